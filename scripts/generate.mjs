@@ -35,8 +35,10 @@ for (const [name, api] of Object.entries(config.apis)) {
   const typesOut = join(outDir, basename(typesConfigured));
   mkdirSync(outDir, { recursive: true });
 
-  run('redocly', ['bundle', name, '--config', configPath, '--output', yamlOut]);
-  run('redocly', ['bundle', name, '--config', configPath, '--output', jsonOut, '--ext', 'json']);
+  // Bundle the root by path: with the api's name Redocly ignores --output and writes the configured file.
+  const specRoot = resolve(dirname(configPath), api.root);
+  run('redocly', ['bundle', specRoot, '--config', configPath, '--output', yamlOut]);
+  run('redocly', ['bundle', specRoot, '--config', configPath, '--output', jsonOut, '--ext', 'json']);
   run('openapi-typescript', [yamlOut, '--output', typesOut, '--root-types', '--root-types-no-schema-prefix']);
 
   const spec = JSON.parse(readFileSync(jsonOut, 'utf8'));
