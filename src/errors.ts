@@ -1,0 +1,66 @@
+// Errors the client throws: GraphError for any answer other than the operation's success status,
+// InvalidIdError for ids refused before anything is sent.
+
+/** Graph's error body: `{"error": {"code", "message", "innerError": {"date", "request-id", "client-request-id"}}}`. */
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    innerError?: { date?: string; 'request-id'?: string; 'client-request-id'?: string; [key: string]: unknown };
+    [key: string]: unknown;
+  };
+}
+
+export interface GraphErrorInit {
+  status: number;
+  code: string;
+  message: string;
+  requestId?: string | undefined;
+  clientRequestId?: string | undefined;
+  date?: string | undefined;
+  retryAfter?: number | undefined;
+  body?: unknown;
+}
+
+/** A failed call: Graph answered with a status other than the operation's success status. */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** Graph's `error.code`, or `nonJsonErrorBody` / `InvalidResponse` when the answer isn't a Graph error. */
+  readonly code: string;
+  /** The `request-id` response header, else `innerError['request-id']`. */
+  readonly requestId: string | undefined;
+  /** The `client-request-id` response header, else `innerError['client-request-id']`. */
+  readonly clientRequestId: string | undefined;
+  /** `innerError.date` as Graph sent it (Graph omits the time zone; it is UTC). */
+  readonly date: string | undefined;
+  /** Seconds to wait from `Retry-After` (decimal seconds or an HTTP date), else undefined. */
+  readonly retryAfter: number | undefined;
+  /** The parsed JSON body, or the raw text when it wasn't JSON. */
+  readonly body: unknown;
+
+  constructor(init: GraphErrorInit) {
+    super(init.message);
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.clientRequestId = init.clientRequestId;
+    this.date = init.date;
+    this.retryAfter = init.retryAfter;
+    this.body = init.body;
+  }
+}
+
+/** An id (path parameter or sponsor id) the client refuses before sending: empty, `.`, `..` or not a string. */
+export class InvalidIdError extends RangeError {
+  override readonly name = 'InvalidIdError';
+}
+
+export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
+  if (typeof body !== 'object' || body === null) return false;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string';
+}
