@@ -135,7 +135,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
       // Network errors and aborts reject here with the original error.
       const { response, data, error } = await send(headers);
       if (response.status === successStatus) return;
-      const failure = toGraphError(response, response.ok ? data : error);
+      const failure = response.ok ? unexpectedSuccess(response, successStatus, data) : toGraphError(response, error);
       if (!retry || !retryableStatuses.has(response.status) || attempt >= retry.maxAttempts) throw failure;
       const waitMs = failure.retryAfter !== undefined ? failure.retryAfter * 1000 : backoffMs(attempt, retry.baseDelayMs);
       if (waited + waitMs > retry.maxTotalWaitMs) throw failure;
@@ -188,6 +188,18 @@ function run(fn: () => Promise<void>): Promise<void> {
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** A 2xx other than the operation's success status breaks the contract: reject rather than guess. */
+function unexpectedSuccess(response: Response, successStatus: number, data: unknown): GraphError {
+  return new GraphError({
+    status: response.status,
+    code: 'InvalidResponse',
+    message: `HTTP ${response.status} where the contract answers ${successStatus}`,
+    requestId: response.headers.get('request-id') ?? undefined,
+    clientRequestId: response.headers.get('client-request-id') ?? undefined,
+    body: data === '' ? undefined : data,
+  });
 }
 
 /** Builds the GraphError from Graph's error body and headers; a clear one when the body isn't Graph's. */
