@@ -1,0 +1,290 @@
+// Shared by `npm run fuzz` (scripts/fuzz.ts) and the short seeded fuzz in `npm test` (test/fuzz-mock.test.ts):
+// request arbitraries derived from the spec, a raw node:http sender, and the property every response must hold.
+import http from 'node:http';
+import fc from 'fast-check';
+import { createAjv, inline, loadSpec, type Json } from '../test/support/spec.js';
+import { clouds } from '../generated/operations.js';
+
+export const spec: Json = loadSpec();
+
+export interface SpecOperation {
+  operationId: string;
+  path: string; // templated, e.g. /v1.0/users/{id}/sponsors/$ref
+  statuses: number[];
+  /** named request examples: the full request is the path example + body example under the same name */
+  examples: { name: string; id: string | undefined; body: Json }[];
+  /** entity sets that `@odata.id` may name (from x-sponsor-kinds), none for the connectedOrganization body */
+  entitySets: string[];
+}
+
+export const specOperations: SpecOperation[] = Object.entries<Json>(spec.paths).map(([path, pathItem]) => {
+  const op = pathItem.post;
+  const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => inline(spec, p));
+  const idParam = params.find((p: Json) => p.in === 'path' && p.name === 'id');
+  const media = inline(spec, op.requestBody).content['application/json'];
+  return {
+    operationId: op.operationId,
+    path,
+    statuses: Object.keys(op.responses).map(Number),
+    examples: Object.entries<Json>(media.examples).map(([name, ex]) => ({
+      name,
+      id: idParam?.examples?.[name]?.value,
+      body: ex.value,
+    })),
+    entitySets: Object.values<string>(media.schema['x-sponsor-kinds'] ?? {}),
+  };
+});
+
+/** Statuses a fuzzed request may get: every documented one, plus 405 for a wrong method (issue 3). */
+export const documentedStatuses = new Set<number>([...specOperations.flatMap((o) => o.statuses), 405]);
+
+const ajv = createAjv();
+export const validateODataError = ajv.compile(inline(spec, spec.components.schemas.odataError));
+
+// ---------- raw HTTP ----------
+
+export interface RawRequest {
+  method: string;
+  path: string; // already encoded, sent byte for byte
+  headers: Record<string, string | string[]>;
+  body?: Buffer;
+  label: string; // what kind of case this is, for the counts
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+/** Sends one request with node:http (so invalid UTF-8, repeated headers and odd methods go out as they are). */
+export function send(base: URL, req: RawRequest): Promise<RawResponse> {
+  if (base.hostname !== '127.0.0.1') throw new Error('fuzzing only targets 127.0.0.1');
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const r = http.request(
+      { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: req.headers, agent },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    // A server that refuses a large body early may close while we still write; the answer is what counts.
+    r.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    r.end(req.body);
+  });
+}
+
+export function closeAgent() {
+  agent.destroy();
+}
+
+// ---------- arbitraries ----------
+
+const validToken = 'Bearer eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJmdXp6In0.c2ln';
+
+export function validRequest(op: SpecOperation, exampleIndex = 0): RawRequest {
+  const ex = op.examples[exampleIndex % op.examples.length]!;
+  return {
+    method: 'POST',
+    path: fillPath(op.path, encodeURIComponent(ex.id ?? '')),
+    headers: { authorization: validToken, 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify(ex.body)),
+    label: 'valid example',
+  };
+}
+
+function fillPath(template: string, encodedId: string) {
+  return template.replace('{id}', encodedId);
+}
+
+const guid = fc.uuid();
+const graphHosts = Object.values(clouds).map((o) => new URL(o).host);
+
+/** An `@odata.id` the schema accepts: a Graph host, a version, one of the operation's entity sets, an id. */
+export function validOdataId(entitySets: string[]) {
+  return fc
+    .record({
+      host: fc.constantFrom(...graphHosts),
+      version: fc.constantFrom('v1.0', 'beta'),
+      set: fc.constantFrom(...entitySets),
+      id: fc.oneof(guid, fc.stringMatching(/^[A-Za-z0-9._~@!$&'()*+,;=:-]{1,40}$/).filter((s) => s !== '.' && s !== '..')),
+    })
+    .map(({ host, version, set, id }) => `https://${host}/${version}/${set}/${id}`);
+}
+
+const badOdataId = fc.oneof(
+  guid, // a bare id
+  guid.map((g) => `http://graph.microsoft.com/v1.0/users/${g}`),
+  guid.map((g) => `https://evil.example.com/v1.0/users/${g}`),
+  guid.map((g) => `https://graph.microsoft.com.evil.example/v1.0/users/${g}`),
+  guid.map((g) => `https://graph.microsoft.com/v2.0/users/${g}`),
+  guid.map((g) => `https://graph.microsoft.com/v1.0/applications/${g}`),
+  guid.map((g) => `https://graph.microsoft.com/v1.0/users/${g}?$select=id`),
+  guid.map((g) => `https://graph.microsoft.com/v1.0/users/${g}#x`),
+  fc.constant('https://graph.microsoft.com/v1.0/users/..'),
+  fc.constant(''),
+  fc.string({ unit: 'grapheme', maxLength: 80 }),
+  fc.constant(`https://graph.microsoft.com/v1.0/users/${'a'.repeat(5000)}`),
+);
+
+const jsonScalar = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 20 }));
+
+function deep(depth: number, kind: 'array' | 'object') {
+  return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+}
+
+/** Body bytes for an operation, from valid to hostile; labelled so the run can count what it sent. */
+export function bodyArb(op: SpecOperation): fc.Arbitrary<{ body: Buffer | undefined; label: string }> {
+  const json = (label: string) => (v: unknown) => ({ body: Buffer.from(JSON.stringify(v)), label });
+  const ref = op.entitySets.length ? validOdataId(op.entitySets) : fc.constant(undefined);
+  return fc.oneof(
+    fc.constantFrom(...op.examples.map((e) => e.body)).map(json('valid example body')),
+    op.entitySets.length
+      ? ref.map((id) => ({ '@odata.id': id })).map(json('valid generated body'))
+      : fc.constantFrom(...op.examples.map((e) => e.body)).map(json('valid example body')),
+    badOdataId.map((id) => ({ '@odata.id': id })).map(json('bad or foreign URL')),
+    jsonScalar.map((v) => ({ '@odata.id': v })).map(json('wrong type')),
+    fc.constant({}).map(json('missing property')),
+    fc
+      .tuple(fc.constantFrom(...op.examples.map((e) => e.body)), fc.string({ minLength: 1, maxLength: 10 }), jsonScalar)
+      .map(([b, k, v]) => ({ ...b, [`x${k}`]: v }))
+      .map(json('extra property')),
+    fc.jsonValue({ maxDepth: 3 }).map(json('any JSON')),
+    fc.integer({ min: 10_000, max: 300_000 }).map((n) => ({ '@odata.id': 'x'.repeat(n) })).map(json('huge string')),
+    fc.constant({ body: Buffer.alloc(3 * 1024 * 1024, 0x61), label: 'oversized body (3 MiB)' }),
+    fc
+      .tuple(fc.integer({ min: 100, max: 20_000 }), fc.constantFrom<'array' | 'object'>('array', 'object'))
+      .map(([d, k]) => ({ body: Buffer.from(`{"@odata.id":${deep(d, k)}}`), label: 'deep nesting' })),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .map((bytes) => ({ body: Buffer.concat([Buffer.from('{"@odata.id":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from(bytes), Buffer.from('"}')]), label: 'invalid UTF-8' })),
+    fc.constantFrom('', 'not json', '{', '{"@odata.id":', 'null', '[]', '"x"', '<xml/>', '\u0000\u0001').map((s) => ({ body: Buffer.from(s), label: 'non-JSON or bare JSON' })),
+    fc.constant({ body: undefined, label: 'no body' }),
+  );
+}
+
+export const idArb: fc.Arbitrary<{ encoded: string; label: string }> = fc.oneof(
+  { weight: 3, arbitrary: guid.map((g) => ({ encoded: g, label: 'guid id' })) },
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map((s) => ({ encoded: encodeURIComponent(s), label: 'unicode id' })),
+  fc.constantFrom('a%2Fb', '%2F', '%2e%2e', '..', '.', '%00', '%ZZ', '%C0%AF', '%E2%82', 'a%2F..%2F..%2Fusers', '%252F').map((encoded) => ({ encoded, label: 'odd encoded id' })),
+  fc.integer({ min: 129, max: 6000 }).map((n) => ({ encoded: 'a'.repeat(n), label: 'very long id' })),
+  fc.constant({ encoded: '', label: 'empty id' }),
+);
+
+const authArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<string | string[] | undefined>(validToken) },
+  fc.constantFrom<string | string[] | undefined>(undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer abc', 'Token abc', 'Bearer  a b c', [validToken, validToken], [validToken, 'Basic x']),
+);
+
+const contentTypeArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<string | string[] | undefined>('application/json') },
+  fc.constantFrom<string | string[] | undefined>(
+    undefined,
+    'application/json; charset=utf-8',
+    'APPLICATION/JSON',
+    'application/json; charset=latin1',
+    'text/plain',
+    'application/xml',
+    'multipart/form-data; boundary=x',
+    'application/x-www-form-urlencoded',
+    'application/merge-patch+json',
+    ';;;',
+    '*/*',
+    ['application/json', 'text/plain'],
+  ),
+);
+
+const extraHeadersArb = fc.dictionary(
+  fc.constantFrom('x-fuzz', 'accept', 'client-request-id', 'accept-encoding', 'consistencylevel', 'prefer', 'origin', 'x-ms-foo'),
+  fc.oneof(
+    fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
+    fc.array(fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 20 }), { minLength: 2, maxLength: 3 }),
+  ),
+  { maxKeys: 3 },
+).map((h) => {
+  // Prefer may only pick 4xx scenarios here: a 5xx picked on purpose is documented, not a failure.
+  if (h.prefer !== undefined) h.prefer = String(h.prefer).replace(/[5]\d\d/g, '404');
+  return h;
+});
+
+// Methods node's HTTP parser accepts; an unknown token never reaches the server's handler.
+const methodArb = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('POST') },
+  fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'SEARCH'),
+);
+
+const pathArb = (op: SpecOperation, id: string) =>
+  fc.oneof(
+    { weight: 10, arbitrary: fc.constant({ path: fillPath(op.path, id), label: '' }) },
+    fc.constantFrom(
+      { path: fillPath(op.path, id).replace('/v1.0/', '/v9.9/').replace('/beta/', '/v9.9/'), label: 'unknown version' },
+      { path: fillPath(op.path, id).replace('/$ref', '/$refs'), label: 'unknown segment' },
+      { path: fillPath(op.path, id).replace('/$ref', ''), label: 'no $ref' },
+      { path: fillPath(op.path, id) + '?$select=id', label: 'query string' },
+      { path: '/', label: 'root' },
+      { path: '/v1.0/nothing/here', label: 'unknown path' },
+      { path: fillPath(op.path, id).replace('/$ref', '/%24ref'), label: 'encoded $' },
+    ),
+  );
+
+/** One fuzzed request against any operation. */
+export const requestArb: fc.Arbitrary<RawRequest> = fc
+  .constantFrom(...specOperations)
+  .chain((op) =>
+    fc.record({
+      op: fc.constant(op),
+      id: idArb,
+      body: bodyArb(op),
+      method: methodArb,
+      auth: authArb,
+      contentType: contentTypeArb,
+      extra: extraHeadersArb,
+    }),
+  )
+  .chain(({ op, id, body, method, auth, contentType, extra }) =>
+    pathArb(op, op.path.includes('{id}') ? id.encoded : '').map((p) => {
+      const headers: Record<string, string | string[]> = { ...extra };
+      if (auth !== undefined) headers.authorization = auth;
+      if (contentType !== undefined) headers['content-type'] = contentType;
+      const label = [method !== 'POST' ? `method ${method}` : '', p.label, op.path.includes('{id}') && id.label !== 'guid id' ? id.label : '', body.label]
+        .filter(Boolean)
+        .join(' + ');
+      return { method, path: p.path, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body.body, label };
+    }),
+  );
+
+// ---------- the property ----------
+
+/** Returns why a response breaks the contract, or undefined when it holds. */
+export function checkResponse(req: RawRequest, res: RawResponse): string | undefined {
+  if (res.status >= 500) return `5xx: ${res.status} ${res.body.toString('utf8', 0, 300)}`;
+  if (req.method === 'OPTIONS' && res.status < 300) return undefined; // CORS preflight: answered, no Graph body
+  if (!documentedStatuses.has(res.status)) return `undocumented status ${res.status}`;
+  if (!res.headers['request-id']) return `no request-id header on ${res.status}`;
+  if (res.status === 204) return res.body.length === 0 ? undefined : `204 with a body of ${res.body.length} bytes`;
+  if (req.method === 'HEAD') return undefined; // no body by definition
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.body.toString('utf8'));
+  } catch {
+    return `${res.status} body is not JSON: ${res.body.toString('utf8', 0, 200)}`;
+  }
+  if (!validateODataError(parsed)) return `${res.status} body is not Graph's error shape: ${ajv.errorsText(validateODataError.errors)} in ${res.body.toString('utf8', 0, 300)}`;
+  return undefined;
+}
+
+export function errorCode(res: RawResponse): string {
+  try {
+    return JSON.parse(res.body.toString('utf8'))?.error?.code ?? '-';
+  } catch {
+    return '-';
+  }
+}
