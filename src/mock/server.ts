@@ -340,7 +340,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         const { code: errorCode, message } = specExample(loaded, 'invalidUrlFormat');
         return sendGraph(res, ids, new GraphFailure(400, errorCode, message, {}, detail));
       }
-      const inBody = bodyViolations.every((v: Json) => v.path?.[0] === 'body');
+      const inBody = bodyViolations.every((v: Json) => !['path', 'query', 'header'].includes(v.path?.[0]));
       const named = bodyViolations.map((v: Json) => v.message).join('; ');
       return sendGraph(res, ids, new GraphFailure(400, 'BadRequest', `${inBody ? 'Invalid request body' : 'Invalid request'}: ${named}.`, {}, detail));
     }

@@ -1,0 +1,256 @@
+// End-to-end against the suite's mock: invalid requests get Graph's status and error body (never
+// problem+json), every answer carries Graph's request ids, CORS works for browsers, and hostile input
+// neither takes the server down nor holds up the next good request.
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { requestExamples } from '../src/mock/scenarios.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../src/mock/server.js';
+import { createAjv, inline, loadSpec } from './support/spec.js';
+
+const spec = loadSpec();
+const baseUrl = inject('mockUrl');
+const { hostname, port } = new URL(baseUrl);
+const validateGraphError = createAjv().compile(inline(spec, spec.components.schemas.odataError));
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const user = requestExamples(spec).find((r) => r.operationId === 'addUserSponsor')!;
+const connectedOrganization = requestExamples(spec).find((r) => r.operationId === 'addConnectedOrganization')!;
+const good = { authorization: 'Bearer mock-token', 'content-type': 'application/json' };
+const goodBody = JSON.stringify(user.body);
+const invalidUrl = spec.components.examples.invalidUrlFormat.value.error;
+
+interface Case {
+  name: string;
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  status: number;
+  code: string;
+  /** Exact message, or a fragment it must contain. */
+  message?: string | RegExp;
+}
+
+const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+const cases: Case[] = [
+  // auth
+  { name: 'no Authorization header', headers: { 'content-type': 'application/json' }, status: 401, code: 'InvalidAuthenticationToken', message: spec.components.examples.invalidAuthenticationToken.value.error.message },
+  { name: 'Basic instead of Bearer', headers: { ...good, authorization: 'Basic dXNlcjpwdw==' }, status: 401, code: 'InvalidAuthenticationToken' },
+  { name: 'Bearer without a token', headers: { ...good, authorization: 'Bearer ' }, status: 401, code: 'InvalidAuthenticationToken' },
+  { name: 'no token and malformed JSON (auth is checked first)', headers: { 'content-type': 'application/json' }, body: '{', status: 401, code: 'InvalidAuthenticationToken' },
+  // body
+  { name: '@odata.id is a bare id', body: JSON.stringify({ '@odata.id': '4c0c5f2c-5e53-4b45-bd2a-4d2b0c2c7e31' }), status: 400, code: invalidUrl.code, message: invalidUrl.message },
+  { name: '@odata.id on another host', body: JSON.stringify({ '@odata.id': 'https://evil.example/v1.0/users/abc' }), status: 400, code: invalidUrl.code, message: invalidUrl.message },
+  { name: '@odata.id of another entity set', body: JSON.stringify({ '@odata.id': 'https://graph.microsoft.com/v1.0/devices/abc' }), status: 400, code: invalidUrl.code, message: invalidUrl.message },
+  { name: 'unknown property', body: JSON.stringify({ ...(user.body as object), extra: 1 }), status: 400, code: 'BadRequest', message: /additional properties.*extra/ },
+  { name: 'empty object', body: '{}', status: 400, code: 'BadRequest', message: /@odata\.id/ },
+  { name: 'JSON array', body: '[]', status: 400, code: 'BadRequest', message: /Invalid request body/ },
+  { name: 'no body', body: '', status: 400, code: 'BadRequest', message: /Invalid request body/ },
+  { name: 'malformed JSON', body: '{"@odata.id": ', status: 400, code: 'BadRequest', message: /Unable to read JSON request payload/ },
+  { name: 'deeply nested JSON', body: deep, status: 400, code: 'BadRequest', message: /nested deeper/ },
+  { name: 'invalid UTF-8', body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), status: 400, code: 'BadRequest', message: /Unable to read JSON/ },
+  { name: 'connectedOrganization with a wrong state', path: connectedOrganization.path, body: JSON.stringify({ ...(connectedOrganization.body as object), state: 'bogus' }), status: 400, code: 'BadRequest', message: /state/ },
+  // path
+  { name: 'unknown segment', path: '/v1.0/users/abc/sponsorz/$ref', status: 400, code: 'BadRequest', message: "Resource not found for the segment 'sponsorz'." },
+  { name: 'unknown entity set', path: '/v1.0/printers/abc/sponsors/$ref', status: 400, code: 'BadRequest', message: "Resource not found for the segment 'printers'." },
+  { name: 'unknown version', path: '/v2.0/users/abc/sponsors/$ref', status: 400, code: 'BadRequest', message: 'Invalid version: v2.0' },
+  { name: 'trailing extra segment', path: '/v1.0/users/abc/sponsors/$ref/more', status: 400, code: 'BadRequest', message: /Resource not found for the segment/ },
+  { name: 'root', path: '/', status: 400, code: 'BadRequest' },
+  { name: 'id longer than the spec allows', path: `/v1.0/users/${'a'.repeat(1100)}/sponsors/$ref`, status: 400, code: 'BadRequest', message: /Invalid request:/ },
+  // method
+  { name: 'GET', method: 'GET', body: undefined, status: 405, code: 'Request_BadRequest' },
+  { name: 'PUT', method: 'PUT', status: 405, code: 'Request_BadRequest' },
+  { name: 'DELETE', method: 'DELETE', body: undefined, status: 405, code: 'Request_BadRequest' },
+  { name: 'PATCH', method: 'PATCH', status: 405, code: 'Request_BadRequest' },
+  // content type and encoding
+  { name: 'text/plain', headers: { ...good, 'content-type': 'text/plain' }, status: 415, code: 'UnsupportedMediaType', message: /text\/plain/ },
+  { name: 'form-urlencoded', headers: { ...good, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b', status: 415, code: 'UnsupportedMediaType' },
+  { name: 'no Content-Type', headers: { authorization: good.authorization }, status: 415, code: 'UnsupportedMediaType' },
+  { name: 'UTF-16 charset', headers: { ...good, 'content-type': 'application/json; charset=utf-16' }, status: 415, code: 'UnsupportedMediaType' },
+  { name: 'gzip Content-Encoding', headers: { ...good, 'content-encoding': 'gzip' }, status: 415, code: 'UnsupportedMediaType' },
+  // size
+  { name: 'body over the limit', body: JSON.stringify({ '@odata.id': 'x'.repeat(DEFAULT_MAX_BODY_BYTES) }), status: 413, code: 'RequestEntityTooLarge' },
+];
+
+/** Raw HTTP via node:http, so nothing (fetch's own checks) stands between the case and the server. */
+function raw(options: { method: string; path: string; headers: Record<string, string>; body?: string | Buffer }) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, method: options.method, path: options.path, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    // The server may answer (413) and close before the whole body is written.
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const seen: Array<{ name: string; status: number; code: string }> = [];
+afterAll(() => {
+  // The table of failure cases with what each got, for the report.
+  console.log(seen.map((s) => `${s.status} ${s.code.padEnd(27)} ${s.name}`).join('\n'));
+});
+
+describe('invalid requests get Graph-shaped 4xx', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const response = await raw({ method: c.method ?? 'POST', path: c.path ?? user.path, headers: c.headers ?? good, body: 'body' in c ? c.body : goodBody });
+    const body = JSON.parse(response.text);
+    seen.push({ name: c.name, status: response.status, code: body?.error?.code });
+    expect(response.status).toBe(c.status);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(validateGraphError(body), JSON.stringify(validateGraphError.errors)).toBe(true);
+    expect(body.error.code).toBe(c.code);
+    if (typeof c.message === 'string') expect(body.error.message).toBe(c.message);
+    else if (c.message) expect(body.error.message).toMatch(c.message);
+    expect(body.error.innerError['request-id']).toBe(response.headers['request-id']);
+    expect(body.error.innerError['client-request-id']).toBe(response.headers['client-request-id']);
+    if (c.status === 405) expect(response.headers.allow).toMatch(/\bPOST\b/);
+    if (c.status === 401) expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  it('a schema violation also names what Prism found, in innerError', async () => {
+    const response = await raw({ method: 'POST', path: user.path, headers: good, body: JSON.stringify({ '@odata.id': 'nope' }) });
+    const body = JSON.parse(response.text);
+    expect(body.error.innerError.violations).toEqual(expect.arrayContaining([expect.objectContaining({ location: ['body', '@odata.id'] })]));
+  });
+
+  it('a $ref spelled %24ref is the same operation', async () => {
+    const response = await raw({ method: 'POST', path: user.path.replace('$ref', '%24ref'), headers: good, body: goodBody });
+    expect(response.status).toBe(204);
+  });
+});
+
+describe('request ids', () => {
+  it('echoes client-request-id, generates both ids when absent, a fresh request-id every time', async () => {
+    const echoed = await raw({ method: 'POST', path: user.path, headers: { ...good, 'client-request-id': 'my-id-42' }, body: goodBody });
+    expect(echoed.headers['client-request-id']).toBe('my-id-42');
+    const a = await raw({ method: 'POST', path: user.path, headers: good, body: goodBody });
+    const b = await raw({ method: 'GET', path: '/nowhere', headers: {} });
+    for (const r of [echoed, a, b]) expect(r.headers['request-id']).toMatch(uuid);
+    expect(a.headers['client-request-id']).toMatch(uuid);
+    expect(new Set([echoed, a, b].map((r) => r.headers['request-id'])).size).toBe(3);
+  });
+});
+
+describe('CORS', () => {
+  const origin = 'https://app.example.test';
+
+  it('answers the preflight for Authorization and Content-Type, reflecting the Origin', async () => {
+    const response = await raw({
+      method: 'OPTIONS',
+      path: user.path,
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe(origin);
+    expect(response.headers['access-control-allow-credentials']).toBe('true');
+    expect(response.headers['access-control-allow-methods']).toMatch(/\bPOST\b/);
+    expect(String(response.headers['access-control-allow-headers']).toLowerCase()).toMatch(/authorization.*content-type|content-type.*authorization/);
+    expect(response.headers.vary).toMatch(/Origin/);
+  });
+
+  it.each([
+    ['a success', good, 204],
+    ['a failure', { 'content-type': 'application/json' }, 401],
+  ] as const)('%s carries the reflected origin and exposes the Graph headers', async (_label, headers, status) => {
+    const response = await raw({ method: 'POST', path: user.path, headers: { ...headers, origin }, body: goodBody });
+    expect(response.status).toBe(status);
+    expect(response.headers['access-control-allow-origin']).toBe(origin);
+    expect(response.headers['access-control-allow-origin']).not.toBe('*');
+    const exposed = String(response.headers['access-control-expose-headers']).toLowerCase();
+    for (const name of ['request-id', 'client-request-id', 'retry-after']) expect(exposed).toContain(name);
+  });
+
+  it('sends no CORS headers to a caller without Origin', async () => {
+    const response = await raw({ method: 'POST', path: user.path, headers: good, body: goodBody });
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('robustness', () => {
+  const goodRequest = () => raw({ method: 'POST', path: user.path, headers: good, body: goodBody });
+
+  it('refuses a declared oversized body with 413 before it is sent', async () => {
+    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: hostname, port, method: 'POST', path: user.path, headers: { ...good, 'content-length': String(1024 ** 3) } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          resolve({ status: res.statusCode!, body });
+          req.destroy();
+        });
+      });
+      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      // Only the headers go out: the answer cannot wait for the gigabyte that never comes.
+      req.flushHeaders();
+    });
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body).error.code).toBe('RequestEntityTooLarge');
+  });
+
+  it('refuses a chunked body once it passes the limit', async () => {
+    const response = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: hostname, port, method: 'POST', path: user.path, headers: { ...good, 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+        req.destroy();
+      });
+      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      // Keep writing until the server answers: it must not wait for the end of the body.
+      const pump = () => {
+        while (!req.destroyed && req.write(chunk));
+        if (!req.destroyed) req.once('drain', pump);
+      };
+      pump();
+    });
+    expect(response).toBe(413);
+  });
+
+  it('serves a good request while a slow client holds a half-sent request open', async () => {
+    const socket = connect(Number(port), hostname);
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.write(`POST ${user.path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Length: 1000\r\n`);
+      const response = await goodRequest();
+      expect(response.status).toBe(204);
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('answers a malformed request line in Graph shape and keeps serving', async () => {
+    const socket = connect(Number(port), hostname);
+    const text = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      socket.on('data', (c) => (data += c)).on('end', () => resolve(data)).on('error', reject);
+      socket.write('THIS IS NOT HTTP\r\n\r\n');
+    });
+    socket.destroy();
+    expect(text).toMatch(/^HTTP\/1\.1 400/);
+    const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+    expect(validateGraphError(body)).toBe(true);
+    expect((await goodRequest()).status).toBe(204);
+  });
+
+  it('answers oversized headers with 431 and keeps serving', async () => {
+    const response = await raw({ method: 'POST', path: user.path, headers: { ...good, 'x-huge': 'a'.repeat(32 * 1024) }, body: goodBody }).catch((error: Error) => ({ status: 0, error }));
+    expect(response.status).toBe(431);
+    expect((await goodRequest()).status).toBe(204);
+  });
+
+  it('ignores unknown headers', async () => {
+    const response = await raw({ method: 'POST', path: user.path, headers: { ...good, 'x-unknown': 'ü'.normalize(), 'x-ms-whatever': '1', prefer: 'return=minimal' }, body: goodBody });
+    expect(response.status).toBe(204);
+  });
+
+  it('still answers good requests after a burst of hostile ones', async () => {
+    await Promise.all(
+      cases.map((c) => raw({ method: c.method ?? 'POST', path: c.path ?? user.path, headers: c.headers ?? good, body: 'body' in c ? c.body : goodBody }).catch(() => undefined)),
+    );
+    const responses = await Promise.all([goodRequest(), goodRequest(), goodRequest()]);
+    expect(responses.map((r) => r.status)).toEqual([204, 204, 204]);
+  });
+});
