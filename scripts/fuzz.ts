@@ -65,7 +65,7 @@ try {
       bump(byStatus, `${res.status} ${errorCode(res)}`);
       bump(byLabel, req.label.split(' + ').pop() ?? '');
       const broken = checkResponse(req, res);
-      if (broken) failures.push(`${req.method} ${req.path.slice(0, 120)} [${req.label}]: ${broken}`);
+      if (broken) failures.push(`${req.method} ${req.path.slice(0, 120)} [${req.label}] headers ${JSON.stringify(req.headers).slice(0, 200)}: ${broken}`);
       // Recorded rather than thrown, so one run counts every kind of breakage instead of stopping at the first.
       return true;
     }),
