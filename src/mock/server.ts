@@ -57,6 +57,7 @@ export function defaultSpecPath(): string {
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const MAX_JSON_DEPTH = 64;
+const LINGER_BYTES = 16 * 1024 * 1024;
 const ALLOWED_HEADERS = 'Authorization, Content-Type, client-request-id, Prefer, return-client-request-id';
 const EXPOSED_HEADERS = 'request-id, client-request-id, Retry-After, Allow';
 
@@ -144,7 +145,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
       size += chunk.length;
       if (size > limit) {
         done = true;
-        req.pause(); // stop reading; the 413 is sent and the connection closed
         resolveBody({ kind: 'tooLarge' });
         return;
       }
@@ -232,17 +232,21 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
     // Bodies over the limit are refused from the headers alone, before a byte of them is read.
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBodyBytes) {
-      res.setHeader('connection', 'close');
+    const refuseTooLarge = () => {
+      // Answer at once, then discard what the client is still sending (a bounded amount, so it can read
+      // the 413 instead of a connection reset) and cut the connection past that.
+      let discarded = 0;
+      req.on('data', (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > LINGER_BYTES) req.socket.destroy();
+      });
+      req.resume();
       const { code, message } = specExample(loaded, 'requestEntityTooLarge');
-      return sendGraph(res, ids, new GraphFailure(413, code, message));
-    }
+      sendGraph(res, ids, new GraphFailure(413, code, message));
+    };
+    if (declared > maxBodyBytes) return refuseTooLarge();
     const body = await readBody(req, maxBodyBytes);
-    if (body.kind === 'tooLarge') {
-      res.setHeader('connection', 'close');
-      const { code, message } = specExample(loaded, 'requestEntityTooLarge');
-      return sendGraph(res, ids, new GraphFailure(413, code, message));
-    }
+    if (body.kind === 'tooLarge') return refuseTooLarge();
 
     // HTTP-level checks of the body; their outcome is applied after routing and auth, as Graph orders them.
     let bodyFailure: GraphFailure | undefined;
