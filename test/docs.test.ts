@@ -122,7 +122,7 @@ if (!hasChromium && process.env.CI !== 'true') {
           Application: perms.application,
         };
         const rendered = await table.locator('tbody tr').evaluateAll((trs) =>
-          trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())),
+          trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td as HTMLElement).innerText.trim())),
         );
         for (const [label, entry] of Object.entries<Json>(rows)) {
           const matching = rendered.filter((cells) => cells[0] === label);
