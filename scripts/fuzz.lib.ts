@@ -288,3 +288,11 @@ export function errorCode(res: RawResponse): string {
     return '-';
   }
 }
+
+export function errorMessage(res: RawResponse): string {
+  try {
+    return String(JSON.parse(res.body.toString('utf8'))?.error?.message ?? '-').slice(0, 80);
+  } catch {
+    return '-';
+  }
+}

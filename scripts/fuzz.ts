@@ -3,7 +3,7 @@
 // Prints counts by status and error code, and exits 1 on any broken property.
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { checkResponse, closeAgent, errorCode, requestArb, send, specOperations, validRequest, type RawRequest } from './fuzz.lib.js';
+import { checkResponse, closeAgent, errorCode, errorMessage, requestArb, send, specOperations, validRequest, type RawRequest } from './fuzz.lib.js';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '10000' }, seed: { type: 'string' }, url: { type: 'string' } },
@@ -62,7 +62,8 @@ try {
         failures.push(`${req.method} ${req.path.slice(0, 120)} [${req.label}]: no answer (${err})`);
         return true;
       }
-      bump(byStatus, `${res.status} ${errorCode(res)}`);
+      // A 5xx is counted with its message too, since each message is a distinct bug.
+      bump(byStatus, `${res.status} ${errorCode(res)}${res.status >= 500 ? ` (${errorMessage(res)})` : ''}`);
       bump(byLabel, req.label.split(' + ').pop() ?? '');
       const broken = checkResponse(req, res);
       if (broken) failures.push(`${req.method} ${req.path.slice(0, 120)} [${req.label}] headers ${JSON.stringify(req.headers).slice(0, 200)}: ${broken}`);

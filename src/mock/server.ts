@@ -282,6 +282,19 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
     delete headers.prefer; // negotiation is configured below, from our own reading of Prefer
 
+    // (Issue 5 fuzz findings.) Prism decodes path segments with decodeURIComponent and throws on a malformed
+    // escape such as %ZZ or %E2%82, which became a 500: answer Graph's 400 for a bad URL instead.
+    try {
+      decodeURIComponent(pathname);
+    } catch {
+      return sendGraph(res, ids, new GraphFailure(400, 'BadRequest', 'Bad Request - Invalid URL: the path has a malformed percent-encoding.'));
+    }
+    // Prism's negotiator throws 'invalid media type' on an Accept it cannot parse (also a 500); such an
+    // Accept says nothing usable, so it is dropped and the documented media type is answered.
+    const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    const mediaRange = new RegExp(`^\\s*${token}/${token}\\s*(;\\s*${token}\\s*=\\s*(${token}|"(?:[^"\\\\]|\\\\.)*")\\s*)*$`);
+    if (headers.accept !== undefined && !headers.accept.split(',').every((part) => mediaRange.test(part))) delete headers.accept;
+
     // `Prefer: example=` alone: Prism would look only in the success response, so find the example's status here.
     const prefer = parsePrefer([req.headers.prefer ?? []].flat().join(','));
     const input = {
