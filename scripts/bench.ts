@@ -101,6 +101,7 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 say(`# Benchmarks`);
 say();
 say(`Produced by \`${command}\` on ${new Date().toISOString().slice(0, 16)} UTC: Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()}.`);
+say(`Load average at the start: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (1, 5, 15 min); other work on the machine skews every figure, the ratios least.`);
 say(`Every server answers the same valid request (the spec's \`${op.operationId}\` example) on 127.0.0.1.`);
 say();
 
@@ -231,7 +232,7 @@ try {
     }
   }
   say();
-  say(`Whole bench: ${f((performance.now() - benchStarted) / 1000, 0)} s.`);
+  say(`Whole bench: ${f((performance.now() - benchStarted) / 1000, 0)} s; load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}.`);
 } finally {
   closeAgent();
   stopAll();
