@@ -2,7 +2,7 @@
 // fresh project that type-checks a consumer (and a consumer that must not compile), starts the installed
 // mock through its bin and calls it with the installed client.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
 const tmp = mkdtempSync(join(tmpdir(), 'package-test-'));
 const consumer = join(tmp, 'consumer');
+const staged = join(tmp, 'package');
 let tarball: string;
 let packed: { size: number; files: { path: string }[] };
 
@@ -27,9 +28,13 @@ const sponsorId = (bodyExamples[exampleName].value['@odata.id'] as string).split
 const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
 
 beforeAll(() => {
-  const build = run(process.execPath, [join(repoRoot, 'scripts/build.mjs')], repoRoot);
+  // A private copy of the package (its manifest, the files npm always ships, a fresh build), so a concurrent
+  // `npm test` or a developer's dist/ can't change what is packed.
+  mkdirSync(staged);
+  for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(repoRoot, file), join(staged, file));
+  const build = run(process.execPath, [join(repoRoot, 'scripts/build.mjs'), '--out-dir', join(staged, 'dist'), '--no-docs'], repoRoot);
   expect(build.status, build.stderr).toBe(0);
-  const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], repoRoot);
+  const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], staged);
   expect(pack.status, pack.stderr).toBe(0);
   [packed] = JSON.parse(pack.stdout) as [typeof packed & { filename: string }];
   tarball = join(tmp, (packed as unknown as { filename: string }).filename);
@@ -47,7 +52,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('npm run build and the packed tarball', () => {
   it('passes publint (strict) and arethetypeswrong (ESM-only, spec files excluded)', () => {
-    const publint = run(bin('publint'), ['--strict'], repoRoot);
+    const publint = run(bin('publint'), ['--strict', staged], repoRoot);
     expect(`${publint.stdout}${publint.stderr}`).toContain('All good!');
     expect(publint.status).toBe(0);
     const attw = run(bin('attw'), [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './openapi.yaml', './openapi.json', './package.json', '--format', 'json'], repoRoot);
@@ -66,7 +71,7 @@ describe('npm run build and the packed tarball', () => {
     expect(files.filter((f) => !/^(dist\/(src|generated|mock)\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     // The shipped spec is the committed bundle.
-    expect(readFileSync(join(repoRoot, 'dist/generated/openapi.json'), 'utf8')).toBe(readFileSync(join(repoRoot, 'generated/openapi.json'), 'utf8'));
+    expect(readFileSync(join(staged, 'dist/generated/openapi.json'), 'utf8')).toBe(readFileSync(join(repoRoot, 'generated/openapi.json'), 'utf8'));
   });
 });
 
