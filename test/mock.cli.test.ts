@@ -64,6 +64,18 @@ describe('CLI (npm run mock)', () => {
   });
 });
 
+describe('defaults', () => {
+  it('binds to loopback when no host is given', async () => {
+    const mock = await startMockServer({ port: 0 });
+    try {
+      expect(new URL(mock.url).hostname).toBe('127.0.0.1');
+      expect((await post(mock.url)).status).toBe(204);
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('spec reload', () => {
   it('serves what the spec file says after reload()', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mock-spec-'));

@@ -129,9 +129,21 @@ describe('named error examples selected with Prefer', () => {
     expect(graphError.retryAfter).toBe(scenario.retryAfter === undefined ? undefined : Number(scenario.retryAfter));
   });
 
-  it('an example name the operation does not document is a Graph-shaped 400, not a guess', async () => {
-    const response = await send(firstRequest('addUserSponsor'), { prefer: 'example=sponsorLimitReached' });
+  it.each([
+    ['an example the operation does not document', 'example=sponsorLimitReached', /sponsorLimitReached/],
+    ['a status the operation does not document', 'code=418', /418/],
+    ['an example under another status than asked', 'code=400, example=tooManyRequests', /429/],
+  ])('%s is a Graph-shaped 400 saying so, not a guess', async (_label, prefer, message) => {
+    const response = await send(firstRequest('addUserSponsor'), { prefer });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('BadRequest');
+    const { error } = await response.json();
+    expect(error.code).toBe('BadRequest');
+    expect(error.message).toMatch(message);
+  });
+
+  it('Prefer: code=<status> alone serves that status', async () => {
+    const response = await send(firstRequest('addUserSponsor'), { prefer: 'code=429' });
+    expect(response.status).toBe(429);
+    expect((await response.json()).error.code).toBe(scenarios.find((s) => s.status === 429)!.code);
   });
 });

@@ -311,13 +311,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       if (route && status === undefined) {
         return sendGraph(res, ids, new GraphFailure(400, 'BadRequest', `Unknown example '${prefer.example}' in the Prefer header; see the README for the list.`));
       }
+      if (route && code !== undefined && code !== status) {
+        return sendGraph(res, ids, new GraphFailure(400, 'BadRequest', `Example '${prefer.example}' is documented for status ${status}, not ${code}.`));
+      }
       code ??= status;
     }
     const result = await prism.request(input, loaded.operations, { ...config, mock: { dynamic: false, code, exampleKey: prefer.example } })();
 
     if (result._tag === 'Left') {
       const error: Json = result.left;
-      if (String(error.name).endsWith('NO_METHOD_ALLOWED') || error.status === 405) {
+      const type = String(error.name).split('#').pop();
+      if (type === 'NO_METHOD_MATCHED_ERROR') {
         const allow: string[] = loaded.operations.filter((op) => matches(op.path, pathname)).map((op) => op.method.toUpperCase());
         return sendGraph(
           res,
@@ -325,15 +329,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', { allow: [...allow, 'OPTIONS'].join(', ') }),
         );
       }
-      if (String(error.name).endsWith('NO_PATH_MATCHED_ERROR') || String(error.name).endsWith('NO_RESOURCE_PROVIDED_ERROR') || error.status === 404) {
+      if (type === 'NO_PATH_MATCHED_ERROR' || type === 'NO_RESOURCE_PROVIDED_ERROR') {
         // Graph names an unknown version (`Invalid version: v2.0`) and any other unknown segment, both 400 BadRequest.
         const segment = unknownSegment(loaded.spec, pathname);
         const isVersion = pathname.split('/')[1] === segment && segment !== '';
         const message = isVersion ? `Invalid version: ${segment}` : `Resource not found for the segment '${segment}'.`;
         return sendGraph(res, ids, new GraphFailure(400, 'BadRequest', message));
       }
-      if (error.status === 406 || error.status === 422) {
-        // Negotiation failed: a Prefer code that the operation does not document.
+      if (type === 'NOT_FOUND' || type === 'NOT_ACCEPTABLE' || type === 'UNPROCESSABLE_ENTITY' || type === 'NO_RESPONSE_DEFINED') {
+        // Negotiation failed: the Prefer header asks for a status or example the operation does not document.
         return sendGraph(res, ids, new GraphFailure(400, 'BadRequest', `The Prefer header asks for a response this operation does not document: ${error.detail ?? error.message}`));
       }
       return sendGraph(res, ids, new GraphFailure(500, 'generalException', `Mock failure: ${error.detail ?? error.message}`));
