@@ -2,7 +2,8 @@
 // node:http server of ours, so that every answer, failures included, is shaped like Microsoft Graph's.
 // Prism's own HTTP server is not used: its errors are problem+json and its body parser reads 10 MB.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, watch as watchFiles, type FSWatcher } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -34,7 +35,9 @@ export interface MockServerOptions {
   specPath?: string;
   /** Largest accepted request body in bytes; bigger ones get 413 before they are read. */
   maxBodyBytes?: number;
-  /** Called with a line to log (start-up, reloads); default: silent. */
+  /** In a checkout of this repository: watch openapi/, rerun `npm run generate` on a change and reload. */
+  watch?: boolean;
+  /** Called with a line to log (watching, reloads); default: silent. */
   log?: (line: string) => void;
 }
 
@@ -437,19 +440,67 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  options.log?.(`mock listening on ${url}`);
+  const reload = async () => {
+    loaded = await load(specPath);
+  };
+  const watcher = options.watch ? watchSources(reload, options.log ?? (() => undefined)) : undefined;
 
   return {
     url,
-    async reload() {
-      loaded = await load(specPath);
-    },
+    reload,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
+        watcher?.close();
         server.close((error) => (error ? reject(error) : resolveClose()));
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Watches the spec sources (present only in a checkout: openapi/ and scripts/generate.mjs next to src/),
+ * regenerates the bundle on a change and reloads it; a failed run keeps the previous spec served.
+ */
+function watchSources(reload: () => Promise<void>, log: (line: string) => void): FSWatcher | undefined {
+  const repoRoot = join(here, '../..');
+  const sources = join(repoRoot, 'openapi');
+  const generate = join(repoRoot, 'scripts/generate.mjs');
+  if (!existsSync(sources) || !existsSync(generate)) {
+    log('Serving the packaged spec; restart the mock to pick up a different one.');
+    return undefined;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let again = false;
+  const rebuild = () => {
+    if (running) return void (again = true);
+    running = true;
+    execFile(process.execPath, [generate], { cwd: repoRoot }, (error, _stdout, stderr) => {
+      const done = () => {
+        running = false;
+        if (again) {
+          again = false;
+          rebuild();
+        }
+      };
+      if (error) {
+        log(`spec changed but regenerating failed; still serving the previous spec:\n${stderr}`);
+        return done();
+      }
+      reload().then(
+        () => log('spec changed: regenerated generated/openapi.json and reloaded'),
+        (reloadError: unknown) => log(`spec reload failed; still serving the previous spec: ${reloadError}`),
+      ).finally(done);
+    });
+  };
+  const watcher = watchFiles(sources, { recursive: true }, () => {
+    // Editors write a file in several steps: one rebuild per burst of events.
+    clearTimeout(timer);
+    timer = setTimeout(rebuild, 200);
+  });
+  watcher.on('close', () => clearTimeout(timer));
+  log(`Watching ${sources} for spec changes.`);
+  return watcher;
 }
 
 /** Does a spec path template match a concrete path (one segment per parameter)? */
