@@ -3,7 +3,7 @@
 // (autocannon, in this process) and the server under test never share an event loop.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -194,6 +194,26 @@ try {
     for (const { name, r } of rows) say(`| ${name} | ${f(r.rps, 0)} | ${f((100 * r.rps) / bare)}% | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
     say();
 
+    // ---------- tooling (before start-up, so the built bin exists to be timed) ----------
+    say(`## Tooling wall time`);
+    say();
+    say(`| command | s |`);
+    say(`|---|---:|`);
+    for (const script of ['generate', 'lint', 'build']) {
+      if (!pkg.scripts?.[script]) {
+        say(`| npm run ${script} | not measured: no such script yet |`);
+        continue;
+      }
+      const ms = await time(`npm run --silent ${script}`);
+      say(`| npm run ${script} | ${typeof ms === 'number' ? f(ms / 1000, 2) : ms} |`);
+      if (script === 'lint' && typeof ms !== 'number') {
+        // The lint config lives in openapi/redocly.yaml; time the lint the way the spec tests run it.
+        const direct = await time('node_modules/.bin/redocly lint --config openapi/redocly.yaml --format=stylish');
+        say(`| redocly lint --config openapi/redocly.yaml | ${typeof direct === 'number' ? f(direct / 1000, 2) : direct} |`);
+      }
+    }
+    say();
+
     // ---------- start-up ----------
     const { startMockServer } = await import('../src/mock/server.js');
     const t = performance.now();
@@ -210,28 +230,19 @@ try {
     say(`|---|---:|`);
     say(`| our mock, \`startMockServer()\` in a warm process (modules already loaded) | ${f(inProcMs, 0)} |`);
     for (const { name, startupMs } of rows) say(`| ${name}, new process from spawn (tsx for ours) | ${f(startupMs, 0)} |`);
+    // How people start it: `npm run mock` (tsx on src/) and the package bin (built JavaScript, no transform).
+    const starts: [string, string[]][] = [['`npm run mock` command (tsx src/mock/cli.ts), new process', [process.execPath, '--import', 'tsx', 'src/mock/cli.ts']]];
+    if (existsSync(new URL('dist/mock/cli.js', root))) starts.push(['built bin `node dist/mock/cli.js`, new process', [process.execPath, 'dist/mock/cli.js']]);
+    else say(`| built bin | not measured: no dist/mock/cli.js (npm run build) |`);
+    for (const [name, argv] of starts) {
+      const port = await freePort();
+      const s = await startChild(name, argv, port, { PORT: String(port), HOST: '127.0.0.1' });
+      say(`| ${name} | ${f(s.startupMs, 0)} |`);
+      await stopChild(s.child);
+    }
     say();
   }
 
-  // ---------- tooling ----------
-  say(`## Tooling wall time`);
-  say();
-  say(`| command | s |`);
-  say(`|---|---:|`);
-  for (const script of ['generate', 'lint', 'build']) {
-    if (!pkg.scripts?.[script]) {
-      say(`| npm run ${script} | not measured: no such script yet |`);
-      continue;
-    }
-    const ms = await time(`npm run --silent ${script}`);
-    say(`| npm run ${script} | ${typeof ms === 'number' ? f(ms / 1000, 2) : ms} |`);
-    if (script === 'lint' && typeof ms !== 'number') {
-      // The lint config lives in openapi/redocly.yaml; time the lint the way the spec tests run it.
-      const direct = await time('node_modules/.bin/redocly lint --config openapi/redocly.yaml --format=stylish');
-      say(`| redocly lint --config openapi/redocly.yaml | ${typeof direct === 'number' ? f(direct / 1000, 2) : direct} |`);
-    }
-  }
-  say();
   say(`Whole bench: ${f((performance.now() - benchStarted) / 1000, 0)} s; load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}.`);
 } finally {
   closeAgent();
