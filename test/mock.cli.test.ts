@@ -2,13 +2,13 @@
 // leaves nothing listening once stopped; a reloaded spec changes what it serves.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requestExamples } from '../src/mock/scenarios.js';
 import { startMockServer } from '../src/mock/server.js';
 import { loadSpec, repoRoot } from './support/spec.js';
+import { accepts } from './support/net.js';
 
 const spec = loadSpec();
 const user = requestExamples(spec).find((r) => r.operationId === 'addUserSponsor')!;
@@ -18,15 +18,6 @@ function post(url: string) {
     method: 'POST',
     headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
     body: JSON.stringify(user.body),
-  });
-}
-
-function accepts(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
   });
 }
 
