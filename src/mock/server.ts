@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { IHttpConfig } from '@stoplight/prism-http';
+import { compileFastRoutes, type FastOutput, type FastRoute } from './fast-path.js';
 
 // Start-up: Prism's mocker requires @faker-js/faker, whose index loads every locale (~1.1 s of the
 // ~1.5 s Prism takes to load). The mock serves the spec's examples (static mode) and never fakes data,
@@ -39,6 +40,8 @@ export interface MockServerOptions {
   watch?: boolean;
   /** Called with a line to log (watching, reloads); default: silent. */
   log?: (line: string) => void;
+  /** Answer the common valid request from precompiled checks (src/mock/fast-path.ts); default true. */
+  fastPath?: boolean;
 }
 
 export interface MockServer {
@@ -46,6 +49,8 @@ export interface MockServer {
   close(): Promise<void>;
   /** Reads the spec file again (the CLI calls it after regenerating the bundle). */
   reload(): Promise<void>;
+  /** How many requests each path answered (the fast path's test reads it). */
+  readonly stats: { fastPath: number; prism: number };
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -206,6 +211,28 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     isProxy: false,
   };
   const prism = createInstance(config, { logger: silentLogger });
+  const stats = { fastPath: 0, prism: 0 };
+
+  // Prism's own answer to each operation's documented example request is what the fast path serves.
+  const fastRoutesFor = (current: Loaded): Promise<FastRoute[]> =>
+    options.fastPath === false
+      ? Promise.resolve([])
+      : compileFastRoutes(current.operations, async (op: Json) => {
+          const example = op.request.body.contents[0].examples?.[0];
+          const idExample = (param: Json) => (param.examples ?? []).find((e: Json) => e.key === example?.key)?.value ?? param.examples?.[0]?.value;
+          if (!example || (op.request.path ?? []).some((p: Json) => typeof idExample(p) !== 'string')) return undefined;
+          const path = op.path.replace(/\{([^{}]+)\}/g, (_: string, name: string) => encodeURIComponent(idExample(op.request.path.find((p: Json) => p.name === name))));
+          const input = {
+            method: op.method,
+            url: { path, query: {} },
+            headers: { authorization: 'Bearer example', 'content-type': 'application/json' },
+            body: structuredClone(example.value),
+          };
+          const result = await prism.request(input, current.operations, config)();
+          if (result._tag === 'Left' || result.right.validations.input.some((v: Json) => v.severity === 0)) return undefined;
+          return result.right.output as FastOutput;
+        });
+  let fastRoutes = await fastRoutesFor(loaded);
 
   const sendGraph = (res: ServerResponse, ids: Ids, failure: GraphFailure) => {
     const body: Json = {
@@ -280,6 +307,31 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         }
       }
     }
+
+    // The common valid request: checks precompiled from the spec, Prism's documented answer (see fast-path.ts).
+    if (
+      fastRoutes.length > 0 &&
+      parsed !== undefined &&
+      !bodyFailure &&
+      url.search === '' &&
+      req.headers.prefer === undefined &&
+      (req.headers.accept === undefined || req.headers.accept === '*/*') &&
+      req.headers['content-type'] === 'application/json'
+    ) {
+      let fast: FastRoute | undefined;
+      let candidates = 0;
+      for (const route of fastRoutes) {
+        if (route.pattern.test(pathname)) {
+          candidates++;
+          if (route.method === method) fast = route;
+        }
+      }
+      if (candidates === 1 && fast?.matches(pathname, req.headers, parsed)) {
+        stats.fastPath++;
+        return sendOutput(res, ids, fast.output);
+      }
+    }
+    stats.prism++;
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
@@ -369,7 +421,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return sendGraph(res, ids, new GraphFailure(400, 'BadRequest', `${inBody ? 'Invalid request body' : 'Invalid request'}: ${named}.`, {}, detail));
     }
 
-    // A served example: the live request-id, client-request-id and date replace the example's own.
+    sendOutput(res, ids, output);
+  }
+
+  /** A served example: the live request-id, client-request-id and date replace the example's own. */
+  function sendOutput(res: ServerResponse, ids: Ids, output: FastOutput): void {
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(output.headers ?? {})) {
       if (['request-id', 'client-request-id'].includes(name.toLowerCase())) continue;
@@ -441,13 +497,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   const reload = async () => {
-    loaded = await load(specPath);
+    const next = await load(specPath);
+    fastRoutes = await fastRoutesFor(next);
+    loaded = next;
   };
   const watcher = options.watch ? watchSources(reload, options.log ?? (() => undefined)) : undefined;
 
   return {
     url,
     reload,
+    stats,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
         watcher?.close();
