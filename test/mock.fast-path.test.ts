@@ -12,6 +12,7 @@ let prismOnly: MockServer;
 beforeAll(async () => {
   fast = await startMockServer({ port: 0, host: '127.0.0.1' });
   prismOnly = await startMockServer({ port: 0, host: '127.0.0.1', fastPath: false });
+  await Promise.all([fast.warmUp(), prismOnly.warmUp()]);
 });
 
 afterAll(async () => {

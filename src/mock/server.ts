@@ -20,8 +20,26 @@ const prismRequire = createRequire(require.resolve('@stoplight/prism-http'));
 const fakerPath = prismRequire.resolve('@faker-js/faker');
 if (!require.cache[fakerPath]) {
   const english = () => prismRequire('@faker-js/faker/locale/en');
-  const standIn = { get default() { return english(); }, get faker() { return english(); } };
+  // Prism hands `default` to json-schema-faker at load time; only dynamic mocking would read it, so even the
+  // English build loads on first use of a property.
+  const lazy = new Proxy({}, { get: (_t, key) => english()[key], has: (_t, key) => key in english() });
+  const standIn = { get default() { return lazy; }, get faker() { return lazy; } };
   require.cache[fakerPath] = { id: fakerPath, filename: fakerPath, loaded: true, exports: standIn } as NodeJS.Module;
+}
+// Likewise @stoplight/http-spec (loaded by Prism) requires `postman-collection`, a Postman importer an OpenAPI mock
+// never calls (~14% of Prism's load time): a stand-in loads the real module only if something uses it.
+const postmanPath = createRequire(prismRequire.resolve('@stoplight/http-spec')).resolve('postman-collection');
+if (!require.cache[postmanPath]) {
+  let real: Record<PropertyKey, unknown> | undefined;
+  const load = () => {
+    if (!real) {
+      delete require.cache[postmanPath]; // the real module takes the cache entry from here on
+      real = require(postmanPath) as Record<PropertyKey, unknown>;
+    }
+    return real;
+  };
+  const standIn = new Proxy({}, { get: (_t, key) => load()[key], has: (_t, key) => key in load() });
+  require.cache[postmanPath] = { id: postmanPath, filename: postmanPath, loaded: true, exports: standIn } as NodeJS.Module;
 }
 const { createInstance, getHttpOperationsFromSpec } = require('@stoplight/prism-http') as typeof import('@stoplight/prism-http');
 
@@ -49,6 +67,8 @@ export interface MockServer {
   close(): Promise<void>;
   /** Reads the spec file again (the CLI calls it after regenerating the bundle). */
   reload(): Promise<void>;
+  /** Builds the fast path now instead of after the first answer (tests use it to compare both paths). */
+  warmUp(): Promise<void>;
   /** How many requests each path answered (the fast path's test reads it). */
   readonly stats: { fastPath: number; prism: number };
 }
@@ -232,7 +252,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           if (result._tag === 'Left' || result.right.validations.input.some((v: Json) => v.severity === 0)) return undefined;
           return result.right.output as FastOutput;
         });
-  let fastRoutes = await fastRoutesFor(loaded);
+  // Built after the first answer (start-up: the first request does not wait for it) or on warmUp(); until then
+  // Prism answers everything, which the fast path's test shows is the same answer.
+  let fastRoutes: FastRoute[] = [];
+  let fastBuild: Promise<void> | undefined;
+  const warmUp = (): Promise<void> => {
+    const current = loaded;
+    return (fastBuild ??= fastRoutesFor(current).then((routes) => {
+      if (loaded === current) fastRoutes = routes; // a reload meanwhile built its own
+    }));
+  };
 
   const sendGraph = (res: ServerResponse, ids: Ids, failure: GraphFailure) => {
     const body: Json = {
@@ -470,6 +499,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       res.writeHead(204);
       return void res.end();
     }
+    if (!fastBuild) res.once('finish', () => setImmediate(() => void warmUp().catch(() => undefined)));
     handle(req, res, ids).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
       sendGraph(res, ids, new GraphFailure(500, 'generalException', `Mock failure: ${(error as Error)?.message ?? error}`));
@@ -498,14 +528,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const url = `http://${host}:${address.port}`;
   const reload = async () => {
     const next = await load(specPath);
-    fastRoutes = await fastRoutesFor(next);
+    const routes = await fastRoutesFor(next);
     loaded = next;
+    fastRoutes = routes;
+    fastBuild = Promise.resolve();
   };
   const watcher = options.watch ? watchSources(reload, options.log ?? (() => undefined)) : undefined;
 
   return {
     url,
     reload,
+    warmUp,
     stats,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
