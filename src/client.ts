@@ -96,6 +96,18 @@ function originOf(url: string): string {
   return new URL(url).origin;
 }
 
+/** Names of a path template's parameters, parsed once per template. */
+const paramNamesCache = new Map<string, string[]>();
+function pathParamNames(schemaPath: string): string[] {
+  let names = paramNamesCache.get(schemaPath);
+  if (!names) {
+    names = [...schemaPath.matchAll(/\{([^{}]+)\}/g)].map((match) => match[1]!);
+    // Bounded: raw callers could pass arbitrary paths.
+    if (paramNamesCache.size < 256) paramNamesCache.set(schemaPath, names);
+  }
+  return names;
+}
+
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
   const cloud: Cloud = options.cloud ?? 'global';
   if (!Object.hasOwn(clouds, cloud)) throw new RangeError(`unknown cloud ${JSON.stringify(cloud)}; one of ${Object.keys(clouds).join(', ')}`);
@@ -109,14 +121,17 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   // redirect 'error': a redirect to another origin must not carry the token, whatever the runtime does.
   const raw = createClient<paths, 'application/json'>({ baseUrl, fetch: fetchImpl, redirect: 'error' });
 
+  // A request's URL is serialised by Request, so it is on our origin exactly when it starts with origin + '/'
+  // (a URL with userinfo does not, and gets no token); this spares a URL parse per request.
+  const originPrefix = `${origin}/`;
   const middleware: Middleware = {
     async onRequest({ request, schemaPath, params }) {
       // openapi-fetch sends `.`/`..` as is (the URL collapses onto another resource) and a missing id as %7Bid%7D.
       const pathParams = (params as { path?: Record<string, unknown> }).path ?? {};
-      for (const match of schemaPath.matchAll(/\{([^{}]+)\}/g)) assertValidId(pathParams[match[1]!], `path parameter ${match[1]}`);
+      for (const name of pathParamNames(schemaPath)) assertValidId(pathParams[name], `path parameter ${name}`);
       if (!request.headers.has('client-request-id')) request.headers.set('client-request-id', crypto.randomUUID());
       // The token goes to the client's own origin only (a per-request baseUrl may point elsewhere).
-      if (originOf(request.url) === origin && (token !== undefined || getToken)) {
+      if ((token !== undefined || getToken) && request.url.startsWith(originPrefix)) {
         const value = getToken ? await getToken() : token;
         request.headers.set('Authorization', `Bearer ${value}`);
       }
