@@ -231,7 +231,7 @@ try {
     say(`| our mock, \`startMockServer()\` in a warm process (modules already loaded) | ${f(inProcMs, 0)} |`);
     for (const { name, startupMs } of rows) say(`| ${name}, new process from spawn (tsx for ours) | ${f(startupMs, 0)} |`);
     // How people start it: `npm run mock` (tsx on src/) and the package bin (built JavaScript, no transform).
-    const starts: [string, string[]][] = [['`npm run mock` command (tsx src/mock/cli.ts), new process', [process.execPath, '--import', 'tsx', 'src/mock/cli.ts']]];
+    const starts: [string, string[]][] = [['`npm run mock` command (node --import tsx src/mock/cli.ts), new process', [process.execPath, '--import', 'tsx', 'src/mock/cli.ts']]];
     if (existsSync(new URL('dist/mock/cli.js', root))) starts.push(['built bin `node dist/mock/cli.js`, new process', [process.execPath, 'dist/mock/cli.js']]);
     else say(`| built bin | not measured: no dist/mock/cli.js (npm run build) |`);
     for (const [name, argv] of starts) {
