@@ -26,20 +26,35 @@ if (!require.cache[fakerPath]) {
   const standIn = { get default() { return lazy; }, get faker() { return lazy; } };
   require.cache[fakerPath] = { id: fakerPath, filename: fakerPath, loaded: true, exports: standIn } as NodeJS.Module;
 }
-// Likewise @stoplight/http-spec (loaded by Prism) requires `postman-collection`, a Postman importer an OpenAPI mock
-// never calls (~14% of Prism's load time): a stand-in loads the real module only if something uses it.
-const postmanPath = createRequire(prismRequire.resolve('@stoplight/http-spec')).resolve('postman-collection');
-if (!require.cache[postmanPath]) {
-  let real: Record<PropertyKey, unknown> | undefined;
+// Likewise, modules Prism loads for features the mock never uses are stand-ins that load the real module only when
+// something reads a property of it or calls it: `postman-collection` (a Postman importer of @stoplight/http-spec,
+// ~14% of Prism's load time), and the forwarder's and callbacks' `node-fetch`, proxy agents and `chalk` (the mock
+// neither proxies nor runs callbacks).
+function lazyModule(path: string): void {
+  if (require.cache[path]) return;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let real: any;
   const load = () => {
-    if (!real) {
-      delete require.cache[postmanPath]; // the real module takes the cache entry from here on
-      real = require(postmanPath) as Record<PropertyKey, unknown>;
+    if (real === undefined) {
+      delete require.cache[path]; // the real module takes the cache entry from here on
+      real = require(path);
     }
     return real;
   };
-  const standIn = new Proxy({}, { get: (_t, key) => load()[key], has: (_t, key) => key in load() });
-  require.cache[postmanPath] = { id: postmanPath, filename: postmanPath, loaded: true, exports: standIn } as NodeJS.Module;
+  // An arrow function as target, so a module that is itself a function can be called through the stand-in.
+  const standIn = new Proxy(() => undefined, {
+    get: (_t, key) => load()[key],
+    has: (_t, key) => key in load(),
+    apply: (_t, self, args) => Reflect.apply(load(), self, args),
+  });
+  require.cache[path] = { id: path, filename: path, loaded: true, exports: standIn } as NodeJS.Module;
+}
+lazyModule(createRequire(prismRequire.resolve('@stoplight/http-spec')).resolve('postman-collection'));
+{
+  const forwarderRequire = createRequire(prismRequire.resolve('@stoplight/prism-http/dist/forwarder/index.js'));
+  for (const name of ['node-fetch', 'http-proxy-agent', 'https-proxy-agent', 'chalk']) lazyModule(forwarderRequire.resolve(name));
+  const callbacksRequire = createRequire(prismRequire.resolve('@stoplight/prism-http/dist/mocker/callback/callbacks.js'));
+  for (const name of ['node-fetch', 'chalk']) lazyModule(callbacksRequire.resolve(name));
 }
 const { createInstance, getHttpOperationsFromSpec } = require('@stoplight/prism-http') as typeof import('@stoplight/prism-http');
 
