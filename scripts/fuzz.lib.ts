@@ -3,7 +3,8 @@
 import http from 'node:http';
 import fc from 'fast-check';
 import { createAjv, inline, loadSpec, type Json } from '../test/support/spec.js';
-import { clouds } from '../generated/operations.js';
+import { clouds, operations } from '../generated/operations.js';
+import { operationsOf, requestExamples } from '../src/mock/scenarios.js';
 
 export const spec: Json = loadSpec();
 
@@ -17,23 +18,14 @@ export interface SpecOperation {
   entitySets: string[];
 }
 
-export const specOperations: SpecOperation[] = Object.entries<Json>(spec.paths).map(([path, pathItem]) => {
-  const op = pathItem.post;
-  const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => inline(spec, p));
-  const idParam = params.find((p: Json) => p.in === 'path' && p.name === 'id');
-  const media = inline(spec, op.requestBody).content['application/json'];
-  return {
-    operationId: op.operationId,
-    path,
-    statuses: Object.keys(op.responses).map(Number),
-    examples: Object.entries<Json>(media.examples).map(([name, ex]) => ({
-      name,
-      id: idParam?.examples?.[name]?.value,
-      body: ex.value,
-    })),
-    entitySets: Object.values<string>(media.schema['x-sponsor-kinds'] ?? {}),
-  };
-});
+const requests = requestExamples(spec);
+export const specOperations: SpecOperation[] = operationsOf(spec).map(({ template, op }) => ({
+  operationId: op.operationId,
+  path: template,
+  statuses: Object.keys(op.responses).map(Number),
+  examples: requests.filter((r) => r.operationId === op.operationId).map((r) => ({ name: r.name, id: r.pathParams.id, body: r.body })),
+  entitySets: Object.values<string>((operations as Json)[op.operationId]?.sponsorKinds ?? {}),
+}));
 
 /** Statuses a fuzzed request may get: every documented one, plus 405 for a wrong method (issue 3). */
 export const documentedStatuses = new Set<number>([...specOperations.flatMap((o) => o.statuses), 405]);

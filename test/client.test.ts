@@ -12,6 +12,7 @@ import {
   type GraphClientOptions,
   type OperationId,
 } from '../src/index.js';
+import { errorScenarios, operationsOf, requestExamples } from '../src/mock/scenarios.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
 const spec = loadSpec();
@@ -42,28 +43,16 @@ function client(fetch: typeof globalThis.fetch, options: GraphClientOptions = {}
   return createGraphClient({ token: 'test-token', fetch, ...options });
 }
 
-/** Each operation of the spec with its request examples: body example + path example of the same name. */
-const specOperations = Object.entries<Json>(spec.paths).map(([path, pathItem]) => {
-  const op = pathItem.post;
-  const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => inline(spec, p));
-  const idParam = params.find((p: Json) => p.in === 'path' && p.name === 'id');
-  const media = inline(spec, op.requestBody).content['application/json'];
-  const requests = Object.entries<Json>(media.examples).map(([name, example]) => ({
-    name,
-    body: example.value,
-    id: idParam ? (idParam.examples[name].value as string) : undefined,
-  }));
-  const errors = Object.entries<Json>(op.responses).flatMap(([status, response]) => {
-    const resolved = inline(spec, response);
-    return Object.entries<Json>(resolved.content?.['application/json']?.examples ?? {}).map(([name, example]) => ({
-      status: Number(status),
-      name,
-      body: example.value,
-      retryAfterHeader: Object.keys(resolved.headers ?? {}).includes('Retry-After'),
-    }));
-  });
-  return { path, operationId: op.operationId as OperationId, requests, errors, bodySchema: inline(spec, media.schema) };
-});
+/** Each operation of the spec with its request examples (path example + body example) and named errors. */
+const requestsOf = requestExamples(spec);
+const errorsOf = errorScenarios(spec);
+const specOperations = operationsOf(spec).map(({ template, op }) => ({
+  path: template,
+  operationId: op.operationId as OperationId,
+  requests: requestsOf.filter((r) => r.operationId === op.operationId).map((r) => ({ name: r.name, id: r.pathParams.id, body: r.body as Json })),
+  errors: errorsOf.filter((e) => e.operationId === op.operationId).map((e) => ({ status: e.status, name: e.example, body: e.body as Json, retryAfter: e.retryAfter })),
+  bodySchema: inline(spec, inline(spec, op.requestBody).content['application/json'].schema),
+}));
 
 /** The `{ kind, id }` sponsor and cloud a documented `@odata.id` stands for, read back through the metadata. */
 function sponsorOf(operationId: OperationId, odataId: string) {
@@ -276,7 +265,7 @@ describe('errors: every named error example becomes the matching GraphError', ()
             'Content-Type': 'application/json',
             'request-id': inner['request-id'],
             'client-request-id': req.headers.get('client-request-id')!,
-            ...(example.retryAfterHeader ? { 'Retry-After': '2.128' } : {}),
+            ...(example.retryAfter !== undefined ? { 'Retry-After': example.retryAfter } : {}),
           },
         }));
         const graph = client(fetch, { retry: false });
@@ -291,7 +280,7 @@ describe('errors: every named error example becomes the matching GraphError', ()
           requestId: inner['request-id'],
           clientRequestId: inner['client-request-id'],
           date: inner.date,
-          retryAfter: example.retryAfterHeader ? 2.128 : undefined,
+          retryAfter: example.retryAfter !== undefined ? Number(example.retryAfter) : undefined,
           body: example.body,
         });
       });

@@ -1,12 +1,11 @@
 // A Microsoft Graph SDK pointed at the mock (only the origin changed) works as against Graph:
 // the documented requests succeed and a documented error reaches the SDK as Graph's error.
-import { readFileSync } from 'node:fs';
 import { Client, GraphError as SdkGraphError, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, inject, it } from 'vitest';
 import { requestExamples } from '../src/mock/scenarios.js';
-import { bundledSpecPath } from './support/spec.js';
+import { loadSpec } from './support/spec.js';
 
-const spec = JSON.parse(readFileSync(bundledSpecPath, 'utf8'));
+const spec = loadSpec();
 const mockUrl = inject('mockUrl');
 
 // The SDK's AuthenticationHandler sends a token only to https Graph (or custom) hosts and strips it

@@ -26,9 +26,12 @@ export interface ErrorScenario {
   prefer: string;
   /** The Retry-After the response documents (its schema example), if any. */
   retryAfter?: string;
+  /** The example's whole error body. */
+  body: unknown;
 }
 
-function deref(spec: Json, node: Json): Json {
+/** Follows local `$ref`s until a node that is not a reference. */
+export function deref(spec: Json, node: Json): Json {
   let current = node;
   while (current && typeof current.$ref === 'string') {
     current = current.$ref
@@ -39,7 +42,8 @@ function deref(spec: Json, node: Json): Json {
   return current;
 }
 
-function operationsOf(spec: Json): Array<{ template: string; method: string; op: Json; pathItem: Json }> {
+/** Every operation of the spec with its path template and path item. */
+export function operationsOf(spec: Json): Array<{ template: string; method: string; op: Json; pathItem: Json }> {
   const found = [];
   for (const [template, pathItem] of Object.entries<Json>(spec.paths ?? {})) {
     for (const method of ['get', 'put', 'post', 'patch', 'delete']) {
@@ -78,7 +82,8 @@ export function errorScenarios(spec: Json): ErrorScenario[] {
       const retrySchema = deref(spec, retryHeader)?.schema;
       const retryAfter = retrySchema?.examples?.[0] ?? retrySchema?.example;
       for (const [example, node] of Object.entries<Json>(resolved.content?.['application/json']?.examples ?? {})) {
-        const error = deref(spec, node).value.error;
+        const body = deref(spec, node).value;
+        const { error } = body;
         result.push({
           operationId: op.operationId,
           status: Number(status),
@@ -87,6 +92,7 @@ export function errorScenarios(spec: Json): ErrorScenario[] {
           message: error.message,
           prefer: `Prefer: code=${status}, example=${example}`,
           ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}),
+          body,
         });
       }
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { operationsOf } from '../../src/mock/scenarios.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const bundledSpecPath = `${repoRoot}generated/openapi.json`;
@@ -45,13 +46,7 @@ export interface Operation {
 }
 
 export function operations(spec: Json): Operation[] {
-  const result: Operation[] = [];
-  for (const [path, pathItem] of Object.entries<Json>(spec.paths)) {
-    for (const method of ['get', 'put', 'post', 'patch', 'delete']) {
-      if (pathItem[method]) result.push({ path, method, operationId: pathItem[method].operationId, op: pathItem[method], pathItem });
-    }
-  }
-  return result;
+  return operationsOf(spec).map(({ template, method, op, pathItem }) => ({ path: template, method, operationId: op.operationId, op, pathItem }));
 }
 
 export interface NamedExample {
