@@ -2,61 +2,18 @@
 // node:http server of ours, so that every answer, failures included, is shaped like Microsoft Graph's.
 // Prism's own HTTP server is not used: its errors are problem+json and its body parser reads 10 MB.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, watch as watchFiles, type FSWatcher } from 'node:fs';
-import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { IHttpConfig } from '@stoplight/prism-http';
+import { createInstance, getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-http';
+import { watchSources } from './watch.js';
 import { compileFastRoutes, type FastOutput, type FastRoute } from './fast-path.js';
 
-// Start-up: Prism's mocker requires @faker-js/faker, whose index loads every locale (~1.1 s of the
-// ~1.5 s Prism takes to load). The mock serves the spec's examples (static mode) and never fakes data,
-// so the module is replaced, before Prism loads, by a stand-in that loads the English-only build on first use.
-const require = createRequire(import.meta.url);
-const prismRequire = createRequire(require.resolve('@stoplight/prism-http'));
-const fakerPath = prismRequire.resolve('@faker-js/faker');
-if (!require.cache[fakerPath]) {
-  const english = () => prismRequire('@faker-js/faker/locale/en');
-  // Prism hands `default` to json-schema-faker at load time; only dynamic mocking would read it, so even the
-  // English build loads on first use of a property.
-  const lazy = new Proxy({}, { get: (_t, key) => english()[key], has: (_t, key) => key in english() });
-  const standIn = { get default() { return lazy; }, get faker() { return lazy; } };
-  require.cache[fakerPath] = { id: fakerPath, filename: fakerPath, loaded: true, exports: standIn } as NodeJS.Module;
-}
-// Likewise, modules Prism loads for features the mock never uses are stand-ins that load the real module only when
-// something reads a property of it or calls it: `postman-collection` (a Postman importer of @stoplight/http-spec,
-// ~14% of Prism's load time), and the forwarder's and callbacks' `node-fetch`, proxy agents and `chalk` (the mock
-// neither proxies nor runs callbacks).
-function lazyModule(path: string): void {
-  if (require.cache[path]) return;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let real: any;
-  const load = () => {
-    if (real === undefined) {
-      delete require.cache[path]; // the real module takes the cache entry from here on
-      real = require(path);
-    }
-    return real;
-  };
-  // An arrow function as target, so a module that is itself a function can be called through the stand-in.
-  const standIn = new Proxy(() => undefined, {
-    get: (_t, key) => load()[key],
-    has: (_t, key) => key in load(),
-    apply: (_t, self, args) => Reflect.apply(load(), self, args),
-  });
-  require.cache[path] = { id: path, filename: path, loaded: true, exports: standIn } as NodeJS.Module;
-}
-lazyModule(createRequire(prismRequire.resolve('@stoplight/http-spec')).resolve('postman-collection'));
-{
-  const forwarderRequire = createRequire(prismRequire.resolve('@stoplight/prism-http/dist/forwarder/index.js'));
-  for (const name of ['node-fetch', 'http-proxy-agent', 'https-proxy-agent', 'chalk']) lazyModule(forwarderRequire.resolve(name));
-  const callbacksRequire = createRequire(prismRequire.resolve('@stoplight/prism-http/dist/mocker/callback/callbacks.js'));
-  for (const name of ['node-fetch', 'chalk']) lazyModule(callbacksRequire.resolve(name));
-}
-const { createInstance, getHttpOperationsFromSpec } = require('@stoplight/prism-http') as typeof import('@stoplight/prism-http');
+// Modules Prism loads for features the mock never uses (faker for dynamic mocking, postman-collection, the
+// forwarder's fetch and proxy agents) are stubbed when the mock is bundled (scripts/build.mjs), never at run time.
+
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -548,7 +505,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     fastRoutes = routes;
     fastBuild = Promise.resolve();
   };
-  const watcher = options.watch ? watchSources(reload, options.log ?? (() => undefined)) : undefined;
+  const watcher = options.watch ? watchSources(join(here, '../..'), reload, options.log ?? (() => undefined)) : undefined;
 
   return {
     url,
@@ -562,52 +519,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         server.closeAllConnections();
       }),
   };
-}
-
-/**
- * Watches the spec sources (present only in a checkout: openapi/ and scripts/generate.mjs next to src/),
- * regenerates the bundle on a change and reloads it; a failed run keeps the previous spec served.
- */
-function watchSources(reload: () => Promise<void>, log: (line: string) => void): FSWatcher | undefined {
-  const repoRoot = join(here, '../..');
-  const sources = join(repoRoot, 'openapi');
-  const generate = join(repoRoot, 'scripts/generate.mjs');
-  if (!existsSync(sources) || !existsSync(generate)) {
-    log('Serving the packaged spec; restart the mock to pick up a different one.');
-    return undefined;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let again = false;
-  const rebuild = () => {
-    if (running) return void (again = true);
-    running = true;
-    execFile(process.execPath, [generate], { cwd: repoRoot }, (error, _stdout, stderr) => {
-      const done = () => {
-        running = false;
-        if (again) {
-          again = false;
-          rebuild();
-        }
-      };
-      if (error) {
-        log(`spec changed but regenerating failed; still serving the previous spec:\n${stderr}`);
-        return done();
-      }
-      reload().then(
-        () => log('spec changed: regenerated generated/openapi.json and reloaded'),
-        (reloadError: unknown) => log(`spec reload failed; still serving the previous spec: ${reloadError}`),
-      ).finally(done);
-    });
-  };
-  const watcher = watchFiles(sources, { recursive: true }, () => {
-    // Editors write a file in several steps: one rebuild per burst of events.
-    clearTimeout(timer);
-    timer = setTimeout(rebuild, 200);
-  });
-  watcher.on('close', () => clearTimeout(timer));
-  log(`Watching ${sources} for spec changes.`);
-  return watcher;
 }
 
 /** Does a spec path template match a concrete path (one segment per parameter)? */
