@@ -1,0 +1,92 @@
+// What the mock knows of the contract, loaded once per spec (and again on reload): the routes, Prism's
+// operations, the compiled validators, the documented examples it answers with, and the fast routes.
+import { readFileSync } from 'node:fs';
+import { operationsOf, deref } from './scenarios.js';
+import type { ExampleOutput } from './graph-error.js';
+import { createPrismAdapter, isRefusal, type PrismAdapter } from './prism.js';
+import { compileRoutes, type Routes } from './routes.js';
+import { compileValidators, type OperationValidators } from './validators.js';
+import { fastRoute, type FastRoute } from './fast-path.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface Contract {
+  spec: Json;
+  routes: Routes;
+  prism: PrismAdapter;
+  validators: Map<string, OperationValidators>;
+  /** operationId → example name → status, to turn `Prefer: example=` into a status Prism can negotiate. */
+  exampleStatus: Map<string, Map<string, number>>;
+  /** The spec's named error example, for failures the mock raises itself (401, 415, bad `@odata.id`). */
+  error(name: string): { code: string; message: string };
+  /** Filled by buildFastRoutes(); empty until then, when every request takes the whole pipeline. */
+  fastRoutes: FastRoute[];
+}
+
+function exampleStatusOf(spec: Json): Map<string, Map<string, number>> {
+  const result = new Map<string, Map<string, number>>();
+  for (const { op } of operationsOf(spec)) {
+    const byName = new Map<string, number>();
+    for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
+      for (const name of Object.keys(deref(spec, response)?.content?.['application/json']?.examples ?? {})) byName.set(name, Number(status));
+    }
+    result.set(op.operationId, byName);
+  }
+  return result;
+}
+
+/** Reads and compiles a bundled spec (JSON). Throws with the file's name when it cannot. */
+export async function loadContract(specPath: string): Promise<Contract> {
+  const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+  const prism = await createPrismAdapter(spec);
+  return {
+    spec,
+    routes: compileRoutes(spec),
+    prism,
+    validators: compileValidators(prism.operations),
+    exampleStatus: exampleStatusOf(spec),
+    error(name) {
+      const error = spec.components?.examples?.[name]?.value?.error;
+      if (!error) throw new Error(`spec has no example ${name}`);
+      return { code: error.code, message: error.message };
+    },
+    fastRoutes: [],
+  };
+}
+
+const BEARER_TYPES = new Set(['oauth2', 'bearer', 'openIdConnect']);
+
+/**
+ * Builds the fast routes: for each operation, Prism's own answer to its documented example request (so the
+ * fast path serves exactly what Prism would), kept when the operation's checks are replicated exactly.
+ */
+export async function buildFastRoutes(contract: Contract): Promise<FastRoute[]> {
+  const built: FastRoute[] = [];
+  for (const op of contract.prism.operations) {
+    const operationId = op.iid ?? op.id;
+    const route = contract.routes.all.find((r) => r.operationId === operationId);
+    const validators = contract.validators.get(operationId);
+    const contents = op.request?.body?.contents ?? [];
+    const example = contents[0]?.examples?.[0] as Json;
+    if (!route || !validators || contents.length !== 1 || contents[0]!.mediaType !== 'application/json' || !example) continue;
+    if ((op.request?.query ?? []).length > 0 || (op.request?.cookie ?? []).length > 0) continue;
+    const bearerOnly =
+      Array.isArray(op.security) &&
+      op.security.length > 0 &&
+      op.security.every((alt) => alt.length > 0 && alt.every((s: Json) => BEARER_TYPES.has(s.type) || (s.type === 'http' && s.scheme === 'bearer')));
+    const idExample = (param: Json) => (param.examples ?? []).find((e: Json) => e.key === example.key)?.value ?? param.examples?.[0]?.value;
+    const params: Json[] = op.request?.path ?? [];
+    if (params.some((p) => typeof idExample(p) !== 'string')) continue;
+    const path = op.path.replace(/\{([^{}]+)\}/g, (_: string, name: string) => encodeURIComponent(idExample(params.find((p) => p.name === name))));
+    const verdict = await contract.prism.ask(
+      { method: op.method as Json, url: { path, query: {} }, headers: { authorization: 'Bearer example', 'content-type': 'application/json' }, body: structuredClone(example.value) },
+      {},
+      { validateRequest: true },
+    );
+    if (isRefusal(verdict) || verdict.violations.length > 0) continue;
+    const fast = fastRoute(route, validators, bearerOnly, verdict.output as ExampleOutput);
+    if (fast) built.push(fast);
+  }
+  return built;
+}

@@ -1,0 +1,226 @@
+// The mock's HTTP host on node:http: request ids, CORS, the body read under a size limit, bounded waits and
+// connections, Graph-shaped answers to what Node itself refuses (a malformed request, a timeout, an
+// unexpected Expect, CONNECT), and a shutdown that finishes what is in flight. The answer to a request comes
+// from `handle` (the pipeline); this module only moves bytes.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphFailure, failureAnswer, rawGraphResponse, type Ids, type MockAnswer } from './graph-error.js';
+import type { MockRequest } from './pipeline.js';
+
+export interface HostLimits {
+  maxBodyBytes: number;
+  /** Time to receive a request's headers, and the whole request (Node checks both every second here). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open connections at most; one more gets a 503 and is closed. */
+  maxConnections: number;
+  /** How long close() lets requests in flight finish before cutting their connections. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_LIMITS: HostLimits = {
+  maxBodyBytes: 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 1024,
+  shutdownGraceMs: 5_000,
+};
+
+/** After an early 413, what the client may still send (discarded) before the connection is cut. */
+const LINGER_BYTES = 16 * 1024 * 1024;
+const ALLOWED_HEADERS = 'Authorization, Content-Type, client-request-id, Prefer, return-client-request-id';
+const EXPOSED_HEADERS = 'request-id, client-request-id, Retry-After, Allow, WWW-Authenticate';
+
+export type Handle = (request: MockRequest, ids: Ids) => Promise<MockAnswer>;
+
+export interface Host {
+  server: Server;
+  /** Stops accepting, lets requests in flight finish (bounded by shutdownGraceMs), then cuts what is left. */
+  close(): Promise<void>;
+}
+
+function idsOf(req: IncomingMessage): Ids {
+  const sent = req.headers['client-request-id'];
+  return { requestId: randomUUID(), clientRequestId: (typeof sent === 'string' && sent) || randomUUID() };
+}
+
+/** CORS: the caller's origin is reflected (never `*`), so credentialed browser calls work too. */
+function cors(req: IncomingMessage, res: ServerResponse): void {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-allow-credentials', 'true');
+  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+  res.setHeader('vary', 'Origin');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
+    res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] || ALLOWED_HEADERS);
+    res.setHeader('access-control-max-age', '600');
+  }
+}
+
+function write(res: ServerResponse, answer: MockAnswer): void {
+  if (answer.body === undefined) {
+    res.writeHead(answer.status, answer.headers);
+    return void res.end();
+  }
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+}
+
+/**
+ * Reads the body up to `limit` bytes. Past the limit it resolves `undefined` at once, without reading on:
+ * the caller answers 413 and then discards the rest (see refuse()).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd);
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
+}
+
+/**
+ * The 413 for a body over the limit, sent before the body is read. The response is held open until the client
+ * has finished sending (a bounded amount is discarded), so a client that asked for `Connection: close` reads
+ * the 413 instead of an EPIPE when the connection closes under its upload.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, answer: MockAnswer): void {
+  const body = answer.body ?? '';
+  res.shouldKeepAlive = false;
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.write(body);
+  let discarded = 0;
+  const finish = () => void (res.writableEnded || res.end());
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded <= LINGER_BYTES) return;
+    finish();
+    req.socket.destroy();
+  });
+  req.once('end', finish).once('error', finish);
+  req.resume();
+}
+
+export function createHost(handle: Handle, limits: HostLimits): Host {
+  /** Requests received and not yet answered, per connection (a parse error waits for them; so does close()). */
+  const inFlight = new Map<Duplex, number>();
+  let closing = false;
+  const refused = new WeakSet<Duplex>();
+  let drained: (() => void) | undefined;
+  const settle = (socket: Duplex, delta: number) => {
+    const count = (inFlight.get(socket) ?? 0) + delta;
+    if (count > 0) inFlight.set(socket, count);
+    else inFlight.delete(socket);
+    if (closing && inFlight.size === 0) drained?.();
+  };
+
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks the two timeouts every 30 s by default, which held slow clients up to 40 s (issue 9).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+      maxHeaderSize: 16 * 1024,
+      // Node's own answer to a missing Host is a bare 400; the pipeline's is Graph's.
+      requireHostHeader: false,
+    },
+    (req, res) => {
+      if (refused.has(req.socket)) return void res.destroy();
+      const ids = idsOf(req);
+      res.setHeader('request-id', ids.requestId);
+      res.setHeader('client-request-id', ids.clientRequestId);
+      if (closing) res.shouldKeepAlive = false;
+      cors(req, res);
+      if (req.method === 'OPTIONS') {
+        res.setHeader('allow', 'GET, POST, DELETE, OPTIONS');
+        res.writeHead(204);
+        return void res.end();
+      }
+      settle(req.socket, +1);
+      res.once('close', () => settle(req.socket, -1));
+      serve(req, res, ids).catch((error: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        write(res, failureAnswer(new GraphFailure(500, 'generalException', `Mock failure: ${(error as Error)?.message ?? error}`), ids));
+      });
+    },
+  );
+
+  async function serve(req: IncomingMessage, res: ServerResponse, ids: Ids): Promise<void> {
+    if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host) {
+      return write(res, failureAnswer(new GraphFailure(400, 'BadRequest', 'Bad Request - Invalid Hostname: the request has no Host header.'), ids));
+    }
+    const tooLarge = () => failureAnswer(new GraphFailure(413, 'RequestEntityTooLarge', `The request body is larger than ${limits.maxBodyBytes} bytes.`), ids);
+    // Bodies over the limit are refused from the headers alone, before a byte of them is read.
+    if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return refuse(req, res, tooLarge());
+    const body = await readBody(req, limits.maxBodyBytes);
+    if (body === undefined) return refuse(req, res, tooLarge());
+    write(res, await handle({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body }, ids));
+  }
+
+  const rawAnswer = (socket: Duplex, failure: GraphFailure) => {
+    if (socket.writable) socket.end(rawGraphResponse(failure, randomUUID()));
+    else socket.destroy();
+  };
+
+  // A request Node could not parse or receive in time: Graph's body with the right status and reason phrase,
+  // after any answer still owed on the same connection (a valid pipelined request before the garbage).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (current?.headersSent) return void socket.destroy();
+    const failure =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new GraphFailure(431, 'RequestHeaderFieldsTooLarge', 'The request headers are larger than 16 KiB.')
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new GraphFailure(408, 'RequestTimeout', 'The request was not received in time.')
+          : new GraphFailure(400, 'BadRequest', `Malformed HTTP request (${error.code ?? 'parse error'}).`);
+    const owed = current && !current.writableFinished ? current : undefined;
+    if (owed) owed.once('finish', () => rawAnswer(socket, failure)).once('close', () => rawAnswer(socket, failure));
+    else rawAnswer(socket, failure);
+  });
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const ids = idsOf(req);
+    res.setHeader('request-id', ids.requestId);
+    res.setHeader('client-request-id', ids.clientRequestId);
+    write(res, failureAnswer(new GraphFailure(417, 'BadRequest', `Expectation '${req.headers.expect}' is not supported; only 100-continue is.`), ids));
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    rawAnswer(socket, new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', { allow: 'GET, POST, DELETE, OPTIONS' }));
+  });
+  // A bound on open connections: one more is told so in Graph's shape and closed.
+  let open = 0;
+  server.on('connection', (socket: Duplex) => {
+    open++;
+    socket.once('close', () => open--);
+    if (open <= limits.maxConnections) return;
+    refused.add(socket);
+    rawAnswer(socket, new GraphFailure(503, 'serviceNotAvailable', 'The mock has too many open connections; retry later.', { 'retry-after': '1' }));
+  });
+
+  return {
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        closing = true;
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+        const cut = () => {
+          clearTimeout(timer);
+          server.closeAllConnections();
+        };
+        const timer = setTimeout(cut, limits.shutdownGraceMs);
+        timer.unref();
+        drained = () => setImmediate(() => (server.closeIdleConnections(), cut()));
+        if (inFlight.size === 0) drained();
+      }),
+  };
+}

@@ -1,0 +1,153 @@
+// One request through the mock, as an ordered list of steps (after Prism's own factory: route → security →
+// validation → answer). Each step reads the exchange, may add to it, and either answers (a GraphFailure or a
+// MockAnswer) or hands on (undefined). Transport-free: the host reads the bytes and writes the answer, so the
+// same pipeline can serve other hosts.
+import { checkBody, type BodyCheck } from './body.js';
+import type { Contract } from './contract.js';
+import { findFastRoute, eligible } from './fast-path.js';
+import { GraphFailure, exampleAnswer, failureAnswer, type Ids, type MockAnswer, type Violation } from './graph-error.js';
+import { parsePrefer, resolvePreference, type Preference } from './prefer.js';
+import { isRefusal, refusalFailure, unauthenticated, violationFailure, type PrismVerdict } from './prism.js';
+import type { Route } from './routes.js';
+import { readTarget, type Target } from './target.js';
+
+/** A request as the host hands it over: header names lower case (node:http's `req.headers`). */
+export interface MockRequest {
+  method: string;
+  /** The request target as sent (path and query, or absolute form). */
+  target: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body's bytes; empty or undefined when there is none. */
+  body?: Uint8Array;
+}
+
+/** What the steps share about one request. Later steps read what earlier ones found. */
+export interface Exchange {
+  readonly request: MockRequest;
+  readonly ids: Ids;
+  readonly contract: Contract;
+  readonly stats: { fastPath: number; prism: number };
+  /** Lower case. */
+  method: string;
+  target?: Target;
+  /** The body's HTTP-level check; a failure is answered after routing and auth, as Graph orders them. */
+  body?: BodyCheck;
+  route?: Route;
+  prefer?: Preference;
+  /** The body's first schema violation, found before Prism so that an invalid body costs a bounded amount. */
+  bodyViolation?: Violation;
+  verdict?: PrismVerdict;
+}
+
+export type StepResult = GraphFailure | MockAnswer | undefined;
+export type Step = (exchange: Exchange) => StepResult | Promise<StepResult>;
+
+const headerOf = (exchange: Exchange, name: string): string | undefined => {
+  const value = exchange.request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
+
+/** The request target, read strictly (target.ts). */
+export const target: Step = (x) => {
+  const read = readTarget(x.request.target, headerOf(x, 'host'));
+  if (read instanceof GraphFailure) return read;
+  x.target = read;
+  x.route = x.contract.routes.find(x.method, read.pathname);
+  return undefined;
+};
+
+/** Media type, encoding and JSON of a body that is there; the outcome waits (see Exchange.body). */
+export const body: Step = (x) => {
+  const bytes = x.request.body;
+  if (bytes && bytes.length > 0) {
+    const headers = { 'content-type': headerOf(x, 'content-type'), 'content-encoding': headerOf(x, 'content-encoding') };
+    x.body = checkBody(bytes, headers, x.contract.error('unsupportedMediaType').code);
+  }
+  return undefined;
+};
+
+/** The common valid request, answered from precompiled checks with Prism's documented answer (fast-path.ts). */
+export const fastPath: Step = (x) => {
+  if (!x.target || !x.body || !('parsed' in x.body) || !eligible({ search: x.target.search, headers: x.request.headers })) return undefined;
+  const fast = findFastRoute(x.contract.fastRoutes, x.method, x.target.pathname);
+  if (!fast?.matches(x.target.pathname, x.request.headers, x.body.parsed)) return undefined;
+  x.stats.fastPath++;
+  return exampleAnswer(fast.output, x.ids);
+};
+
+/** `Prefer: code=…, example=…` resolved against the operation's documented examples. */
+export const prefer: Step = (x) => {
+  const examples = x.route ? x.contract.exampleStatus.get(x.route.operationId) : undefined;
+  const resolved = resolvePreference(parsePrefer(x.request.headers.prefer), examples);
+  if (resolved instanceof GraphFailure) return resolved;
+  x.prefer = resolved;
+  return undefined;
+};
+
+/** A bounded first look at the body against the operation's schema (validators.ts). */
+export const bodySchema: Step = (x) => {
+  if (!x.route || !x.body || !('parsed' in x.body)) return undefined;
+  x.bodyViolation = x.contract.validators.get(x.route.operationId)?.bodyViolation(x.body.parsed);
+  return undefined;
+};
+
+// Prism's negotiator throws 'invalid media type' on an Accept it cannot parse; such an Accept says nothing
+// usable, so it is dropped and the documented media type is answered.
+const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const mediaRange = new RegExp(`^\\s*${token}/${token}\\s*(;\\s*${token}\\s*=\\s*(${token}|"(?:[^"\\\\]|\\\\.)*")\\s*)*$`);
+
+/** Prism: route, security, validation (unless the body is already known to be invalid) and negotiation. */
+export const prism: Step = async (x) => {
+  x.stats.prism++;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(x.request.headers)) if (typeof value === 'string') headers[name] = value;
+  delete headers.prefer; // negotiation follows our own reading of Prefer
+  if (headers.accept !== undefined && !headers.accept.split(',').every((part) => mediaRange.test(part))) delete headers.accept;
+  const pathname = x.target!.pathname;
+  const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
+  const verdict = await x.contract.prism.ask(
+    { method: x.method as never, url: { path: pathname, query: x.target!.query }, headers, body: parsed },
+    x.prefer ?? {},
+    { validateRequest: x.bodyViolation === undefined },
+  );
+  if (isRefusal(verdict)) return refusalFailure(verdict, x.contract.routes, pathname);
+  x.verdict = verdict;
+  return undefined;
+};
+
+/** 401 when Prism's security check failed: no bearer token, or not one Graph could parse. */
+export const authenticate: Step = (x) => {
+  if (!x.verdict || !unauthenticated(x.verdict)) return undefined;
+  const documented = x.contract.error('invalidAuthenticationToken');
+  const message = headerOf(x, 'authorization')?.trim() ? 'CompactToken parsing failed with error code: 80049217' : documented.message;
+  return new GraphFailure(401, documented.code, message, { 'www-authenticate': 'Bearer realm="", error="invalid_token"' });
+};
+
+/** The body's HTTP-level failure, now that routing and auth have passed. */
+export const bodyFailure: Step = (x) => (x.body && 'failure' in x.body ? x.body.failure : undefined);
+
+/** Schema violations: the body's first one, or what Prism found in path, query and headers. */
+export const validation: Step = (x) => {
+  const found = x.bodyViolation ? [x.bodyViolation] : (x.verdict?.violations ?? []).filter((v) => v.code !== 401);
+  return violationFailure(found, x.contract.error('invalidUrlFormat'));
+};
+
+/** The documented answer Prism negotiated. */
+export const answer: Step = (x) => exampleAnswer(x.verdict!.output, x.ids);
+
+/**
+ * The steps in order. Graph's state, rules and permission checks (the directory, duplicate references,
+ * sponsor limits, the token's scopes) belong between `validation` and `answer`: a request reaches them only
+ * once it is well-formed, authenticated and valid.
+ */
+export const steps: readonly Step[] = [target, body, fastPath, prefer, bodySchema, prism, authenticate, bodyFailure, validation, answer];
+
+/** Runs a request through the steps; the first that answers decides. */
+export async function runPipeline(exchange: Exchange, pipeline: readonly Step[] = steps): Promise<MockAnswer> {
+  for (const step of pipeline) {
+    const result = await step(exchange);
+    if (result instanceof GraphFailure) return failureAnswer(result, exchange.ids);
+    if (result) return result;
+  }
+  throw new Error('the pipeline ended without an answer');
+}

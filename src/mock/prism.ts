@@ -1,0 +1,108 @@
+// The Prism adapter: Prism routes, checks security, validates and negotiates the documented answer; this
+// module configures it, asks it, and turns what it says into a Graph answer or failure. Prism's own HTTP
+// server is not used: its errors are problem+json and its body parser reads 10 MB.
+import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
+import type { IHttpOperation } from '@stoplight/types';
+import { GraphFailure, type ExampleOutput, type Violation } from './graph-error.js';
+import type { Preference } from './prefer.js';
+import type { Routes } from './routes.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** What Prism made of a request: its documented answer and the violations it found (security included). */
+export interface PrismVerdict {
+  output: ExampleOutput;
+  violations: Array<Violation & { code: string | number }>;
+}
+
+export interface PrismAdapter {
+  operations: IHttpOperation[];
+  /** Asks Prism; `validateBody: false` when the body was already found invalid (see validators.ts). */
+  ask(request: IHttpRequest, prefer: Preference, options: { validateRequest: boolean }): Promise<PrismVerdict | PrismRefusal>;
+}
+
+/** Prism could not answer: no route, no method, or no documented response for what Prefer asks. */
+export interface PrismRefusal {
+  refused: string;
+  detail: string;
+}
+
+const config: IHttpConfig = {
+  mock: { dynamic: false },
+  checkSecurity: true,
+  validateRequest: true,
+  validateResponse: false,
+  errors: false,
+  upstreamProxy: undefined,
+  isProxy: false,
+};
+
+// Prism wants a pino-like logger; the mock logs nothing per request.
+const silentLogger: Json = new Proxy({}, { get: (_t, key) => (key === 'child' ? () => silentLogger : () => undefined) });
+
+export async function createPrismAdapter(spec: Json): Promise<PrismAdapter> {
+  // A parsed object: Prism resolves only the bundle's local refs and fetches nothing.
+  const operations = await getHttpOperationsFromSpec(structuredClone(spec));
+  const prism = createInstance(config, { logger: silentLogger });
+  return {
+    operations,
+    async ask(request, prefer, { validateRequest }) {
+      const mock = { dynamic: false, code: prefer.code, exampleKey: prefer.example };
+      const result = await prism.request(request, operations, { ...config, validateRequest, mock })();
+      if (result._tag === 'Left') {
+        const error: Json = result.left;
+        return { refused: String(error.name).split('#').pop() ?? '', detail: String(error.detail ?? error.message) };
+      }
+      const { output, validations } = result.right;
+      const violations = validations.input
+        .filter((v) => v.severity === 0)
+        .map((v) => ({ code: v.code ?? '', location: (v.path ?? []) as Array<string | number>, message: v.message }));
+      return { output: output as ExampleOutput, violations };
+    },
+  };
+}
+
+export const isRefusal = (verdict: PrismVerdict | PrismRefusal): verdict is PrismRefusal => 'refused' in verdict;
+
+/** Graph's answer when Prism found no route, method or documented response. */
+export function refusalFailure(refusal: PrismRefusal, routes: Routes, pathname: string): GraphFailure {
+  switch (refusal.refused) {
+    case 'NO_METHOD_MATCHED_ERROR':
+      return new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', {
+        allow: routes.allowedMethods(pathname).join(', '),
+      });
+    case 'NO_PATH_MATCHED_ERROR':
+    case 'NO_RESOURCE_PROVIDED_ERROR': {
+      // Graph names an unknown version (`Invalid version: v2.0`) and any other unknown segment, both 400 BadRequest.
+      const segment = routes.unknownSegment(pathname);
+      const isVersion = pathname.split('/')[1] === segment && segment !== '';
+      return new GraphFailure(400, 'BadRequest', isVersion ? `Invalid version: ${segment}` : `Resource not found for the segment '${segment}'.`);
+    }
+    case 'NOT_FOUND':
+    case 'NOT_ACCEPTABLE':
+    case 'UNPROCESSABLE_ENTITY':
+    case 'NO_RESPONSE_DEFINED':
+      // Negotiation failed: the Prefer header asks for a status or example the operation does not document.
+      return new GraphFailure(400, 'BadRequest', `The Prefer header asks for a response this operation does not document: ${refusal.detail}`);
+    default:
+      return new GraphFailure(500, 'generalException', `Mock failure: ${refusal.detail}`);
+  }
+}
+
+/** Whether Prism found the request unauthenticated (its security check reports code 401). */
+export const unauthenticated = (verdict: PrismVerdict): boolean => verdict.violations.some((v) => v.code === 401);
+
+/** Input violations other than security, as Graph's 400 (the spec's `invalidUrlFormat` for a bad `@odata.id`). */
+export function violationFailure(violations: readonly Violation[], invalidUrlFormat: { code: string; message: string }): GraphFailure | undefined {
+  if (violations.length === 0) return undefined;
+  if (violations.some((v) => v.location.includes('@odata.id'))) {
+    return new GraphFailure(400, invalidUrlFormat.code, invalidUrlFormat.message, {}, violations);
+  }
+  const inBody = violations.every((v) => !['path', 'query', 'header'].includes(String(v.location[0])));
+  const named = violations
+    .slice(0, 5)
+    .map((v) => v.message)
+    .join('; ');
+  return new GraphFailure(400, 'BadRequest', `${inBody ? 'Invalid request body' : 'Invalid request'}: ${named}.`, {}, violations);
+}

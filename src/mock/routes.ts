@@ -1,0 +1,82 @@
+// The one path matcher of the mock: the spec's path templates compiled once, used by the pipeline (405's Allow,
+// the segment Graph names in a 400, Prefer's operation) and by the fast path.
+import { operationsOf } from './scenarios.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface Route {
+  operationId: string;
+  /** Lower case, as in the spec. */
+  method: string;
+  template: string;
+  /** The template as a regex, one capture per path parameter, in order. */
+  pattern: RegExp;
+  pathParams: string[];
+}
+
+export interface Routes {
+  readonly all: readonly Route[];
+  /** Routes whose template matches the path, whatever their method. */
+  matching(pathname: string): Route[];
+  /** The route for this method and path, if any. */
+  find(method: string, pathname: string): Route | undefined;
+  /** Methods the path accepts, upper case, for a 405's Allow (OPTIONS, answered by the host, included). */
+  allowedMethods(pathname: string): string[];
+  /** The first segment no template accepts at its position: Graph names it in its 400. */
+  unknownSegment(pathname: string): string;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const isParam = (segment: string) => /^\{.+\}$/.test(segment);
+
+/** Compiles a path template: `{name}` matches one non-empty segment. */
+export function compileTemplate(template: string): { pattern: RegExp; pathParams: string[] } {
+  const pathParams: string[] = [];
+  const source = template
+    .split(/(\{[^{}]+\})/)
+    .map((part) => {
+      const name = /^\{(.+)\}$/.exec(part)?.[1];
+      if (name === undefined) return escapeRegExp(part);
+      pathParams.push(name);
+      return '([^/]+)';
+    })
+    .join('');
+  return { pattern: new RegExp(`^${source}$`), pathParams };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function compileRoutes(spec: Json): Routes {
+  const all: Route[] = operationsOf(spec).map(({ template, method, op }) => ({
+    operationId: op.operationId,
+    method,
+    template,
+    ...compileTemplate(template),
+  }));
+  const templates = all.map((route) => route.template.split('/').slice(1));
+  const matching = (pathname: string) => all.filter((route) => route.pattern.test(pathname));
+  return {
+    all,
+    matching,
+    find: (method, pathname) => all.find((route) => route.method === method && route.pattern.test(pathname)),
+    allowedMethods: (pathname) => [...new Set(matching(pathname).map((route) => route.method.toUpperCase())), 'OPTIONS'],
+    unknownSegment(pathname) {
+      const segments = pathname.split('/').slice(1);
+      let candidates = templates;
+      for (let i = 0; i < segments.length; i++) {
+        const segment = safeDecode(segments[i]!);
+        const next = candidates.filter((t) => t[i] !== undefined && (t[i] === segment || isParam(t[i]!)));
+        if (next.length === 0) return segment;
+        candidates = next;
+      }
+      return segments.at(-1) ? safeDecode(segments.at(-1)!) : '';
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Request validators compiled once per operation with Prism's own ajv settings, formats and schema
+// normalisation (prism-http/dist/validator/validators/utils.js), for two jobs:
+// - the fast path, which must accept exactly what Prism accepts (test/mock.fast-path.test.ts proves it);
+// - a bounded first look at the body: Prism validates with `allErrors`, so a 1 MiB body breaking the schema
+//   100,000 times costs it 100,000 violations in memory (issue 9). These stop at the first error instead.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import * as dateTime from '@stoplight/prism-http/dist/validator/validators/dateTime.js';
+import { convertAjvErrors } from '@stoplight/prism-http/dist/validator/validators/utils.js';
+import { stripReadOnlyProperties } from '@stoplight/prism-http/dist/utils/filterRequiredProperties.js';
+import { ValidationContext } from '@stoplight/prism-http/dist/validator/validators/types.js';
+import type { IHttpOperation } from '@stoplight/types';
+import type { Violation } from './graph-error.js';
+
+export interface OperationValidators {
+  operationId: string;
+  /** Whether the body schema is JSON Schema draft-07 without `$ref`/`allOf`, so these checks equal Prism's. */
+  exact: boolean;
+  /** The body's first violation (Prism's location and wording), or undefined when valid or not validated. */
+  bodyViolation(body: unknown): Violation | undefined;
+  /** Whether path parameters (lower-cased names → raw values) and headers pass Prism's coercing checks. */
+  pathOk(values: Record<string, string>): boolean;
+  headersOk(values: Record<string, unknown>): boolean;
+  headerNames: string[];
+}
+
+const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
+
+function prismAjv(options: { coerceTypes: boolean; allErrors: boolean }) {
+  const ajv = new Ajv.default({ allowUnionTypes: true, allowMatchingProperties: true, strict: false, logger: false, ...options });
+  addFormats.default(ajv);
+  ajv.addFormat('date-time', dateTime.fmtDef(dateTime.date_time, dateTime.compareDateTime));
+  return ajv;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Schema = any;
+
+const paramSchema = (params: Array<{ name: string; required?: boolean; schema?: Schema }> | undefined) => ({
+  type: 'object',
+  properties: Object.fromEntries((params ?? []).map((p) => [p.name.toLowerCase(), p.schema ?? {}])),
+  required: (params ?? []).filter((p) => p.required).map((p) => p.name.toLowerCase()),
+});
+
+function toViolation(validate: ValidateFunction): Violation | undefined {
+  const errors = validate.errors as [ErrorObject, ...ErrorObject[]] | null | undefined;
+  if (!errors?.length) return undefined;
+  const [first] = convertAjvErrors(errors, 0, ValidationContext.Input, 'body');
+  return { location: first.path ?? [], message: first.message };
+}
+
+/** Compiles the validators of each operation Prism loaded from the spec. */
+export function compileValidators(operations: IHttpOperation[]): Map<string, OperationValidators> {
+  const firstError = prismAjv({ coerceTypes: false, allErrors: false });
+  const coerce = prismAjv({ coerceTypes: true, allErrors: false });
+  const result = new Map<string, OperationValidators>();
+  for (const op of operations) {
+    const request = op.request ?? {};
+    const json = (request.body?.contents ?? []).find((c) => c.mediaType === 'application/json');
+    const schemas: Schema[] = [json?.schema, ...(request.path ?? []).map((p) => p.schema), ...(request.headers ?? []).map((p) => p.schema)];
+    const exact = schemas.every((s) => s && DRAFT_07.test(String(s.$schema)) && !/"(\$ref|allOf)"/.test(JSON.stringify(s)));
+    // Prism validates the body against the schema without its readOnly properties, or not at all when none is left.
+    const stripped = json?.schema ? stripReadOnlyProperties(json.schema as Schema) : undefined;
+    const bodyValidator = exact && stripped?._tag === 'Some' ? firstError.compile(stripped.value) : undefined;
+    const pathValidator = coerce.compile(paramSchema(request.path as Schema));
+    const headerValidator = coerce.compile(paramSchema(request.headers as Schema));
+    const operationId = op.iid ?? op.id;
+    result.set(operationId, {
+      operationId,
+      exact,
+      bodyViolation: (body) => (bodyValidator && !bodyValidator(body) ? toViolation(bodyValidator) : undefined),
+      pathOk: (values) => pathValidator(values),
+      headersOk: (values) => headerValidator(values),
+      headerNames: (request.headers ?? []).map((p) => p.name.toLowerCase()),
+    });
+  }
+  return result;
+}
