@@ -1,9 +1,15 @@
-// HTTP-level checks of a request body: media type, charset and content encoding, UTF-8, JSON and its depth.
+// HTTP-level checks of a request body: media type, charset and content encoding, UTF-8, JSON, its depth and size.
 // Pure: the host reads the bytes (with the size limit); the outcome is applied after routing and auth, as Graph
 // orders them, so a failure here is returned, not answered.
 import { GraphFailure } from './graph-error.js';
 
 export const MAX_JSON_DEPTH = 64;
+/**
+ * Values a body may hold (array items and object members). A sponsor reference has one, a connected
+ * organization a few dozen; a hostile megabyte of `{},{},…` has 350,000, and parsed they cost ~30 times the
+ * body in memory. Counted on the bytes before parsing, so what a rejected body costs stays its own size (issue 9).
+ */
+export const MAX_JSON_VALUES = 10_000;
 
 export type BodyCheck = { parsed: unknown } | { failure: GraphFailure };
 
@@ -18,16 +24,30 @@ export function mediaTypeOf(header: string | undefined): { type: string; charset
   return { type: type.trim().toLowerCase(), ...(charset ? { charset } : {}) };
 }
 
-/** Whether a JSON value nests deeper than `limit`; iterative, so a hostile body cannot overflow the stack. */
-export function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+/**
+ * How deep a JSON text nests and how many values its arrays and objects hold, read from the bytes without
+ * parsing (structural characters are ASCII, so UTF-8 needs no decoding here). Stops as soon as a limit is passed.
+ */
+export function jsonShape(bytes: Uint8Array, limits = { depth: MAX_JSON_DEPTH, values: MAX_JSON_VALUES }): { tooDeep: boolean; tooMany: boolean } {
+  let depth = 0;
+  let values = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c) i++; // backslash: skip the escaped character
+      else if (byte === 0x22) inString = false;
+      continue;
+    }
+    if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > limits.depth) return { tooDeep: true, tooMany: false };
+      values++; // the first member or item, if any; each comma adds one more
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+    else if (byte === 0x2c) values++;
+    if (values > limits.values) return { tooDeep: false, tooMany: true };
   }
-  return false;
+  return { tooDeep: false, tooMany: false };
 }
 
 const isJsonType = (type: string) => type === 'application/json' || /^application\/[\w.+-]*\+json$/.test(type);
@@ -46,6 +66,9 @@ export function checkBody(bytes: Uint8Array, headers: { 'content-type'?: string;
     const what = encoding !== 'identity' ? encoding : media.charset;
     return { failure: new GraphFailure(415, mediaTypeCode, `Content encoding '${what}' is not supported; send UTF-8 JSON.`) };
   }
+  const shape = jsonShape(bytes);
+  if (shape.tooDeep) return { failure: new GraphFailure(400, 'BadRequest', `The request payload is nested deeper than ${MAX_JSON_DEPTH} levels.`) };
+  if (shape.tooMany) return { failure: new GraphFailure(400, 'BadRequest', `The request payload holds more than ${MAX_JSON_VALUES} values.`) };
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
@@ -53,9 +76,6 @@ export function checkBody(bytes: Uint8Array, headers: { 'content-type'?: string;
     return {
       failure: new GraphFailure(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
     };
-  }
-  if (depthExceeds(parsed, MAX_JSON_DEPTH)) {
-    return { failure: new GraphFailure(400, 'BadRequest', `The request payload is nested deeper than ${MAX_JSON_DEPTH} levels.`) };
   }
   return { parsed };
 }

@@ -85,6 +85,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     };
     const onEnd = () => resolve(Buffer.concat(chunks));
     req.on('data', onData).on('end', onEnd).on('error', reject);
+    req.once('close', () => req.complete || reject(new Error('the client went away before the body was complete')));
   });
 }
 
@@ -111,17 +112,11 @@ function refuse(req: IncomingMessage, res: ServerResponse, answer: MockAnswer): 
 }
 
 export function createHost(handle: Handle, limits: HostLimits): Host {
-  /** Requests received and not yet answered, per connection (a parse error waits for them; so does close()). */
-  const inFlight = new Map<Duplex, number>();
+  /** Requests received and not yet answered: close() waits for them, and tells their connections to close. */
+  const inFlight = new Set<ServerResponse>();
   let closing = false;
-  const refused = new WeakSet<Duplex>();
   let drained: (() => void) | undefined;
-  const settle = (socket: Duplex, delta: number) => {
-    const count = (inFlight.get(socket) ?? 0) + delta;
-    if (count > 0) inFlight.set(socket, count);
-    else inFlight.delete(socket);
-    if (closing && inFlight.size === 0) drained?.();
-  };
+  const refused = new WeakSet<Duplex>();
 
   const server = createServer(
     {
@@ -145,8 +140,11 @@ export function createHost(handle: Handle, limits: HostLimits): Host {
         res.writeHead(204);
         return void res.end();
       }
-      settle(req.socket, +1);
-      res.once('close', () => settle(req.socket, -1));
+      inFlight.add(res);
+      res.once('close', () => {
+        inFlight.delete(res);
+        if (closing && inFlight.size === 0) drained?.();
+      });
       serve(req, res, ids).catch((error: unknown) => {
         if (res.headersSent) return void res.destroy();
         write(res, failureAnswer(new GraphFailure(500, 'generalException', `Mock failure: ${(error as Error)?.message ?? error}`), ids));
@@ -176,7 +174,12 @@ export function createHost(handle: Handle, limits: HostLimits): Host {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const current = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
-    if (current?.headersSent) return void socket.destroy();
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && current && !current.headersSent) {
+      // The request's body did not arrive in time: its own response says so, and the connection closes.
+      current.shouldKeepAlive = false;
+      return write(current, failureAnswer(new GraphFailure(408, 'RequestTimeout', 'The request was not received in time.'), { requestId: String(current.getHeader('request-id')), clientRequestId: String(current.getHeader('client-request-id')) }));
+    }
+    if (current?.headersSent && !current.writableFinished) return void socket.destroy();
     const failure =
       error.code === 'HPE_HEADER_OVERFLOW'
         ? new GraphFailure(431, 'RequestHeaderFieldsTooLarge', 'The request headers are larger than 16 KiB.')
@@ -211,6 +214,7 @@ export function createHost(handle: Handle, limits: HostLimits): Host {
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing = true;
+        for (const res of inFlight) res.shouldKeepAlive = false;
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
         const cut = () => {
