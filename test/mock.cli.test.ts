@@ -28,10 +28,14 @@ function post(url: string) {
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    // npm runs are started in their own process group: end the whole group.
-    if (child.spawnargs[0]?.endsWith('npm') && child.pid) process.kill(-child.pid, 'SIGKILL');
-    else child.kill('SIGKILL');
+    if (child.spawnargs[0] === 'npm' && child.pid) {
+      // npm runs have their own process group: end whatever of it is left, even after npm itself exited.
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    } else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 });
 
