@@ -1,0 +1,151 @@
+// The mock's settings: startMockServer's options and the CLI's PORT/HOST, checked before anything binds.
+// Pure (no socket, no file read), so every accepted and refused value is unit-tested
+// (test/mock.settings.test.ts). A refused value is a MockSettingsError naming the setting, the value and
+// what is accepted; the CLI prints its message as one line.
+import { isIP } from 'node:net';
+
+export interface MockServerOptions {
+  /** TCP port, 0–65535 (0: a free port). Default 4010. */
+  port?: number;
+  /** Address or host name to bind. Default (also for ''): 127.0.0.1, loopback only. */
+  host?: string;
+  /** Bundled spec (JSON). Default: generated/openapi.json of this package. */
+  specPath?: string;
+  /** Largest accepted request body in bytes; bigger ones get 413 before they are read. */
+  maxBodyBytes?: number;
+  /** In a checkout of this repository: watch openapi/, rerun `npm run generate` on a change and reload. */
+  watch?: boolean;
+  /** Called with a line to log (watching, reloads); default: silent. */
+  log?: (line: string) => void;
+  /** Answer the common valid request from precompiled checks (src/mock/fast-path.ts); default true. */
+  fastPath?: boolean;
+}
+
+/** The options once checked, defaults applied (specPath stays optional: its default is found on disk). */
+export interface ResolvedMockOptions {
+  port: number;
+  host: string;
+  specPath: string | undefined;
+  maxBodyBytes: number;
+  watch: boolean;
+  log: (line: string) => void;
+  fastPath: boolean;
+}
+
+export const DEFAULT_PORT = 4010;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Bodies are held in memory while read: a limit above this is a typo, not a need (Graph's own is 4 MB). */
+export const MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
+
+export class MockSettingsError extends Error {
+  override name = 'MockSettingsError';
+  constructor(
+    readonly setting: string,
+    readonly value: unknown,
+    accepted: string,
+  ) {
+    super(`${setting} ${show(value)} is not valid: ${accepted}.`);
+  }
+}
+
+/** A value as the user wrote it: strings quoted (so '' and ' 80' are visible), the rest as JS prints it. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value !== null && typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+const PORT_RULE = 'use a whole number from 0 to 65535 (0 picks a free port)';
+const HOST_RULE = 'use an IP address (127.0.0.1, ::1, 0.0.0.0) or a host name, without brackets, spaces or a port';
+// RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+function checkPort(value: unknown, setting: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new MockSettingsError(setting, value, PORT_RULE);
+  }
+  return value;
+}
+
+function checkHost(value: unknown, setting: string): string {
+  if (value === undefined || value === '') return DEFAULT_HOST;
+  if (typeof value !== 'string' || !(isIP(value) !== 0 || HOST_NAME.test(value))) {
+    throw new MockSettingsError(setting, value, HOST_RULE);
+  }
+  return value;
+}
+
+function checkBoolean(value: unknown, setting: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new MockSettingsError(setting, value, 'use true or false');
+  return value;
+}
+
+/** Checks every startMockServer option and applies the defaults; throws MockSettingsError on the first bad one. */
+export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMockOptions {
+  if (options === null || typeof options !== 'object') throw new MockSettingsError('options', options, 'pass an object or nothing');
+  const { port, host, specPath, maxBodyBytes, watch, log, fastPath } = options;
+  if (specPath !== undefined && (typeof specPath !== 'string' || specPath === '')) {
+    throw new MockSettingsError('options.specPath', specPath, 'use the path of a bundled spec (JSON) or leave it out');
+  }
+  if (
+    maxBodyBytes !== undefined &&
+    (typeof maxBodyBytes !== 'number' || !Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT)
+  ) {
+    // NaN and Infinity land here: either would switch the body limit off.
+    throw new MockSettingsError('options.maxBodyBytes', maxBodyBytes, `use a whole number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT}`);
+  }
+  if (log !== undefined && typeof log !== 'function') throw new MockSettingsError('options.log', log, 'use a function (line: string) => void');
+  return {
+    port: port === undefined ? DEFAULT_PORT : checkPort(port, 'options.port'),
+    host: checkHost(host, 'options.host'),
+    specPath,
+    maxBodyBytes: maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    watch: checkBoolean(watch, 'options.watch', false),
+    log: log ?? (() => undefined),
+    fastPath: checkBoolean(fastPath, 'options.fastPath', true),
+  };
+}
+
+/**
+ * PORT and HOST as the CLI reads them. Unset or empty means the default (4010, loopback): an empty value is
+ * what `PORT= npm run mock` or an unfilled template gives, never a request for a random port or every interface.
+ * Only plain decimal digits are a port: Number() would read '0x1362' as hex, '1e3' as 1000 and ' 80' as 80.
+ */
+export function settingsFromEnv(env: Record<string, string | undefined>): { port: number; host: string } {
+  const rawPort = env.PORT;
+  let port = DEFAULT_PORT;
+  if (rawPort !== undefined && rawPort !== '') {
+    // The error shows the text as written (quoted), not the number read from it.
+    if (!/^[0-9]{1,5}$/.test(rawPort) || Number(rawPort) > 65535) throw new MockSettingsError('PORT', rawPort, PORT_RULE);
+    port = Number(rawPort);
+  }
+  return { port, host: checkHost(env.HOST, 'HOST') };
+}
+
+export type BindScope = 'loopback' | 'all' | 'address';
+
+/**
+ * What a bound address exposes, for the CLI's start-up line. The mock reflects any Origin with credentials,
+ * so anything beyond loopback is said plainly.
+ */
+export function describeBind(address: string): { scope: BindScope; line: string } {
+  const bare = address.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const v4 = bare.replace(/^::ffff:/, '');
+  if (bare === 'localhost' || bare === '::1' || (isIP(v4) === 4 && v4.startsWith('127.'))) {
+    return { scope: 'loopback', line: 'Loopback only: reachable from this machine alone (HOST=0.0.0.0 opens it to others).' };
+  }
+  if (v4 === '0.0.0.0' || bare === '::' || /^(0{1,4}:){7}0{1,4}$/.test(bare) || bare === '::0') {
+    return {
+      scope: 'all',
+      line: 'Listening on all interfaces: reachable from other machines, and any web page may call it with credentials (CORS reflects every origin).',
+    };
+  }
+  return {
+    scope: 'address',
+    line: `Listening on ${address}: reachable from other machines on that network, and any web page may call it with credentials (CORS reflects every origin).`,
+  };
+}
