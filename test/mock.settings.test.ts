@@ -2,6 +2,7 @@
 // refused values name the setting, the value and what is accepted, and the bind scope is said plainly.
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_LIMITS,
   DEFAULT_HOST,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
@@ -26,7 +27,9 @@ function refusal(run: () => unknown): MockSettingsError {
 describe('resolveMockOptions', () => {
   it('applies the defaults: port 4010, loopback, 1 MiB bodies, no watch, fast path on', () => {
     const resolved = resolveMockOptions();
-    expect(resolved).toMatchObject({ port: DEFAULT_PORT, host: DEFAULT_HOST, specPath: undefined, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, watch: false, fastPath: true });
+    expect(resolved).toMatchObject({ port: DEFAULT_PORT, host: DEFAULT_HOST, specPath: undefined, watch: false, fastPath: true });
+    expect(resolved.limits).toEqual(DEFAULT_LIMITS);
+    expect(resolved.limits.maxBodyBytes).toBe(DEFAULT_MAX_BODY_BYTES);
     expect(resolved.host).toBe('127.0.0.1');
     expect(resolved.port).toBe(4010);
     expect(() => resolved.log('silent by default')).not.toThrow();
@@ -34,10 +37,11 @@ describe('resolveMockOptions', () => {
 
   it('keeps valid values as given', () => {
     const log = () => undefined;
-    const options: MockServerOptions = { port: 0, host: '::1', specPath: '/tmp/spec.json', maxBodyBytes: 10, watch: true, log, fastPath: false };
-    expect(resolveMockOptions(options)).toEqual(options);
+    const limits = { maxBodyBytes: 10, headersTimeoutMs: 100, requestTimeoutMs: 200, maxConnections: 3, shutdownGraceMs: 0 };
+    const options: MockServerOptions = { port: 0, host: '::1', specPath: '/tmp/spec.json', watch: true, log, fastPath: false, ...limits };
+    expect(resolveMockOptions(options)).toEqual({ port: 0, host: '::1', specPath: '/tmp/spec.json', watch: true, log, fastPath: false, limits });
     expect(resolveMockOptions({ port: 65535 }).port).toBe(65535);
-    expect(resolveMockOptions({ maxBodyBytes: MAX_BODY_BYTES_LIMIT }).maxBodyBytes).toBe(MAX_BODY_BYTES_LIMIT);
+    expect(resolveMockOptions({ maxBodyBytes: MAX_BODY_BYTES_LIMIT }).limits.maxBodyBytes).toBe(MAX_BODY_BYTES_LIMIT);
     expect(resolveMockOptions({ host: 'localhost' }).host).toBe('localhost');
     expect(resolveMockOptions({ host: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
@@ -65,6 +69,12 @@ describe('resolveMockOptions', () => {
     ['maxBodyBytes', -5, /1 to/],
     ['maxBodyBytes', 1.5, /whole number/],
     ['maxBodyBytes', MAX_BODY_BYTES_LIMIT + 1, new RegExp(`to ${MAX_BODY_BYTES_LIMIT}`)],
+    ['headersTimeoutMs', 0, /1 to 600000/],
+    ['requestTimeoutMs', Number.NaN, /1 to 3600000/],
+    ['requestTimeoutMs', 5, /at least headersTimeoutMs/],
+    ['maxConnections', 2 ** 31, /1 to 1000000/],
+    ['shutdownGraceMs', -1, /0 to 600000/],
+    ['shutdownGraceMs', '5s', /whole number/],
     ['watch', 'yes', /true or false/],
     ['fastPath', 0, /true or false/],
     ['log', 'console', /function/],

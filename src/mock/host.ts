@@ -19,14 +19,6 @@ export interface HostLimits {
   shutdownGraceMs: number;
 }
 
-export const DEFAULT_LIMITS: HostLimits = {
-  maxBodyBytes: 1024 * 1024,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  maxConnections: 1024,
-  shutdownGraceMs: 5_000,
-};
-
 /** After an early 413, what the client may still send (discarded) before the connection is cut. */
 const LINGER_BYTES = 16 * 1024 * 1024;
 const ALLOWED_HEADERS = 'Authorization, Content-Type, client-request-id, Prefer, return-client-request-id';

@@ -7,22 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFastRoutes, loadContract, type Contract } from './contract.js';
-import { createHost, DEFAULT_LIMITS, type HostLimits } from './host.js';
+import { createHost } from './host.js';
 import { runPipeline } from './pipeline.js';
+import { resolveMockOptions, type MockServerOptions } from './settings.js';
 import { watchSources } from './watch.js';
 
-export interface MockServerOptions extends Partial<HostLimits> {
-  port?: number;
-  host?: string;
-  /** Bundled spec (JSON). Default: generated/openapi.json of this package. */
-  specPath?: string;
-  /** In a checkout of this repository: watch openapi/, rerun `npm run generate` on a change and reload. */
-  watch?: boolean;
-  /** Called with a line to log (watching, reloads); default: silent. */
-  log?: (line: string) => void;
-  /** Answer the common valid request from precompiled checks (src/mock/fast-path.ts); default true. */
-  fastPath?: boolean;
-}
+export { DEFAULT_MAX_BODY_BYTES, MockSettingsError, type MockServerOptions } from './settings.js';
 
 export interface MockServer {
   url: string;
@@ -38,8 +28,6 @@ export interface MockServer {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export const DEFAULT_MAX_BODY_BYTES = DEFAULT_LIMITS.maxBodyBytes;
-
 /** The bundled spec, found from src/mock (tsx) or dist/mock (installed package) alike. */
 export function defaultSpecPath(): string {
   const candidates = [join(here, '../../generated/openapi.json'), join(here, '../../../generated/openapi.json'), join(here, '../generated/openapi.json')];
@@ -49,9 +37,8 @@ export function defaultSpecPath(): string {
 }
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const specPath = options.specPath ?? defaultSpecPath();
-  const limits: HostLimits = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(DEFAULT_LIMITS) as Array<keyof HostLimits>) if (options[key] !== undefined) limits[key] = options[key];
+  const settings = resolveMockOptions(options);
+  const specPath = settings.specPath ?? defaultSpecPath();
   let contract: Contract = await loadContract(specPath);
   const stats = { fastPath: 0, prism: 0 };
 
@@ -60,18 +47,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let fastBuild: Promise<void> | undefined;
   const warmUp = (): Promise<void> => {
     const current = contract;
-    return (fastBuild ??= options.fastPath === false ? Promise.resolve() : buildFastRoutes(current).then((routes) => void (current.fastRoutes = routes)));
+    return (fastBuild ??= !settings.fastPath ? Promise.resolve() : buildFastRoutes(current).then((routes) => void (current.fastRoutes = routes)));
   };
 
   const host = createHost(async (request, ids) => {
     const answer = await runPipeline({ request, ids, contract, stats, method: request.method.toLowerCase() });
     if (!fastBuild) setImmediate(() => void warmUp().catch(() => undefined));
     return answer;
-  }, limits);
+  }, settings.limits);
 
   await new Promise<void>((resolveListen, reject) => {
     host.server.once('error', reject);
-    host.server.listen(options.port ?? 4010, options.host || '127.0.0.1', () => {
+    host.server.listen(settings.port, settings.host, () => {
       host.server.off('error', reject);
       resolveListen();
     });
@@ -81,11 +68,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const reload = async () => {
     const next = await loadContract(specPath);
-    if (options.fastPath !== false) next.fastRoutes = await buildFastRoutes(next);
+    if (settings.fastPath) next.fastRoutes = await buildFastRoutes(next);
     contract = next;
     fastBuild = Promise.resolve();
   };
-  const watcher = options.watch ? watchSources(join(here, '../..'), reload, options.log ?? (() => undefined)) : undefined;
+  const watcher = settings.watch ? watchSources(join(here, '../..'), reload, settings.log) : undefined;
 
   return {
     url: `http://${hostPart}:${address.port}`,
@@ -93,7 +80,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     warmUp,
     stats,
     close: async () => {
-      watcher?.close();
+      await watcher?.close();
       await host.close();
     },
   };

@@ -3,8 +3,9 @@
 // (test/mock.settings.test.ts). A refused value is a MockSettingsError naming the setting, the value and
 // what is accepted; the CLI prints its message as one line.
 import { isIP } from 'node:net';
+import type { HostLimits } from './host.js';
 
-export interface MockServerOptions {
+export interface MockServerOptions extends Partial<HostLimits> {
   /** TCP port, 0–65535 (0: a free port). Default 4010. */
   port?: number;
   /** Address or host name to bind. Default (also for ''): 127.0.0.1, loopback only. */
@@ -26,10 +27,10 @@ export interface ResolvedMockOptions {
   port: number;
   host: string;
   specPath: string | undefined;
-  maxBodyBytes: number;
   watch: boolean;
   log: (line: string) => void;
   fastPath: boolean;
+  limits: HostLimits;
 }
 
 export const DEFAULT_PORT = 4010;
@@ -37,6 +38,22 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bodies are held in memory while read: a limit above this is a typo, not a need (Graph's own is 4 MB). */
 export const MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
+
+/** The host's bounds (host.ts says what each one does); every one is an option of startMockServer. */
+export const DEFAULT_LIMITS: HostLimits = {
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 1024,
+  shutdownGraceMs: 5_000,
+};
+/** Upper bounds of the other limits: past them a value is a typo (and setTimeout cannot wait beyond 2^31-1 ms). */
+const LIMIT_RANGES: Record<Exclude<keyof HostLimits, 'maxBodyBytes'>, [number, number]> = {
+  headersTimeoutMs: [1, 600_000],
+  requestTimeoutMs: [1, 3_600_000],
+  maxConnections: [1, 1_000_000],
+  shutdownGraceMs: [0, 600_000],
+};
 
 export class MockSettingsError extends Error {
   override name = 'MockSettingsError';
@@ -99,11 +116,23 @@ export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMoc
     throw new MockSettingsError('options.maxBodyBytes', maxBodyBytes, `use a whole number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT}`);
   }
   if (log !== undefined && typeof log !== 'function') throw new MockSettingsError('options.log', log, 'use a function (line: string) => void');
+  const limits: HostLimits = { ...DEFAULT_LIMITS, maxBodyBytes: maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+  for (const [name, [min, max]] of Object.entries(LIMIT_RANGES) as Array<[keyof typeof LIMIT_RANGES, [number, number]]>) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new MockSettingsError(`options.${name}`, value, `use a whole number from ${min} to ${max}`);
+    }
+    limits[name] = value;
+  }
+  if (limits.requestTimeoutMs < limits.headersTimeoutMs) {
+    throw new MockSettingsError('options.requestTimeoutMs', limits.requestTimeoutMs, `use at least headersTimeoutMs (${limits.headersTimeoutMs})`);
+  }
   return {
+    limits,
     port: port === undefined ? DEFAULT_PORT : checkPort(port, 'options.port'),
     host: checkHost(host, 'options.host'),
     specPath,
-    maxBodyBytes: maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     watch: checkBoolean(watch, 'options.watch', false),
     log: log ?? (() => undefined),
     fastPath: checkBoolean(fastPath, 'options.fastPath', true),
