@@ -92,7 +92,8 @@ for (const run of runs) {
       ? countTests(run.exit, readOptional(run.report))
       : { passed: run.exit === 0 ? 1 : 0, failed: run.exit === 0 ? 0 : 1, skipped: 0, problems: run.exit === 0 ? [] : [`exited ${run.exit}`] };
   for (const key of Object.keys(total)) total[key] += counted[key];
-  console.log(`  ${run.label} (exit ${run.exit}) counted ${counted.passed} passed, ${counted.failed} failed, ${counted.skipped} skipped`);
+  // Worded unlike the closing line, so that only the last line reads as 'N passed, N failed'.
+  console.log(`  ${run.label}: exit ${run.exit}; tests passed ${counted.passed}, failed ${counted.failed}, skipped ${counted.skipped}`);
   for (const problem of counted.problems) console.log(`    ${problem}`);
 }
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

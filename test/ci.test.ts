@@ -19,6 +19,8 @@ function summary(...runs: string[]) {
   const lines = run.stdout.trimEnd().split('\n');
   const match = closingLine.exec(lines.at(-1) ?? '');
   expect(match, `closing line of:\n${run.stdout}${run.stderr}`).not.toBeNull();
+  // Only the closing line may read as 'N passed, N failed': the per-run lines above it are worded otherwise.
+  expect(lines.filter((line) => /\d+ passed, \d+ failed/.test(line))).toHaveLength(1);
   const [passed, failed, skipped] = match!.slice(1).map(Number);
   return { status: run.status, output: run.stdout, passed, failed, skipped };
 }
