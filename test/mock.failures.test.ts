@@ -3,7 +3,7 @@
 // neither takes the server down nor holds up the next good request.
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { requestExamples } from '../src/mock/scenarios.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../src/mock/server.js';
 import { createAjv, inline, loadSpec } from './support/spec.js';
@@ -87,17 +87,10 @@ function raw(options: { method: string; path: string; headers: Record<string, st
   });
 }
 
-const seen: Array<{ name: string; status: number; code: string }> = [];
-afterAll(() => {
-  // The table of failure cases with what each got, for the report.
-  console.log(seen.map((s) => `${s.status} ${s.code.padEnd(27)} ${s.name}`).join('\n'));
-});
-
 describe('invalid requests get Graph-shaped 4xx', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const response = await raw({ method: c.method ?? 'POST', path: c.path ?? user.path, headers: c.headers ?? good, body: 'body' in c ? c.body : goodBody });
     const body = JSON.parse(response.text);
-    seen.push({ name: c.name, status: response.status, code: body?.error?.code });
     expect(response.status).toBe(c.status);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(validateGraphError(body), JSON.stringify(validateGraphError.errors)).toBe(true);

@@ -212,11 +212,21 @@ describe('the spec says what the seed pages say', () => {
   });
 });
 
-// The seed pages sit beside the repository (../shared/seeds); CI has them too.
+// The seed pages sit beside the repository (../shared/seeds) in this workplace; a clone elsewhere has none.
+// There the comparison is one skipped test whose title says why (also printed once on stderr, since the default
+// reporter lists no skipped test), and nothing is read at collection time (vitest runs a skipped describe's body).
 const seedsDir = join(repoRoot, '../shared/seeds');
-describe.skipIf(!existsSync(seedsDir))('every documented example of the seed pages is in the spec', () => {
-  const seeds = readdirSync(seedsDir).filter((f) => /^\d{3}_.*\.txt$/.test(f));
+const seedsPresent = existsSync(seedsDir);
+if (!seedsPresent) {
+  const reason = `seed pages not found at ${seedsDir}; skipped`;
+  console.warn(`test/spec.test.ts: ${reason}`);
+  it.skip(reason, () => {});
+}
+describe.runIf(seedsPresent)('every documented example of the seed pages is in the spec', () => {
+  const seeds = seedsPresent ? readdirSync(seedsDir).filter((f) => /^\d{3}_.*\.txt$/.test(f)) : [];
   const ops = operations(spec);
+
+  it('finds seed pages in the seed folder', () => expect(seeds.length).toBeGreaterThan(0));
 
   it.each(seeds)('%s', (file) => {
     const text = readFileSync(join(seedsDir, file), 'utf8');
