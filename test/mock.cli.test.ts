@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requestExamples } from '../src/mock/scenarios.js';
+import { requestExamples } from '../src/spec/walk.js';
 import { startMockServer } from '../src/mock/server.js';
 import { loadSpec, repoRoot } from './support/spec.js';
 import { accepts } from './support/net.js';
