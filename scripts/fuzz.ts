@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DEFAULT_MAX_BODY_BYTES } from '../src/mock/server.js';
 import { requestArb, specOperations, validRequest, validToken } from '../test/support/arbitraries.js';
 import { checkAnswer, pendingMockChanges } from '../test/support/contract.js';
-import { closeAgent, errorCode, errorMessage, send, type RawRequest, type RawResponse } from '../test/support/http.js';
+import { closeAgent, errorCode, errorMessage, resent, send, type RawRequest, type RawResponse } from '../test/support/http.js';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '10000' }, seed: { type: 'string' }, url: { type: 'string' } },
@@ -154,6 +154,7 @@ try {
       ? "mock's peak RSS: not measurable with --url (the mock runs in another process)"
       : `mock's peak RSS (in-process, sampled every 10 ms): ${(peakRss / 2 ** 20).toFixed(0)} MiB (${(rssBeforeAmplification / 2 ** 20).toFixed(0)} MiB before the amplification bodies)`,
   );
+  console.log(`requests sent again after the server closed an idle kept-alive socket under them: ${resent.count}`);
   console.log(`valid request afterwards: 204, median ${latencyAfter.toFixed(2)} ms (before the fuzz: ${latencyBefore.toFixed(2)} ms)`);
   console.log(
     `memory (this process${values.url ? ', not the server' : ', mock included'}${gc ? ', after gc' : ', no --expose-gc'}): ` +

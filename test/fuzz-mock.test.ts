@@ -117,6 +117,8 @@ describe('mock fuzz (seeded)', () => {
     'absolute-form target': { ...valid, path: `http://evil.example${valid.path}` },
     'dot segment': { ...valid, path: valid.path.replace('/users/', '/x/../users/') },
     'control character in the path': { ...valid, path: valid.path.replace(/users\/[^/]+/, 'users/%00') },
+    'empty id segment': { ...valid, path: valid.path.replace(/users\/[^/]+/, 'users/'), headers: { 'content-type': 'text/plain' } },
+    'Prefer under an Accept without JSON': { ...valid, headers: { ...valid.headers, prefer: userOp.prefers[0]!, accept: 'text/html' } },
   };
   it('has a sample for every pending rule, which the oracle decides by that rule', () => {
     for (const rule of pendingMockChanges) expect(samples[rule] && expectedAnswer(samples[rule], limits).rule, rule).toBe(rule);

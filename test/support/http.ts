@@ -32,13 +32,30 @@ export function wireHeaders(req: Pick<RawRequest, 'headers' | 'body'>): Record<s
   return headers;
 }
 
-/** Sends one request to a loopback server and collects the whole answer. */
-export function send(base: URL, req: RawRequest): Promise<RawResponse> {
+/** How many requests were sent again because the kept-alive socket they went out on had been closed meanwhile. */
+export const resent = { count: 0 };
+
+/**
+ * Sends one request to a loopback server and collects the whole answer. A request that failed on a reused
+ * keep-alive socket before any answer (the server closed that idle socket as we wrote to it) is sent once more
+ * on a fresh one, as Node's documentation advises; `resent` counts those, so a run can show none were hidden.
+ */
+export async function send(base: URL, req: RawRequest): Promise<RawResponse> {
   if (base.hostname !== '127.0.0.1') throw new Error('raw requests only target 127.0.0.1');
+  try {
+    return await sendOnce(base, req, agent);
+  } catch (error) {
+    if (!(error as { reusedSocket?: boolean }).reusedSocket) throw error;
+    resent.count++;
+    return sendOnce(base, req, false);
+  }
+}
+
+function sendOnce(base: URL, req: RawRequest, via: http.Agent | false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const r = http.request(
-      { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: wireHeaders(req), agent },
+      { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: wireHeaders(req), agent: via },
       (res) => {
         answered = true;
         const chunks: Buffer[] = [];
@@ -48,8 +65,10 @@ export function send(base: URL, req: RawRequest): Promise<RawResponse> {
       },
     );
     // A server that refuses a large body early may close while we still write; the answer is what counts.
-    r.on('error', (err) => {
-      if (!answered) reject(err);
+    r.on('error', (err: NodeJS.ErrnoException) => {
+      if (answered) return;
+      const stale = r.reusedSocket && (err.code === 'ECONNRESET' || err.message === 'socket hang up');
+      reject(Object.assign(err, { reusedSocket: stale }));
     });
     r.end(req.body);
   });
