@@ -41,8 +41,10 @@ const sampler = values.url ? undefined : setInterval(() => (peakRss = Math.max(p
 sampler?.unref();
 
 let largest = { bytes: 0, what: '' };
+const largestByLabel = new Map<string, number>();
 async function sendAndMeasure(req: RawRequest): Promise<RawResponse> {
   const res = await send(url, req);
+  largestByLabel.set(req.label, Math.max(largestByLabel.get(req.label) ?? 0, res.body.length));
   if (res.body.length > largest.bytes) largest = { bytes: res.body.length, what: `${res.status} ${errorCode(res)} to [${req.label}]` };
   return res;
 }
@@ -147,7 +149,10 @@ try {
     console.log(`\npending mock changes (${pendingMockChanges.join(', ')}): cases where the mock still answers otherwise`);
     for (const [k, n] of [...pending].sort((a, b) => b[1] - a[1])) console.log(`${String(n).padStart(5)}  ${k}`);
   }
-  for (const req of amplification) console.log(`\n${req.label}: ${(req.body!.length / 2 ** 20).toFixed(2)} MiB sent`);
+  console.log('');
+  for (const req of amplification) {
+    console.log(`${req.label}: ${req.body!.length.toLocaleString('en')} bytes sent, answer ${(largestByLabel.get(req.label) ?? 0).toLocaleString('en')} bytes`);
+  }
   console.log(`largest answer: ${largest.bytes.toLocaleString('en')} bytes (${largest.what})`);
   console.log(
     values.url
