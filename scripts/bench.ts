@@ -8,7 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { specOperations, validRequest, send, closeAgent } from './fuzz.lib.js';
+import { specOperations, validRequest } from '../test/support/arbitraries.js';
+import { send, closeAgent } from '../test/support/http.js';
 
 const { values } = parseArgs({
   options: {

@@ -12,7 +12,7 @@ import {
   type GraphClientOptions,
   type OperationId,
 } from '../src/index.js';
-import { errorScenarios, operationsOf, requestExamples } from '../src/mock/scenarios.js';
+import { errorScenarios, operationsOf, requestExamples } from '../src/spec/walk.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
 const spec = loadSpec();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createShutdown, describeStartupError, specProblem, startupLines, watchParent } from '../src/mock/lifecycle.js';
-import { operationsOf, requestExamples } from '../src/mock/scenarios.js';
+import { operationsOf, requestExamples } from '../src/spec/walk.js';
 import { startMockServer } from '../src/mock/server.js';
 import { MockSettingsError } from '../src/mock/settings.js';
 import { loadSpec, repoRoot } from './support/spec.js';

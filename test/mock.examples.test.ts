@@ -2,7 +2,7 @@
 // with no body, raw and through the typed client; every named error example is selectable with Prefer.
 import { describe, expect, inject, it } from 'vitest';
 import { createGraphClient, GraphError, operations } from '../src/index.js';
-import { errorScenarios, requestExamples } from '../src/mock/scenarios.js';
+import { errorScenarios, requestExamples } from '../src/spec/walk.js';
 import { loadSpec } from './support/spec.js';
 
 const spec = loadSpec();

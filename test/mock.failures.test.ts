@@ -4,7 +4,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
-import { requestExamples } from '../src/mock/scenarios.js';
+import { requestExamples } from '../src/spec/walk.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../src/mock/server.js';
 import { createAjv, inline, loadSpec } from './support/spec.js';
 

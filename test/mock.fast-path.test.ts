@@ -1,10 +1,11 @@
 // The mock's fast path (src/mock/fast-path.ts) must answer exactly as Prism does: the same request goes to a mock
 // with the fast path and to one without (every request through Prism), and status, headers and body must match,
-// for every documented request example and for the seeded fuzz cases of scripts/fuzz.lib.ts.
+// for every documented request example and for the seeded fuzz cases of test/support/arbitraries.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { closeAgent, requestArb, send, specOperations, validRequest, type RawRequest, type RawResponse } from '../scripts/fuzz.lib.js';
+import { requestArb, specOperations, validRequest } from './support/arbitraries.js';
+import { closeAgent, send, type RawRequest, type RawResponse } from './support/http.js';
 
 let fast: MockServer;
 let prismOnly: MockServer;

@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { requestExamples } from '../src/mock/scenarios.js';
+import { requestExamples } from '../src/spec/walk.js';
 import { createAjv, inline, loadSpec } from './support/spec.js';
 
 const spec = loadSpec();

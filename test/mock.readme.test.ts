@@ -2,7 +2,7 @@
 // lists every named error example of the spec (status, code, exact header) and nothing else.
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { errorScenarios } from '../src/mock/scenarios.js';
+import { errorScenarios } from '../src/spec/walk.js';
 import { loadSpec, repoRoot } from './support/spec.js';
 
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');

@@ -2,7 +2,7 @@
 // the documented requests succeed and a documented error reaches the SDK as Graph's error.
 import { Client, GraphError as SdkGraphError, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, inject, it } from 'vitest';
-import { requestExamples } from '../src/mock/scenarios.js';
+import { requestExamples } from '../src/spec/walk.js';
 import { loadSpec } from './support/spec.js';
 
 const spec = loadSpec();

@@ -7,7 +7,7 @@ import { exampleAnswer, failureAnswer, graphDate, graphErrorBody, GraphFailure, 
 import { runPipeline, steps, type Exchange, type MockRequest } from '../src/mock/pipeline.js';
 import { parsePrefer, resolvePreference } from '../src/mock/prefer.js';
 import { compileRoutes, compileTemplate } from '../src/mock/routes.js';
-import { errorScenarios, requestExamples } from '../src/mock/scenarios.js';
+import { errorScenarios, requestExamples } from '../src/spec/walk.js';
 import { defaultSpecPath } from '../src/mock/server.js';
 import { readTarget } from '../src/mock/target.js';
 import { loadSpec } from './support/spec.js';

@@ -1,7 +1,7 @@
 // What the mock knows of the contract, loaded once per spec (and again on reload): the routes, Prism's
 // operations, the compiled validators, the documented examples it answers with, and the fast routes.
 import { readFileSync } from 'node:fs';
-import { operationsOf, deref } from './scenarios.js';
+import { exampleStatus, namedExample, type Spec } from '../spec/walk.js';
 import type { ExampleOutput } from './graph-error.js';
 import { createPrismAdapter, isRefusal, type PrismAdapter } from './prism.js';
 import { compileRoutes, type Routes } from './routes.js';
@@ -12,7 +12,7 @@ import { fastRoute, type FastRoute } from './fast-path.js';
 type Json = any;
 
 export interface Contract {
-  spec: Json;
+  spec: Spec;
   routes: Routes;
   prism: PrismAdapter;
   validators: Map<string, OperationValidators>;
@@ -24,31 +24,18 @@ export interface Contract {
   fastRoutes: FastRoute[];
 }
 
-function exampleStatusOf(spec: Json): Map<string, Map<string, number>> {
-  const result = new Map<string, Map<string, number>>();
-  for (const { op } of operationsOf(spec)) {
-    const byName = new Map<string, number>();
-    for (const [status, response] of Object.entries<Json>(op.responses ?? {})) {
-      for (const name of Object.keys(deref(spec, response)?.content?.['application/json']?.examples ?? {})) byName.set(name, Number(status));
-    }
-    result.set(op.operationId, byName);
-  }
-  return result;
-}
-
 /** Reads and compiles a bundled spec (JSON). Throws with the file's name when it cannot. */
 export async function loadContract(specPath: string): Promise<Contract> {
-  const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
   const prism = await createPrismAdapter(spec);
   return {
     spec,
     routes: compileRoutes(spec),
     prism,
     validators: compileValidators(prism.operations),
-    exampleStatus: exampleStatusOf(spec),
+    exampleStatus: exampleStatus(spec),
     error(name) {
-      const error = spec.components?.examples?.[name]?.value?.error;
-      if (!error) throw new Error(`spec has no example ${name}`);
+      const { error } = namedExample(spec, name) as { error: { code: string; message: string } };
       return { code: error.code, message: error.message };
     },
     fastRoutes: [],

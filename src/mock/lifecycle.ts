@@ -1,6 +1,6 @@
 // The mock CLI's life as a process, in pieces the tests drive without a socket: what it prints on start,
 // the one line it prints when it cannot start, how it stops on a signal, and how it ends with its parent.
-import { operationsOf } from './scenarios.js';
+import { operationsOf } from '../spec/walk.js';
 import { MockSettingsError, describeBind } from './settings.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,9 +1,6 @@
 // The one path matcher of the mock: the spec's path templates compiled once, used by the pipeline (405's Allow,
 // the segment Graph names in a 400, Prefer's operation) and by the fast path.
-import { operationsOf } from './scenarios.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { operationsOf, type Spec } from '../spec/walk.js';
 
 export interface Route {
   operationId: string;
@@ -53,9 +50,9 @@ function safeDecode(segment: string): string {
   }
 }
 
-export function compileRoutes(spec: Json): Routes {
-  const all: Route[] = operationsOf(spec).map(({ template, method, op }) => ({
-    operationId: op.operationId,
+export function compileRoutes(spec: Spec): Routes {
+  const all: Route[] = operationsOf(spec).map(({ template, method, operationId }) => ({
+    operationId,
     method,
     template,
     ...compileTemplate(template),

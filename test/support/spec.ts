@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { operationsOf } from '../../src/mock/scenarios.js';
+import { inline as inlineRefs, operationsOf } from '../../src/spec/walk.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const bundledSpecPath = `${repoRoot}generated/openapi.json`;
@@ -15,19 +15,9 @@ export function loadSpec(): Json {
   return JSON.parse(readFileSync(bundledSpecPath, 'utf8'));
 }
 
-/** Inlines every local `$ref` (the spec has no cycles), so a schema can be compiled on its own. */
+/** Inlines every local `$ref` (see src/spec/walk.ts), so a schema can be compiled on its own. */
 export function inline(spec: Json, node: Json): Json {
-  if (Array.isArray(node)) return node.map((item) => inline(spec, item));
-  if (node === null || typeof node !== 'object') return node;
-  if (typeof node.$ref === 'string' && node.$ref.startsWith('#/')) {
-    const target = node.$ref
-      .slice(2)
-      .split('/')
-      .reduce((n: Json, key: string) => n?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-    if (target === undefined) throw new Error(`unresolved ${node.$ref}`);
-    return inline(spec, target);
-  }
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inline(spec, value)]));
+  return inlineRefs(spec, node);
 }
 
 export function createAjv() {
@@ -46,7 +36,7 @@ export interface Operation {
 }
 
 export function operations(spec: Json): Operation[] {
-  return operationsOf(spec).map(({ template, method, op, pathItem }) => ({ path: template, method, operationId: op.operationId, op, pathItem }));
+  return operationsOf(spec).map(({ template, method, operationId, op, pathItem }) => ({ path: template, method, operationId, op, pathItem }));
 }
 
 export interface NamedExample {

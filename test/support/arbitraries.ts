@@ -1,10 +1,11 @@
-// Shared by `npm run fuzz` (scripts/fuzz.ts) and the short seeded fuzz in `npm test` (test/fuzz-mock.test.ts):
-// request arbitraries derived from the spec, a raw node:http sender, and the property every response must hold.
-import http from 'node:http';
+// Request arbitraries derived from the spec, shared by the seeded fuzz in `npm test` (test/fuzz-mock.test.ts),
+// the fast path's equivalence test and `npm run fuzz` (scripts/fuzz.ts). Each case is raw bytes; what it should
+// get back is decided from the request alone by test/support/contract.ts, not from a label.
 import fc from 'fast-check';
-import { createAjv, inline, loadSpec, type Json } from '../test/support/spec.js';
-import { clouds, operations } from '../generated/operations.js';
-import { operationsOf, requestExamples } from '../src/mock/scenarios.js';
+import { clouds, operations } from '../../generated/operations.js';
+import { errorScenarios, operationsOf, requestExamples } from '../../src/spec/walk.js';
+import type { RawRequest } from './http.js';
+import { loadSpec, type Json } from './spec.js';
 
 export const spec: Json = loadSpec();
 
@@ -16,72 +17,26 @@ export interface SpecOperation {
   examples: { name: string; id: string | undefined; body: Json }[];
   /** entity sets that `@odata.id` may name (from x-sponsor-kinds), none for the connectedOrganization body */
   entitySets: string[];
+  /** documented 4xx examples, each as the Prefer header that selects it (a 5xx picked on purpose is not a failure to find) */
+  prefers: string[];
 }
 
 const requests = requestExamples(spec);
-export const specOperations: SpecOperation[] = operationsOf(spec).map(({ template, op }) => ({
-  operationId: op.operationId,
+const scenarios = errorScenarios(spec);
+export const specOperations: SpecOperation[] = operationsOf(spec).map(({ template, operationId, op }) => ({
+  operationId,
   path: template,
-  statuses: Object.keys(op.responses).map(Number),
-  examples: requests.filter((r) => r.operationId === op.operationId).map((r) => ({ name: r.name, id: r.pathParams.id, body: r.body })),
-  entitySets: Object.values<string>((operations as Json)[op.operationId]?.sponsorKinds ?? {}),
+  statuses: Object.keys(op.responses ?? {}).map(Number),
+  examples: requests.filter((r) => r.operationId === operationId).map((r) => ({ name: r.name, id: r.pathParams.id, body: r.body })),
+  entitySets: Object.values<string>((operations as Json)[operationId]?.sponsorKinds ?? {}),
+  prefers: scenarios
+    .filter((s) => s.operationId === operationId && s.status < 500)
+    .flatMap((s) => [`code=${s.status}, example=${s.example}`, `example=${s.example}`]),
 }));
 
-/** Statuses a fuzzed request may get: every documented one, plus 405 for a wrong method (issue 3). */
-export const documentedStatuses = new Set<number>([...specOperations.flatMap((o) => o.statuses), 405]);
+export const validToken = 'Bearer eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJmdXp6In0.c2ln';
 
-const ajv = createAjv();
-export const validateODataError = ajv.compile(inline(spec, spec.components.schemas.odataError));
-
-// ---------- raw HTTP ----------
-
-export interface RawRequest {
-  method: string;
-  path: string; // already encoded, sent byte for byte
-  headers: Record<string, string | string[]>;
-  body?: Buffer;
-  label: string; // what kind of case this is, for the counts
-}
-
-export interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-
-/** Sends one request with node:http (so invalid UTF-8, repeated headers and odd methods go out as they are). */
-export function send(base: URL, req: RawRequest): Promise<RawResponse> {
-  if (base.hostname !== '127.0.0.1') throw new Error('fuzzing only targets 127.0.0.1');
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const r = http.request(
-      { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: req.headers, agent },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
-    // A server that refuses a large body early may close while we still write; the answer is what counts.
-    r.on('error', (err) => {
-      if (!answered) reject(err);
-    });
-    r.end(req.body);
-  });
-}
-
-export function closeAgent() {
-  agent.destroy();
-}
-
-// ---------- arbitraries ----------
-
-const validToken = 'Bearer eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJmdXp6In0.c2ln';
-
+/** A documented request example as raw bytes (the answer is the operation's success status). */
 export function validRequest(op: SpecOperation, exampleIndex = 0): RawRequest {
   const ex = op.examples[exampleIndex % op.examples.length]!;
   return {
@@ -96,6 +51,8 @@ export function validRequest(op: SpecOperation, exampleIndex = 0): RawRequest {
 function fillPath(template: string, encodedId: string) {
   return template.replace('{id}', encodedId);
 }
+
+// ---------- arbitraries ----------
 
 const guid = fc.uuid();
 const graphHosts = Object.values(clouds).map((o) => new URL(o).host);
@@ -166,7 +123,8 @@ export function bodyArb(op: SpecOperation): fc.Arbitrary<{ body: Buffer | undefi
 export const idArb: fc.Arbitrary<{ encoded: string; label: string }> = fc.oneof(
   { weight: 3, arbitrary: guid.map((g) => ({ encoded: g, label: 'guid id' })) },
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map((s) => ({ encoded: encodeURIComponent(s), label: 'unicode id' })),
-  fc.constantFrom('a%2Fb', '%2F', '%2e%2e', '..', '.', '%00', '%ZZ', '%C0%AF', '%E2%82', 'a%2F..%2F..%2Fusers', '%252F').map((encoded) => ({ encoded, label: 'odd encoded id' })),
+  fc.constantFrom('a%2Fb', '%2F', '%2e%2e', '%2E', '..', '.', '%ZZ', '%C0%AF', '%E2%82', 'a%2F..%2F..%2Fusers', '%252F', '%20').map((encoded) => ({ encoded, label: 'odd encoded id' })),
+  fc.constantFrom('%00', 'a%00', '%01', '%1F', 'a%0Ab', '%7F', '%0D%0A').map((encoded) => ({ encoded, label: 'control character in id' })),
   fc.integer({ min: 129, max: 6000 }).map((n) => ({ encoded: 'a'.repeat(n), label: 'very long id' })),
   fc.constant({ encoded: '', label: 'empty id' }),
 );
@@ -194,24 +152,31 @@ const contentTypeArb = fc.oneof(
   ),
 );
 
+// Headers that must not change the answer (an unparsable Accept is ignored, Origin only adds CORS headers).
 const extraHeadersArb = fc.dictionary(
-  fc.constantFrom('x-fuzz', 'accept', 'client-request-id', 'accept-encoding', 'consistencylevel', 'prefer', 'origin', 'x-ms-foo'),
+  fc.constantFrom('x-fuzz', 'accept', 'accept-encoding', 'consistencylevel', 'origin', 'x-ms-foo'),
   fc.oneof(
     fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
     fc.array(fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 20 }), { minLength: 2, maxLength: 3 }),
   ),
   { maxKeys: 3 },
-).map((h) => {
-  // Prefer may only pick 4xx scenarios here: a 5xx picked on purpose is documented, not a failure.
-  if (h.prefer !== undefined) h.prefer = String(h.prefer).replace(/[5]\d\d/g, '404');
-  return h;
-});
+);
+
+/** A Prefer header: mostly none; a documented 4xx example of the operation, an unknown one, a mismatch, or one the mock ignores. */
+const preferArb = (op: SpecOperation) =>
+  fc.oneof(
+    { weight: 12, arbitrary: fc.constant<string | undefined>(undefined) },
+    fc.constantFrom<string | undefined>(...op.prefers),
+    fc.constantFrom<string | undefined>('example=noSuchExample', 'code=400, example=' + (op.prefers[0]?.split('example=')[1] ?? 'x'), 'code=999', 'respond-async', 'return=minimal'),
+  );
 
 // Methods node's HTTP parser accepts; an unknown token never reaches the server's handler.
 const methodArb = fc.oneof(
   { weight: 8, arbitrary: fc.constant('POST') },
   fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'SEARCH'),
 );
+
+const afterVersion = (path: string, insert: string) => path.replace(/^\/(v1\.0|beta)\//, `/$1/${insert}`);
 
 const pathArb = (op: SpecOperation, id: string) =>
   fc.oneof(
@@ -225,9 +190,17 @@ const pathArb = (op: SpecOperation, id: string) =>
       { path: '/v1.0/nothing/here', label: 'unknown path' },
       { path: fillPath(op.path, id).replace('/$ref', '/%24ref'), label: 'encoded $' },
     ),
+    fc.constantFrom(
+      { path: '//evil.example' + fillPath(op.path, id), label: 'path starting with //' },
+      { path: 'http://evil.example' + fillPath(op.path, id), label: 'absolute-form target (other host)' },
+      { path: afterVersion(fillPath(op.path, id), './'), label: 'dot segment /./' },
+      { path: afterVersion(fillPath(op.path, id), 'x/../'), label: 'dot segment /../' },
+      { path: afterVersion(fillPath(op.path, id), 'x/%2e%2e/'), label: 'dot segment %2e%2e' },
+      { path: afterVersion(fillPath(op.path, id), '%2E/'), label: 'dot segment %2E' },
+    ),
   );
 
-/** One fuzzed request against any operation. */
+/** One fuzzed request against any operation; each carries its own client-request-id, which the answer must echo. */
 export const requestArb: fc.Arbitrary<RawRequest> = fc
   .constantFrom(...specOperations)
   .chain((op) =>
@@ -238,53 +211,26 @@ export const requestArb: fc.Arbitrary<RawRequest> = fc
       method: methodArb,
       auth: authArb,
       contentType: contentTypeArb,
+      prefer: preferArb(op),
       extra: extraHeadersArb,
+      clientRequestId: fc.uuid(),
     }),
   )
-  .chain(({ op, id, body, method, auth, contentType, extra }) =>
+  .chain(({ op, id, body, method, auth, contentType, prefer, extra, clientRequestId }) =>
     pathArb(op, op.path.includes('{id}') ? id.encoded : '').map((p) => {
-      const headers: Record<string, string | string[]> = { ...extra };
+      const headers: Record<string, string | string[]> = { ...extra, 'client-request-id': clientRequestId };
       if (auth !== undefined) headers.authorization = auth;
       if (contentType !== undefined) headers['content-type'] = contentType;
-      const label = [method !== 'POST' ? `method ${method}` : '', p.label, op.path.includes('{id}') && id.label !== 'guid id' ? id.label : '', body.label]
+      if (prefer !== undefined) headers.prefer = prefer;
+      const label = [
+        method !== 'POST' ? `method ${method}` : '',
+        p.label,
+        op.path.includes('{id}') && id.label !== 'guid id' ? id.label : '',
+        prefer !== undefined ? 'prefer' : '',
+        body.label,
+      ]
         .filter(Boolean)
         .join(' + ');
       return { method, path: p.path, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body.body, label };
     }),
   );
-
-// ---------- the property ----------
-
-/** Returns why a response breaks the contract, or undefined when it holds. */
-export function checkResponse(req: RawRequest, res: RawResponse): string | undefined {
-  if (res.status >= 500) return `5xx: ${res.status} ${res.body.toString('utf8', 0, 300)}`;
-  if (req.method === 'OPTIONS' && res.status < 300) return undefined; // CORS preflight: answered, no Graph body
-  if (!documentedStatuses.has(res.status)) return `undocumented status ${res.status}`;
-  if (!res.headers['request-id']) return `no request-id header on ${res.status}`;
-  if (res.status === 204) return res.body.length === 0 ? undefined : `204 with a body of ${res.body.length} bytes`;
-  if (req.method === 'HEAD') return undefined; // no body by definition
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(res.body.toString('utf8'));
-  } catch {
-    return `${res.status} body is not JSON: ${res.body.toString('utf8', 0, 200)}`;
-  }
-  if (!validateODataError(parsed)) return `${res.status} body is not Graph's error shape: ${ajv.errorsText(validateODataError.errors)} in ${res.body.toString('utf8', 0, 300)}`;
-  return undefined;
-}
-
-export function errorCode(res: RawResponse): string {
-  try {
-    return JSON.parse(res.body.toString('utf8'))?.error?.code ?? '-';
-  } catch {
-    return '-';
-  }
-}
-
-export function errorMessage(res: RawResponse): string {
-  try {
-    return String(JSON.parse(res.body.toString('utf8'))?.error?.message ?? '-').slice(0, 80);
-  } catch {
-    return '-';
-  }
-}
