@@ -103,6 +103,9 @@ export const prism: Step = async (x) => {
   for (const [name, value] of Object.entries(x.request.headers)) if (typeof value === 'string') headers[name] = value;
   delete headers.prefer; // negotiation follows our own reading of Prefer
   if (headers.accept !== undefined && !headers.accept.split(',').every((part) => mediaRange.test(part))) delete headers.accept;
+  // A documented error asked for with Prefer is JSON whatever Accept says (Graph's errors always are); left in,
+  // an Accept without JSON would let Prism negotiate the error away and answer the success instead.
+  if (x.prefer?.code !== undefined && x.prefer.code >= 300) delete headers.accept;
   const pathname = x.target!.pathname;
   const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
   const verdict = await x.contract.prism.ask(
