@@ -1,0 +1,164 @@
+// The mock as one esbuild bundle with Prism inside: DIR/server.js (the `./mock` export: startMockServer and
+// everything it loads) and DIR/cli.js (the bin: the CLI, importing ./server.js). Used by scripts/build.mjs
+// (dist/mock, shipped) and scripts/mock.mjs (`npm run mock`), so both run the same code with the same stubs.
+//
+// Modules Prism loads for features the mock never uses are replaced here, at build time, by stand-ins that
+// throw when used (scripts/stubs/unused.cjs): nothing is patched at run time.
+import { build } from 'esbuild';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const stubs = join(root, 'scripts/stubs');
+const prismDir = dirname(createRequire(join(root, 'package.json')).resolve('@stoplight/prism-http/package.json'));
+
+/** Module → why the mock never needs it. The mock runs Prism in static mode (dynamic: false) with no upstream. */
+export const UNUSED_MODULES = {
+  // json-schema-faker reads `faker.default` when Prism's generator loads; only dynamic mocking calls into it.
+  '@faker-js/faker': { reason: 'fake data is generated only in dynamic mode', exposed: ['default', 'faker'] },
+  'postman-collection': { reason: 'the Postman importer of @stoplight/http-spec; the mock reads OpenAPI only' },
+  'node-fetch': { reason: "Prism's forwarder (proxy mode) and callbacks; the mock neither proxies nor runs callbacks" },
+  'http-proxy-agent': { reason: "Prism's forwarder (proxy mode); the mock does not proxy" },
+  'https-proxy-agent': { reason: "Prism's forwarder (proxy mode); the mock does not proxy" },
+};
+
+/** Module → the file that replaces it: used, but only for what the mock discards. */
+export const REPLACED_MODULES = {
+  // Prism's mocker colours its per-request log prefixes; the mock's logger discards them.
+  chalk: join(stubs, 'plain-chalk.cjs'),
+};
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** esbuild plugin: every import of an unused module becomes its throwing stand-in. */
+const unusedModules = {
+  name: 'unused-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(UNUSED_MODULES).map(escape).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'unused-module' }));
+    b.onLoad({ filter: /.*/, namespace: 'unused-module' }, (args) => {
+      const { reason, exposed = [] } = UNUSED_MODULES[args.path];
+      return {
+        contents: `module.exports = require(${JSON.stringify(join(stubs, 'unused.cjs'))}).unusedModule(${JSON.stringify(args.path)}, ${JSON.stringify(reason)}, ${JSON.stringify(exposed)});`,
+        loader: 'js',
+        resolveDir: stubs,
+      };
+    });
+  },
+};
+
+/** esbuild plugin: modules replaced by a working stand-in (REPLACED_MODULES). */
+const replacedModules = {
+  name: 'replaced-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(REPLACED_MODULES).map(escape).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: REPLACED_MODULES[args.path] }));
+  },
+};
+
+/** esbuild plugin: `node:module` in src/ is scripts/stubs/prism-require.cjs, whose requires resolve from Prism's directory. */
+const prismRequire = {
+  name: 'prism-require',
+  setup(b) {
+    const shim = join(stubs, 'prism-require.cjs');
+    b.onResolve({ filter: /^node:module$/ }, (args) => (args.importer.startsWith(join(root, 'src') + '/') ? { path: shim } : undefined));
+    b.onResolve({ filter: /^[^.]/ }, (args) => {
+      if (args.importer !== shim || args.pluginData === 'from-prism') return undefined;
+      return b.resolve(args.path, { kind: args.kind, resolveDir: prismDir, pluginData: 'from-prism' });
+    });
+  },
+};
+
+/**
+ * esbuild plugin: packages whose `main` is a UMD wrapper (require() hidden behind `define`, which esbuild
+ * cannot follow) are taken through their `module` (ESM) build instead.
+ */
+const UMD_MAIN = ['jsonc-parser'];
+const umdAsEsm = {
+  name: 'umd-as-esm',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${UMD_MAIN.map(escape).join('|')})$`) }, async (args) => {
+      const manifest = await b.resolve(`${args.path}/package.json`, { kind: args.kind, resolveDir: args.resolveDir });
+      const { module } = JSON.parse(readFileSync(manifest.path, 'utf8'));
+      return { path: join(dirname(manifest.path), module) };
+    });
+  },
+};
+
+/** esbuild plugin for the CLI bundle: the server stays in ./server.js, so Prism is bundled once. */
+const serverExternal = {
+  name: 'server-external',
+  setup(b) {
+    const server = join(root, 'src/mock/server.ts');
+    b.onResolve({ filter: /server\.js$/ }, (args) =>
+      resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === server ? { path: './server.js', external: true } : undefined,
+    );
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  // CommonJS code inside the bundle (Prism and its dependencies) calls require() for Node's built-ins.
+  banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+/**
+ * Bundles the mock into `outDir` (server.js, cli.js, THIRD-PARTY-LICENSES.txt). Returns the output sizes and
+ * the npm packages inside. Fails when Prism leaks into the CLI bundle.
+ */
+export async function bundleMock(outDir) {
+  const server = await build({
+    ...common,
+    entryPoints: [join(root, 'src/mock/server.ts')],
+    outfile: join(outDir, 'server.js'),
+    plugins: [unusedModules, replacedModules, prismRequire, umdAsEsm],
+  });
+  const cli = await build({
+    ...common,
+    entryPoints: [join(root, 'src/mock/cli.ts')],
+    outfile: join(outDir, 'cli.js'),
+    plugins: [serverExternal, unusedModules, replacedModules, prismRequire, umdAsEsm],
+  });
+  const cliPackages = packagesOf(cli.metafile);
+  if (cliPackages.size > 0) throw new Error(`the CLI bundle should only import ./server.js but holds ${[...cliPackages.keys()].join(', ')}`);
+  const packages = packagesOf(server.metafile);
+  const licenses = [...packages.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, dir]) => licenseOf(name, dir));
+  writeFileSync(
+    join(outDir, 'THIRD-PARTY-LICENSES.txt'),
+    `The mock bundle (server.js) contains the following packages, under these licenses.\n\n${licenses.join('\n\n')}\n`,
+  );
+  const bytes = (meta) => Object.values(meta.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  return { serverBytes: bytes(server.metafile), cliBytes: bytes(cli.metafile), packages: [...packages.keys()].sort() };
+}
+
+/** npm packages (name → directory) whose files went into a build, from its metafile. */
+function packagesOf(metafile) {
+  const found = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const [first, second] = input.slice(at + 'node_modules/'.length).split('/');
+    const name = first.startsWith('@') ? `${first}/${second}` : first;
+    found.set(name, join(root, input.slice(0, at), 'node_modules', name));
+  }
+  return found;
+}
+
+function licenseOf(name, dir) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const header = `${name}@${manifest.version} (${manifest.license ?? 'see package'})`;
+  const files = readdirSync(dir).filter((f) => /^(licen[cs]e|notice|copying)/i.test(f)).sort();
+  const texts = files.map((f) => readFileSync(join(dir, f), 'utf8').trim());
+  return [`== ${header} ==`, ...(texts.length ? texts : [`(no license file in the package; ${relative(root, dir)})`])].join('\n');
+}
