@@ -1,6 +1,8 @@
 // The mock as one esbuild bundle with Prism inside: DIR/server.js (the `./mock` export: startMockServer and
 // everything it loads) and DIR/cli.js (the bin: the CLI, importing ./server.js). Used by scripts/build.mjs
 // (dist/mock, shipped) and scripts/mock.mjs (`npm run mock`), so both run the same code with the same stubs.
+// Run directly, `node scripts/mock-bundle.mjs --out-dir DIR` bundles into DIR and prints a JSON summary
+// (test/mock.bundle.test.ts).
 //
 // Modules Prism loads for features the mock never uses are replaced here, at build time, by stand-ins that
 // throw when used (scripts/stubs/unused.cjs): nothing is patched at run time.
@@ -8,7 +10,8 @@ import { build } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const stubs = join(root, 'scripts/stubs');
@@ -114,8 +117,8 @@ const common = {
 };
 
 /**
- * Bundles the mock into `outDir` (server.js, cli.js, THIRD-PARTY-LICENSES.txt). Returns the output sizes and
- * the npm packages inside. Fails when Prism leaks into the CLI bundle.
+ * Bundles the mock into `outDir` (server.js, cli.js, THIRD-PARTY-LICENSES.txt). Returns the output sizes, the
+ * npm packages inside and the modules stubbed or replaced. Fails when Prism leaks into the CLI bundle.
  */
 export async function bundleMock(outDir) {
   const server = await build({
@@ -139,7 +142,9 @@ export async function bundleMock(outDir) {
     `The mock bundle (server.js) contains the following packages, under these licenses.\n\n${licenses.join('\n\n')}\n`,
   );
   const bytes = (meta) => Object.values(meta.outputs).reduce((sum, o) => sum + o.bytes, 0);
-  return { serverBytes: bytes(server.metafile), cliBytes: bytes(cli.metafile), packages: [...packages.keys()].sort() };
+  const stubbed = Object.keys(server.metafile.inputs).filter((input) => input.startsWith('unused-module:')).map((input) => input.slice('unused-module:'.length));
+  const replaced = Object.entries(REPLACED_MODULES).filter(([, file]) => relative(root, file) in server.metafile.inputs).map(([name]) => name);
+  return { serverBytes: bytes(server.metafile), cliBytes: bytes(cli.metafile), packages: [...packages.keys()].sort(), stubbed: stubbed.sort(), replaced };
 }
 
 /** npm packages (name → directory) whose files went into a build, from its metafile. */
@@ -161,4 +166,10 @@ function licenseOf(name, dir) {
   const files = readdirSync(dir).filter((f) => /^(licen[cs]e|notice|copying)/i.test(f)).sort();
   const texts = files.map((f) => readFileSync(join(dir, f), 'utf8').trim());
   return [`== ${header} ==`, ...(texts.length ? texts : [`(no license file in the package; ${relative(root, dir)})`])].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } });
+  if (!values['out-dir']) throw new Error('usage: node scripts/mock-bundle.mjs --out-dir DIR');
+  console.log(JSON.stringify(await bundleMock(resolve(values['out-dir']))));
 }
