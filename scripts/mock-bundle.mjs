@@ -31,6 +31,8 @@ export const UNUSED_MODULES = {
 export const REPLACED_MODULES = {
   // Prism's mocker colours its per-request log prefixes; the mock's logger discards them.
   chalk: join(stubs, 'plain-chalk.cjs'),
+  // Prism's generator configures it as it loads; only dynamic mode generates with it (and with faker).
+  'json-schema-faker': join(stubs, 'json-schema-faker.cjs'),
 };
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -167,7 +167,7 @@ console.log(server.url);
 describe('the bundled mock (scripts/mock-bundle.mjs)', () => {
   it('holds Prism and stubs the modules the mock never uses', () => {
     expect(summary.packages).toEqual(expect.arrayContaining(['@stoplight/prism-core', '@stoplight/prism-http', '@stoplight/http-spec']));
-    const unused = ['@faker-js/faker', 'postman-collection', 'node-fetch', 'http-proxy-agent', 'https-proxy-agent', 'chalk'];
+    const unused = ['@faker-js/faker', 'json-schema-faker', 'postman-collection', 'node-fetch', 'http-proxy-agent', 'https-proxy-agent', 'chalk'];
     for (const name of unused) expect(summary.packages).not.toContain(name);
     expect([...summary.stubbed, ...summary.replaced].sort()).toEqual([...unused].sort());
   });
@@ -211,7 +211,7 @@ describe('the bundled mock (scripts/mock-bundle.mjs)', () => {
     }
   }, 120_000);
 
-  it('fails loudly, naming the module, when a stubbed module is used', () => {
+  it('fails loudly, naming the module, when a stubbed module is used (loading it is harmless)', () => {
     const probe = spawnSync(
       process.execPath,
       [
@@ -219,16 +219,25 @@ describe('the bundled mock (scripts/mock-bundle.mjs)', () => {
         `const { unusedModule } = require(${JSON.stringify(join(repoRoot, 'scripts/stubs/unused.cjs'))});
 const faker = unusedModule('@faker-js/faker', 'dynamic mode only', ['default']);
 const loaded = [faker.__esModule === undefined, typeof faker.default, 'x' in faker];
-try { faker.default.lorem.word(); } catch (error) { console.log(JSON.stringify({ loaded, message: error.message })); }`,
+const { JSONSchemaFaker } = require(${JSON.stringify(join(repoRoot, 'scripts/stubs/json-schema-faker.cjs'))});
+JSONSchemaFaker.extend('faker', () => faker.default).option({ failOnInvalidTypes: false });
+const messages = [];
+for (const use of [() => faker.default.lorem.word(), () => JSONSchemaFaker.generate({ type: 'string' })]) {
+  try { use(); messages.push('no error'); } catch (error) { messages.push(error.message); }
+}
+console.log(JSON.stringify({ loaded, messages }));`,
       ],
       { encoding: 'utf8' },
     );
     expect(probe.stderr).toBe('');
-    const { loaded, message } = JSON.parse(probe.stdout);
-    // Reading what loaders probe at load time is harmless; using the module is not.
+    const { loaded, messages } = JSON.parse(probe.stdout);
+    // Reading what loaders probe and the configuration Prism's generator makes at load time are harmless;
+    // using the module is not.
     expect(loaded).toEqual([true, 'function', false]);
-    expect(message).toContain('"@faker-js/faker"');
-    expect(message).toContain('@faker-js/faker.default.lorem');
-    expect(message).toContain('dynamic mode only');
+    const [fakerMessage, generateMessage] = messages;
+    expect(fakerMessage).toContain('"@faker-js/faker"');
+    expect(fakerMessage).toContain('@faker-js/faker.default.lorem');
+    expect(fakerMessage).toContain('dynamic mode only');
+    expect(generateMessage).toContain('read of json-schema-faker.JSONSchemaFaker.generate');
   });
 });
