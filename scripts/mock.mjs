@@ -16,3 +16,14 @@ try {
   process.exit(1);
 }
 await import(pathToFileURL(join(outDir, 'cli.js')).href);
+
+// `npm run mock` starts this process under `sh -c`. A SIGTERM sent to npm (a process manager, an IDE's stop
+// button, `kill <npm's pid>`) is passed by npm to that shell, which dies of it without passing it on, leaving this
+// process behind. So under npm, losing the parent counts as that SIGTERM (the CLI's handler closes the server).
+// Ctrl-C in a terminal reaches every process of the group, this one included, and needs none of this.
+if (process.env.npm_lifecycle_event === 'mock') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}
