@@ -1,34 +1,51 @@
 #!/usr/bin/env node
-// npm run build → dist/: the client, the mock and the generated modules compiled to ESM with .d.ts
-// (dist/src, dist/generated: src imports ../generated, so both keep their places), the bundled spec
-// (dist/generated/openapi.yaml|json, where the compiled mock looks for it), the bin entry
-// dist/mock/cli.js, and the rendered reference (dist/docs/index.html).
+// npm run build (and prepack) → dist/:
+//   dist/src, dist/generated  the client and the generated modules compiled by tsc to ESM + .d.ts (src imports
+//                             ../generated, so both keep their places); of src/mock only the .d.ts files, the
+//                             types of the `./mock` export;
+//   dist/generated/openapi.*  the bundled spec (the mock reads openapi.json at run time);
+//   dist/mock                 the mock as one esbuild bundle with Prism inside: server.js (`./mock`), cli.js (the
+//                             bin), THIRD-PARTY-LICENSES.txt (scripts/mock-bundle.mjs);
+//   dist/docs/index.html      the rendered reference (not packed).
 // `--out-dir DIR` builds into DIR instead of dist/ and `--no-docs` skips the reference (the package test
 // builds a private copy, so a concurrent build or a developer's dist/ doesn't interfere).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bundleMock } from './mock-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outArg = process.argv.indexOf('--out-dir');
-const dist = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
+const { values } = parseArgs({ options: { 'out-dir': { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
+const dist = values['out-dir'] ? resolve(values['out-dir']) : join(root, 'dist');
 const step = (cmd, args) => {
   try {
     execFileSync(cmd, args, { cwd: root, stdio: 'pipe' });
   } catch (error) {
-    process.stderr.write(`${cmd} ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`);
+    process.stderr.write(`${cmd} ${args.join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
     process.exit(1);
   }
 };
 
 rmSync(dist, { recursive: true, force: true });
-step(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'scripts/build.tsconfig.json'), '--outDir', dist]);
+step(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'scripts/build.tsconfig.json'), '--outDir', dist]);
+// The compiled mock modules import Prism, which is no dependency of the package: the bundle replaces them.
+const compiledMock = join(dist, 'src/mock');
+for (const file of readdirSync(compiledMock, { recursive: true, encoding: 'utf8' })) {
+  if (file.endsWith('.js')) rmSync(join(compiledMock, file));
+}
 for (const file of ['openapi.yaml', 'openapi.json']) copyFileSync(join(root, 'generated', file), join(dist, 'generated', file));
-// The bin keeps the path package.json names; it only loads the compiled CLI.
-mkdirSync(join(dist, 'mock'), { recursive: true });
-writeFileSync(join(dist, 'mock/cli.js'), "#!/usr/bin/env node\n// bin graph-sponsors-mock: the compiled mock CLI.\nimport '../src/mock/cli.js';\n");
+let bundle;
+try {
+  bundle = await bundleMock(join(dist, 'mock'));
+} catch (error) {
+  process.stderr.write(`bundling the mock failed: ${error.message}\n`);
+  process.exit(1);
+}
 chmodSync(join(dist, 'mock/cli.js'), 0o755);
-chmodSync(join(dist, 'src/mock/cli.js'), 0o755);
-if (!process.argv.includes('--no-docs')) step(process.execPath, [join(root, 'scripts/docs.mjs'), '--output', join(dist, 'docs/index.html')]);
-console.log(`build: ${dist} (src, generated, mock/cli.js${process.argv.includes('--no-docs') ? '' : ', docs/index.html'})`);
+if (!values['no-docs']) step(process.execPath, [join(root, 'scripts/docs.mjs'), '--output', join(dist, 'docs/index.html')]);
+const kb = (bytes) => `${Math.round(bytes / 1024)} kB`;
+console.log(
+  `build: ${dist} (src, generated, mock/server.js ${kb(bundle.serverBytes)} with ${bundle.packages.length} packages inside, mock/cli.js ${kb(bundle.cliBytes)}${values['no-docs'] ? '' : ', docs/index.html'})`,
+);

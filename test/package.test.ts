@@ -1,10 +1,11 @@
-// The publishable package: `npm run build`, publint and arethetypeswrong, then `npm pack` installed into a
-// fresh project that type-checks a consumer (and a consumer that must not compile), starts the installed
-// mock through its bin and calls it with the installed client.
+// The publishable package: `npm pack` on a fresh copy of the checkout (its prepack builds), publint and
+// arethetypeswrong, then the tarball installed into a fresh project that must stay small (its size and package
+// count are written to test/.artifacts/package.json), type-checks a consumer (and a consumer that must not
+// compile), starts the installed mock through its bin and its `./mock` export and calls it with the installed client.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec, operations, repoRoot, type Json } from './support/spec.js';
 
@@ -27,16 +28,40 @@ const sponsorId = (bodyExamples[exampleName].value['@odata.id'] as string).split
 
 const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
 
+/** Installed packages (directories with a package.json under node_modules, nested ones too) and their bytes. */
+function installed(nodeModules: string): { packages: string[]; bytes: number } {
+  const packages: string[] = [];
+  let bytes = 0;
+  const walk = (dir: string, inNodeModules: boolean) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isSymbolicLink()) continue;
+      if (entry.isFile()) bytes += lstatSync(path).size;
+      if (!entry.isDirectory()) continue;
+      if (inNodeModules && !entry.name.startsWith('.') && !entry.name.startsWith('@')) packages.push(path.slice(nodeModules.length + 1));
+      walk(path, entry.name === 'node_modules' || (inNodeModules && entry.name.startsWith('@')));
+    }
+  };
+  walk(nodeModules, true);
+  return { packages: packages.filter((p) => existsSync(join(nodeModules, p, 'package.json'))).sort(), bytes };
+}
+let footprint: { packages: string[]; bytes: number };
+
 beforeAll(() => {
-  // A private copy of the package (its manifest, the files npm always ships, a fresh build), so a concurrent
-  // `npm test` or a developer's dist/ can't change what is packed.
-  mkdirSync(staged);
-  for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(join(repoRoot, file), join(staged, file));
-  const build = run(process.execPath, [join(repoRoot, 'scripts/build.mjs'), '--out-dir', join(staged, 'dist'), '--no-docs'], repoRoot);
-  expect(build.status, build.stderr).toBe(0);
-  const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], staged);
-  expect(pack.status, pack.stderr).toBe(0);
-  [packed] = JSON.parse(pack.stdout) as [typeof packed & { filename: string }];
+  // A fresh copy of the checkout (its tracked and new files, as a clone would have them, with this checkout's
+  // node_modules), so a concurrent `npm test` or a developer's dist/ can't change what is packed. `npm pack`
+  // there runs prepack, which builds.
+  const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
+  for (const file of tracked.split('\0').filter(Boolean)) {
+    if (!existsSync(join(repoRoot, file))) continue; // deleted in the work tree
+    mkdirSync(dirname(join(staged, file)), { recursive: true });
+    copyFileSync(join(repoRoot, file), join(staged, file));
+  }
+  symlinkSync(join(repoRoot, 'node_modules'), join(staged, 'node_modules'), 'dir');
+  const pack = run('npm', ['pack', '--json', '--pack-destination', tmp], staged);
+  expect(pack.status, `${pack.stdout}${pack.stderr}`).toBe(0);
+  // Lifecycle scripts print to stdout too; the JSON report is the last thing.
+  [packed] = JSON.parse(pack.stdout.slice(pack.stdout.lastIndexOf('\n[\n') + 1)) as [typeof packed & { filename: string }];
   tarball = join(tmp, (packed as unknown as { filename: string }).filename);
 
   mkdirSync(consumer);
@@ -44,13 +69,30 @@ beforeAll(() => {
   // From the npm cache when it can; no lockfile, no install scripts: only the tarball and its dependencies.
   const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', tarball], consumer);
   expect(install.status, install.stderr).toBe(0);
+  footprint = installed(join(consumer, 'node_modules'));
+  const artifacts = join(repoRoot, 'test/.artifacts');
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(
+    join(artifacts, 'package.json'),
+    `${JSON.stringify(
+      {
+        tarballBytes: packed.size,
+        files: packed.files.length,
+        mockBundleBytes: lstatSync(join(staged, 'dist/mock/server.js')).size,
+        installedBytes: footprint.bytes,
+        installedPackages: footprint.packages,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   // The consumer type-checks with this repository's TypeScript instead of downloading one.
   symlinkSync(join(repoRoot, 'node_modules/typescript'), join(consumer, 'node_modules/typescript'), 'dir');
-}, 240_000);
+}, 300_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('npm run build and the packed tarball', () => {
+describe('npm pack (prepack builds) and the packed tarball', () => {
   it('passes publint (strict) and arethetypeswrong (ESM-only, spec files excluded)', () => {
     const publint = run(bin('publint'), ['--strict', staged], repoRoot);
     expect(`${publint.stdout}${publint.stderr}`).toContain('All good!');
@@ -62,20 +104,38 @@ describe('npm run build and the packed tarball', () => {
     expect(attw.status).toBe(0);
   }, 120_000);
 
-  it('ships the compiled client with a .d.ts for every module, the mock, the bundled spec, and nothing else', () => {
+  it('ships the compiled client with a .d.ts for every module, the mock bundle, the bundled spec, and nothing else', () => {
     const files = packed.files.map((f) => f.path).sort();
     const js = files.filter((f) => f.endsWith('.js') && f.startsWith('dist/src/'));
     expect(js).toContain('dist/src/index.js');
     for (const file of js) expect(files).toContain(file.replace(/\.js$/, '.d.ts'));
-    expect(files).toEqual(expect.arrayContaining(['dist/mock/cli.js', 'dist/generated/openapi.yaml', 'dist/generated/openapi.json', 'dist/generated/types.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']));
+    // The mock is the bundle only: its compiled modules would import Prism, which is no dependency.
+    expect(files.filter((f) => f.startsWith('dist/src/mock/') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/mock/'))).toEqual(['dist/mock/THIRD-PARTY-LICENSES.txt', 'dist/mock/cli.js', 'dist/mock/server.js']);
+    expect(files).toEqual(expect.arrayContaining(['dist/src/mock/server.d.ts', 'dist/generated/openapi.yaml', 'dist/generated/openapi.json', 'dist/generated/types.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']));
     expect(files.filter((f) => !/^(dist\/(src|generated|mock)\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     // The shipped spec is the committed bundle.
     expect(readFileSync(join(staged, 'dist/generated/openapi.json'), 'utf8')).toBe(readFileSync(join(repoRoot, 'generated/openapi.json'), 'utf8'));
   });
+
+  it('depends at run time on openapi-fetch only; no shipped type refers to Prism', () => {
+    const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules', pkg.name, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies)).toEqual(['openapi-fetch']);
+    expect(manifest.peerDependencies ?? {}).toEqual({});
+    const types = packed.files.map((f) => f.path).filter((f) => f.endsWith('.d.ts'));
+    expect(types.filter((f) => /@stoplight|prism-/i.test(readFileSync(join(staged, f), 'utf8')))).toEqual([]);
+  });
 });
 
 describe('installed into a fresh project', () => {
+  it('weighs at most 10 MB in at most 5 packages (figures in test/.artifacts/package.json)', () => {
+    expect(footprint.packages).toContain(pkg.name);
+    expect(footprint.packages).toContain('openapi-fetch');
+    expect(footprint.packages.length).toBeLessThanOrEqual(5);
+    expect(footprint.bytes).toBeLessThanOrEqual(10 * 1024 * 1024);
+  });
+
   // skipLibCheck off for the good consumer: the shipped .d.ts files must compile too (tsc takes seconds here).
   const tsconfig = (file: string, skipLibCheck = false) => {
     const config = {
@@ -92,6 +152,7 @@ describe('installed into a fresh project', () => {
       `import { createGraphClient, GraphError, type GraphClient } from 'graph-sponsors-contract';
 import type { paths, components } from 'graph-sponsors-contract/types';
 import spec from 'graph-sponsors-contract/openapi.json' with { type: 'json' };
+import { startMockServer, DEFAULT_MAX_BODY_BYTES, type MockServer, type MockServerOptions } from 'graph-sponsors-contract/mock';
 
 const graph: GraphClient = createGraphClient({ baseUrl: 'http://127.0.0.1:4010', token: 'token' });
 type Body = paths[${JSON.stringify(userSponsor.path)}]['post']['requestBody']['content']['application/json'];
@@ -106,6 +167,8 @@ export function describe(error: unknown): string {
   return error instanceof GraphError ? \`\${error.status} \${error.code} \${body?.error.message}\` : String(error);
 }
 export const version: string = spec.info.version;
+const mockOptions: MockServerOptions = { port: 0, host: '127.0.0.1', maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
+export const mock: Promise<MockServer> = startMockServer(mockOptions);
 `,
     );
     const check = tsconfig('good.ts');
@@ -132,7 +195,7 @@ export const version: string = spec.info.version;
     expect([...errorLines].sort((a, b) => a - b)).toEqual(wrongLines);
   }, 120_000);
 
-  it("runs the installed mock through its bin and calls it with the installed client", async () => {
+  it("runs the installed mock through its bin and its ./mock export and calls it with the installed client", async () => {
     let mock: ChildProcess | undefined;
     try {
       mock = spawn(join(consumer, 'node_modules/.bin/graph-sponsors-mock'), [], {
@@ -166,6 +229,14 @@ try {
 } catch (error) {
   result.withoutToken = error instanceof GraphError ? { status: error.status, code: error.code } : String(error);
 }
+// The ./mock export: the same bundle, started in this process.
+const { startMockServer } = await import('graph-sponsors-contract/mock');
+const own = await startMockServer({ port: 0, host: '127.0.0.1' });
+try {
+  result.viaExport = (await createGraphClient({ baseUrl: own.url, token: 'consumer-test', retry: false }).addUserSponsor(userId, { kind: 'user', id: sponsorId })) ?? 'void';
+} finally {
+  await own.close();
+}
 console.log(JSON.stringify(result));
 `,
       );
@@ -177,6 +248,7 @@ console.log(JSON.stringify(result));
         yaml: true,
         added: 'void',
         withoutToken: { status: 401, code: unauthorized },
+        viaExport: 'void',
       });
     } finally {
       if (mock && mock.exitCode === null) {

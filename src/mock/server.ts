@@ -28,9 +28,13 @@ export interface MockServer {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The bundled spec, found from src/mock (tsx) or dist/mock (installed package) alike. */
+/**
+ * The bundled spec. The mock runs from src/mock (tsx) or from its bundle dist/mock/server.js, two levels below
+ * the package root either way: a checkout has generated/ there (what watch mode regenerates), the installed
+ * package dist/generated/.
+ */
 export function defaultSpecPath(): string {
-  const candidates = [join(here, '../../generated/openapi.json'), join(here, '../../../generated/openapi.json'), join(here, '../generated/openapi.json')];
+  const candidates = [join(here, '../../generated/openapi.json'), join(here, '../../dist/generated/openapi.json')];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new Error(`bundled spec not found; looked at ${candidates.join(', ')}`);
   return resolve(found);
