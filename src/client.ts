@@ -1,13 +1,13 @@
 // The typed client: a thin layer over openapi-fetch's createClient<paths>(). Paths, versions, accepted
 // sponsor kinds and cloud origins come from generated/ (derived from the spec), never hand-copied.
-import createClient, { defaultPathSerializer, type Client, type Middleware } from 'openapi-fetch';
+import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/types.js';
 import { clouds, operations } from '../generated/operations.js';
 import { abortable, callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
+import { checkedPathSerializer, checkToken, requestMiddleware } from './middleware.js';
 import { toGraphError, unexpectedSuccess } from './errors.js';
 import { retryPolicy, withRetries, type RetryOptions } from './retry.js';
 import { assertValidId, sponsorMethods, sponsorODataId, type Cloud, type ConnectedOrganizationBody, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
-import { uuidV4 } from './uuid.js';
 
 export interface GraphClientOptions {
   /** Absolute http(s) URL requests go to (e.g. the mock's `http://127.0.0.1:4010`); default: the cloud's Graph origin. */
@@ -60,28 +60,12 @@ export interface GraphClient extends SponsorMethods {
 export function checkBaseUrl(value: unknown): string {
   let url: URL | undefined;
   try {
-    url = new URL(value as string); // not URL.canParse: Safari has it only since 17
+    if (typeof value === 'string' && !/[?#]/.test(value)) url = new URL(value); // not URL.canParse: Safari 17+ only
   } catch {}
-  if (typeof value !== 'string' || !url || !/^https?:$/.test(url.protocol) || /[?#]/.test(value as string) || url.username || url.password) {
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
     throw new RangeError(`baseUrl must be an absolute http(s) URL without query, fragment or credentials; got ${JSON.stringify(value)}`);
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-}
-
-function checkToken(value: unknown, from: string): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${from} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`);
-  return value;
-}
-
-/** Names of a path template's parameters, parsed once per template. */
-const paramNamesCache = new Map<string, string[]>();
-function pathParamNames(schemaPath: string): string[] {
-  let names = paramNamesCache.get(schemaPath);
-  if (!names) {
-    names = [...schemaPath.matchAll(/\{([^{}]+)\}/g)].map((match) => match[1]!);
-    if (paramNamesCache.size < 256) paramNamesCache.set(schemaPath, names); // bounded: raw callers pass any path
-  }
-  return names;
 }
 
 type Post = (path: string, init: object) => Promise<{ response: Response; data?: unknown; error?: unknown }>;
@@ -103,31 +87,9 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     fetch: fetchImpl,
     // A redirect to another origin must not carry the token, whatever the runtime does.
     redirect: 'error',
-    // Checked before openapi-fetch's encodeURIComponent, which throws a URIError on a lone surrogate.
-    pathSerializer(pathname, path) {
-      for (const [name, value] of Object.entries(path)) assertValidId(value, `path parameter ${name}`);
-      return defaultPathSerializer(pathname, path);
-    },
+    pathSerializer: checkedPathSerializer,
   });
-
-  // A request's URL is serialised by Request, so it is on our origin exactly when it starts with origin + '/'.
-  const originPrefix = `${new URL(baseUrl).origin}/`;
-  const middleware: Middleware = {
-    async onRequest({ request, schemaPath, params }) {
-      // A missing id would go out as %7Bid%7D (the serializer only sees the ids given).
-      const pathParams = (params as { path?: Record<string, unknown> }).path ?? {};
-      for (const name of pathParamNames(schemaPath)) assertValidId(pathParams[name], `path parameter ${name}`);
-      if (!request.headers.has('client-request-id')) request.headers.set('client-request-id', uuidV4());
-      // The token goes to the client's own origin only (a per-request baseUrl may point elsewhere).
-      if ((token !== undefined || getToken) && request.url.startsWith(originPrefix)) {
-        // request.signal follows the call's signal: a getToken that never settles cannot hold the call.
-        const value = getToken ? checkToken(await abortable(Promise.resolve().then(() => getToken()), request.signal), 'getToken()') : token;
-        request.headers.set('Authorization', `Bearer ${value}`);
-      }
-      return request;
-    },
-  };
-  raw.use(middleware);
+  raw.use(requestMiddleware(new URL(baseUrl).origin, { token, getToken }));
   const post = raw.POST as unknown as Post; // openapi-fetch's overloads want a literal path; the methods stay typed
 
   /** One call: the operation's request, retried per policy, under the call's signal and timeout. */
