@@ -2,8 +2,12 @@
 // every named error example comes back as the matching GraphError, ids and tokens are guarded.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   createGraphClient,
+  defaultRetry,
+  defaultTimeoutMs,
+  maxAttemptsLimit,
   GraphError,
   InvalidIdError,
   clouds,
@@ -15,6 +19,7 @@ import {
 } from '../src/index.js';
 import { errorScenarios, operationsOf, requestExamples } from '../src/mock/scenarios.js';
 import { sponsorMethods } from '../src/sponsors.js';
+import { maxTimerMs } from '../src/retry.js';
 import { uuidV4 } from '../src/uuid.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
@@ -473,5 +478,23 @@ describe('client-request-id without crypto.randomUUID (a page served over plain 
     const spy = vi.spyOn(globalThis.crypto, 'randomUUID');
     expect(uuidV4()).toMatch(uuid);
     expect(spy).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('README client section', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:client -->'), readme.indexOf('<!-- /section:client -->'));
+
+  it('states the defaults and bounds the code uses', () => {
+    expect(section).toContain(`\`timeoutMs\` (default \`${defaultTimeoutMs}\`)`);
+    const { maxAttempts, maxTotalWaitMs, baseDelayMs } = defaultRetry;
+    expect(section).toContain(`{ maxAttempts = ${maxAttempts}, maxTotalWaitMs = ${maxTotalWaitMs}, baseDelayMs = ${baseDelayMs} }`);
+    expect(section).toContain(`an integer from 1 to ${maxAttemptsLimit}`);
+    expect(section).toContain(`from 0 to ${maxTimerMs}`);
+    expect(section).toContain(`up to ${maxTimerMs}`);
+  });
+
+  it('names every sponsor method of the client', () => {
+    for (const [name, row] of Object.entries(sponsorMethods)) expect(section).toMatch(new RegExp(`\\| \`${name}\\(${row.owner}, \\{ kind, id \\}, options\\?\\)\` \\| \`${row.op}\``));
   });
 });
