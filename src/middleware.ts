@@ -45,7 +45,8 @@ export function requestMiddleware(origin: string, { token, getToken }: Credentia
       if (!request.headers.has('client-request-id')) request.headers.set('client-request-id', uuidV4());
       // The token goes to the client's own origin only (a per-request baseUrl may point elsewhere).
       if ((token !== undefined || getToken) && request.url.startsWith(originPrefix)) {
-        // request.signal follows the call's signal: a getToken that never settles cannot hold the call.
+        // A getToken that never settles cannot hold a raw call past its signal (the client's own calls are
+        // also raced against their signal and timeout in send()).
         const value = getToken ? checkToken(await abortable(Promise.resolve().then(() => getToken()), request.signal), 'getToken()') : token;
         request.headers.set('Authorization', `Bearer ${value}`);
       }
