@@ -1,5 +1,6 @@
-// Errors the client throws: GraphError for any answer other than the operation's success status,
-// InvalidIdError for ids refused before anything is sent.
+// Errors the client throws: GraphError for any answer other than the operation's success status (built here
+// from the response), InvalidIdError for ids refused before anything is sent.
+import { parseRetryAfter } from './retry.js';
 
 /** Graph's error body: `{"error": {"code", "message", "innerError": {"date", "request-id", "client-request-id"}}}`. */
 export interface GraphErrorBody {
@@ -52,7 +53,7 @@ export class GraphError extends Error {
   }
 }
 
-/** An id (path parameter or sponsor id) the client refuses before sending: empty, `.`, `..` or not a string. */
+/** An id (path parameter or sponsor id) the client refuses before sending: empty, `.`, `..`, a lone surrogate or not a string. */
 export class InvalidIdError extends RangeError {
   override readonly name = 'InvalidIdError';
 }
@@ -63,4 +64,54 @@ export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   return typeof code === 'string' && typeof message === 'string';
+}
+
+/** A 2xx other than the operation's success status breaks the contract: reject rather than guess. */
+export function unexpectedSuccess(response: Response, successStatus: number, data: unknown): GraphError {
+  return new GraphError({
+    status: response.status,
+    code: 'InvalidResponse',
+    message: `HTTP ${response.status} where the contract answers ${successStatus}`,
+    requestId: response.headers.get('request-id') ?? undefined,
+    clientRequestId: response.headers.get('client-request-id') ?? undefined,
+    body: data === '' ? undefined : data,
+  });
+}
+
+/** Builds the GraphError from Graph's error body and headers; a clear one when the body isn't Graph's. */
+export function toGraphError(response: Response, payload: unknown): GraphError {
+  const { status, headers } = response;
+  const retryAfter = parseRetryAfter(headers.get('Retry-After'));
+  const fromHeaders = {
+    requestId: headers.get('request-id') ?? undefined,
+    clientRequestId: headers.get('client-request-id') ?? undefined,
+  };
+  // openapi-fetch gives the parsed JSON, the raw text when it isn't JSON, "" or undefined when empty.
+  if (isGraphErrorBody(payload)) {
+    const inner = payload.error.innerError ?? {};
+    return new GraphError({
+      status,
+      code: payload.error.code,
+      message: payload.error.message,
+      requestId: fromHeaders.requestId ?? inner['request-id'],
+      clientRequestId: fromHeaders.clientRequestId ?? inner['client-request-id'],
+      date: inner.date,
+      retryAfter,
+      body: payload,
+    });
+  }
+  const empty = payload === undefined || payload === '';
+  const notJson = empty || typeof payload === 'string';
+  return new GraphError({
+    status,
+    code: notJson ? 'nonJsonErrorBody' : 'InvalidResponse',
+    message: empty
+      ? `HTTP ${status} with an empty body`
+      : notJson
+        ? `HTTP ${status} with a body that is not JSON`
+        : `HTTP ${status} with a JSON body that is not a Graph error`,
+    ...fromHeaders,
+    retryAfter,
+    body: empty ? undefined : payload,
+  });
 }

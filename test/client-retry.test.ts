@@ -1,7 +1,8 @@
-// Retries of 429, 503 and 504: Retry-After forms, backoff, bounds, retry:false and abort during a wait.
-// Waits run on fake timers, so nothing depends on wall-clock time.
+// Retries of 429, 503 and 504: Retry-After forms, backoff, bounds, option checks, retry:false and abort during
+// a wait. Waits run on fake timers, so nothing depends on wall-clock time.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGraphClient, GraphError, parseRetryAfter, defaultRetry, type GraphClientOptions } from '../src/index.js';
+import { createGraphClient, GraphError, parseRetryAfter, defaultRetry, maxAttemptsLimit, type GraphClientOptions } from '../src/index.js';
+import { maxTimerMs, sleep } from '../src/retry.js';
 
 const throttled = (status: number, retryAfter?: string) => () =>
   Response.json(
@@ -27,10 +28,10 @@ function call(fetch: typeof globalThis.fetch, options: Partial<GraphClientOption
   return settled;
 }
 
-/** Yields real macrotasks until the client has scheduled its wait (a fake timer is pending). */
-async function untilWaiting() {
-  for (let i = 0; i < 1000 && vi.getTimerCount() === 0; i++) await new Promise((r) => setImmediate(r));
-  expect(vi.getTimerCount()).toBe(1);
+/** Yields real macrotasks until the client has scheduled its wait: two fake timers, the call's timeout and the wait. */
+async function untilWaiting(timers = 2) {
+  for (let i = 0; i < 1000 && vi.getTimerCount() < timers; i++) await new Promise((r) => setImmediate(r));
+  expect(vi.getTimerCount()).toBe(timers);
 }
 
 /** Only the timers the client uses (and Date for HTTP dates): setImmediate stays real for untilWaiting. */
@@ -54,6 +55,20 @@ describe('parseRetryAfter', () => {
     ['', undefined],
     ['soon', undefined],
     ['-1', undefined],
+    // The obsolete HTTP-date forms RFC 9110 §5.6.7 still requires recipients to accept, always UTC:
+    ['Monday, 23-Nov-26 12:00:03 GMT', 3], // RFC 850; a two-digit year at most 50 years ahead is this century
+    ['Mon Nov 23 12:00:03 2026', 3], // asctime, read as UTC even without a zone
+    ['Mon Nov  3 12:00:00 2026', 0], // asctime's space-padded day
+    ['Tuesday, 23-Nov-77 12:00:00 GMT', 0], // 2077 would be more than 50 years ahead: 1977
+    // Not HTTP-dates, whatever Date.parse makes of them:
+    ['a 2', undefined],
+    ['1 2', undefined],
+    ['2026-11-23T12:00:03Z', undefined],
+    ['Mon, 23 Nov 2026 12:00:03 UTC', undefined],
+    ['mon, 23 nov 2026 12:00:03 gmt', undefined],
+    ['Mon, 31 Feb 2026 12:00:03 GMT', undefined],
+    ['Mon, 23 Nov 2026 24:00:03 GMT', undefined],
+    ['Mon, 23 Foo 2026 12:00:03 GMT', undefined],
   ])('%j → %j', (value, seconds) => {
     expect(parseRetryAfter(value, now)).toBe(seconds);
   });
@@ -155,5 +170,114 @@ describe('retries', () => {
     const getToken = vi.fn(async () => 'fresh');
     await createGraphClient({ fetch, getToken }).addUserSponsor('u1', { kind: 'user', id: 's1' });
     expect(getToken).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('retry options are checked at createGraphClient', () => {
+  const bad: Array<[keyof NonNullable<Exclude<GraphClientOptions['retry'], false>>, unknown]> = [
+    ['maxAttempts', 0],
+    ['maxAttempts', -1],
+    ['maxAttempts', 1.5],
+    ['maxAttempts', Number.NaN],
+    ['maxAttempts', Infinity],
+    ['maxAttempts', maxAttemptsLimit + 1],
+    ['maxAttempts', '3'],
+    ['maxAttempts', null],
+    ['baseDelayMs', -1],
+    ['baseDelayMs', Number.NaN],
+    ['baseDelayMs', Infinity],
+    ['baseDelayMs', maxTimerMs + 1],
+    ['maxTotalWaitMs', -1],
+    ['maxTotalWaitMs', Number.NaN],
+    ['maxTotalWaitMs', Infinity],
+    ['maxTotalWaitMs', 2 ** 31],
+  ];
+  it.each(bad)('%s: %s is a RangeError naming the option', (key, value) => {
+    const { fetch } = scriptedFetch(noContent);
+    expect(() => createGraphClient({ fetch, retry: { [key]: value } as never })).toThrow(RangeError);
+    expect(() => createGraphClient({ fetch, retry: { [key]: value } as never })).toThrow(new RegExp(`^retry\\.${key} must be`));
+  });
+
+  it.each([null, true, 'yes', 3])('retry: %j is a RangeError', (value) => {
+    expect(() => createGraphClient({ retry: value as never })).toThrow(/^retry must be false or an object/);
+  });
+
+  it.each([
+    { maxAttempts: 1 },
+    { maxAttempts: maxAttemptsLimit },
+    { baseDelayMs: 0, maxTotalWaitMs: 0 },
+    { maxTotalWaitMs: maxTimerMs, baseDelayMs: maxTimerMs },
+  ])('accepts the bounds %j', (retry) => {
+    expect(() => createGraphClient({ retry })).not.toThrow();
+  });
+
+  it('an explicit undefined keeps the default: { maxAttempts: undefined } with Retry-After: 0 stops after the default attempts', async () => {
+    const { fetch, ids } = scriptedFetch(throttled(429, '0'));
+    const spread = { ...{ maxAttempts: undefined, baseDelayMs: undefined, maxTotalWaitMs: undefined } };
+    await expect(call(fetch, { retry: spread })).rejects.toMatchObject({ status: 429 });
+    expect(ids).toHaveLength(defaultRetry.maxAttempts);
+  });
+
+  it('an explicit undefined baseDelayMs backs off from the default, not from 0', async () => {
+    fakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const { fetch, ids } = scriptedFetch(throttled(503), noContent);
+    const settled = call(fetch, { retry: { baseDelayMs: undefined } });
+    await untilWaiting();
+    await vi.advanceTimersByTimeAsync(defaultRetry.baseDelayMs - 1);
+    expect(ids).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(settled).resolves.toBeUndefined();
+    expect(ids).toHaveLength(2);
+  });
+});
+
+describe('waits', () => {
+  it('a Retry-After that is not a number or an HTTP date ("a 2") backs off instead of retrying at once', async () => {
+    fakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const { fetch, ids } = scriptedFetch(throttled(429, 'a 2'), noContent);
+    const settled = call(fetch, { retry: { baseDelayMs: 1000 } });
+    await untilWaiting();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(ids).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(settled).resolves.toBeUndefined();
+    expect(ids).toHaveLength(2);
+  });
+
+  it('a wait of the largest budget (2^31-1 ms) really waits that long, it does not fire after 1 ms', async () => {
+    fakeTimers();
+    const { fetch, ids } = scriptedFetch(throttled(429, String(maxTimerMs / 1000)), noContent);
+    const settled = call(fetch, { retry: { maxTotalWaitMs: maxTimerMs }, timeoutMs: Infinity });
+    await untilWaiting(1); // no timeout timer with timeoutMs: Infinity
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ids).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(maxTimerMs - 2);
+    expect(ids).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(settled).resolves.toBeUndefined();
+    expect(ids).toHaveLength(2);
+  });
+
+  it('sleep clamps a wait above 2^31-1 ms to 2^31-1 (setTimeout would otherwise fire at once)', async () => {
+    fakeTimers();
+    let done = false;
+    void sleep(2 ** 40).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(maxTimerMs - 1);
+    expect(done).toBe(true);
+  });
+
+  it('a wait that would end after the call\'s timeout is not started: the GraphError comes back at once', async () => {
+    fakeTimers();
+    const { fetch, ids } = scriptedFetch(throttled(503, '5'));
+    const settled = call(fetch, { timeoutMs: 8000 });
+    await untilWaiting();
+    await vi.advanceTimersByTimeAsync(5000);
+    await expect(settled).rejects.toMatchObject({ name: 'GraphError', status: 503, retryAfter: 5 });
+    expect(ids).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,8 +1,13 @@
 // The client against an injected fetch: every request example of the spec goes out exactly as documented,
 // every named error example comes back as the matching GraphError, ids and tokens are guarded.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   createGraphClient,
+  defaultRetry,
+  defaultTimeoutMs,
+  maxAttemptsLimit,
   GraphError,
   InvalidIdError,
   clouds,
@@ -13,6 +18,9 @@ import {
   type OperationId,
 } from '../src/index.js';
 import { errorScenarios, operationsOf, requestExamples } from '../src/spec/walk.js';
+import { sponsorMethods } from '../src/sponsors.js';
+import { maxTimerMs } from '../src/retry.js';
+import { uuidV4 } from '../src/uuid.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
 const spec = loadSpec();
@@ -68,14 +76,9 @@ function sponsorOf(operationId: OperationId, odataId: string) {
 /** Calls the operation function for a documented request; `any` because the example is only known at run time. */
 function callOperation(graph: GraphClient, operationId: OperationId, id: string | undefined, body: Json, options?: Json) {
   const g = graph as Json;
-  switch (operationId) {
-    case 'addConnectedOrganizationInternalSponsor':
-      return g.addInternalSponsor(id, sponsorOf(operationId, body['@odata.id']).sponsor, options);
-    case 'addConnectedOrganization':
-      return g.addConnectedOrganization(body, options);
-    default:
-      return g[operationId](id, sponsorOf(operationId, body['@odata.id']).sponsor, options);
-  }
+  const method = Object.entries(sponsorMethods).find(([, row]) => row.op === operationId)?.[0];
+  if (method === undefined) return g.addConnectedOrganization(body, options);
+  return g[method](id, sponsorOf(operationId, body['@odata.id']).sponsor, options);
 }
 
 function expectedUrl(origin: string, path: string, id: string | undefined) {
@@ -86,6 +89,13 @@ describe('request examples: the client sends exactly what the spec shows', () =>
   it('covers every operation of the spec and of the metadata', () => {
     expect(specOperations.map((o) => o.operationId).sort()).toEqual(Object.keys(operations).sort());
     for (const op of specOperations) expect(op.requests.length, op.operationId).toBeGreaterThan(0);
+  });
+
+  it('has exactly one sponsor method per sponsor operation of the metadata, named as the README documents', () => {
+    const sponsorOps = (Object.keys(operations) as OperationId[]).filter((op) => 'sponsorKinds' in operations[op]);
+    expect(Object.values(sponsorMethods).map((row) => row.op).sort()).toEqual(sponsorOps.sort());
+    const graph = createGraphClient();
+    for (const name of Object.keys(sponsorMethods)) expect(typeof (graph as Json)[name], name).toBe('function');
   });
 
   for (const { path, operationId, requests } of specOperations) {
@@ -200,6 +210,25 @@ describe('ids', () => {
     }
   }
 
+  for (const [what, call] of calls) {
+    for (const bad of ['\ud800', 'a\udc00b', 'x\ud83d']) {
+      it(`${what} with a lone surrogate ${JSON.stringify(bad)} is an InvalidIdError (not a URIError), nothing sent`, async () => {
+        const { fetch, calls: sent } = recordingFetch();
+        const error = await call(client(fetch), bad).then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidIdError);
+        expect(String((error as Error).message)).toMatch(/lone UTF-16 surrogate/);
+        expect(sent).toHaveLength(0);
+      });
+    }
+  }
+
+  it('accepts a surrogate pair (an emoji) and percent-encodes it as UTF-8', async () => {
+    const { fetch, calls: sent } = recordingFetch();
+    await client(fetch).addUserSponsor('\ud83d\ude00', { kind: 'user', id: '\ud83d\ude00' });
+    expect(sent[0]!.url).toContain('/users/%F0%9F%98%80/sponsors/$ref');
+    expect(JSON.parse(sent[0]!.body)['@odata.id']).toMatch(/\/users\/%F0%9F%98%80$/);
+  });
+
   it('refuses a raw call with the id missing (it would go out as %7Bid%7D)', async () => {
     const { fetch, calls: sent } = recordingFetch();
     const missing = { path: {} } as { path: { id: string } };
@@ -244,6 +273,35 @@ describe('tokens', () => {
     expect(new URL(calls[0]!.url).origin).toBe('https://attacker.example');
     expect(calls[0]!.headers['authorization']).toBeUndefined();
     expect(asked).toBe(0);
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['an empty string', ''],
+    ['a number', 42],
+    ['null', null],
+  ])('a getToken that gives %s rejects with a clear TypeError and sends nothing (never "Bearer undefined")', async (_, value) => {
+    const { fetch, calls } = recordingFetch();
+    const graph = createGraphClient({ fetch, getToken: async () => value as string });
+    await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toThrow(new TypeError(`getToken() must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`));
+    await expect(graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } })).rejects.toThrow(TypeError);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('a getToken that throws rejects the call with its error, nothing sent', async () => {
+    const { fetch, calls } = recordingFetch();
+    const failure = new Error('no account signed in');
+    const graph = createGraphClient({ fetch, getToken: () => { throw failure; } });
+    await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toBe(failure);
+    expect(calls).toHaveLength(0);
+  });
+
+  it.each([[''], [42], [null]])('token %j is refused at createGraphClient', (token) => {
+    expect(() => createGraphClient({ token: token as string })).toThrow(/^token must be a non-empty string/);
+  });
+
+  it('getToken that is not a function is refused at createGraphClient', () => {
+    expect(() => createGraphClient({ getToken: 'secret' as never })).toThrow(/^getToken must be a function/);
   });
 
   it('sends no Authorization header without a token', async () => {
@@ -354,5 +412,89 @@ describe('errors: every named error example becomes the matching GraphError', ()
     }));
     await expect(client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('baseUrl', () => {
+  it.each([
+    'http://127.0.0.1:4010/?x=1',
+    'http://127.0.0.1:4010?',
+    'http://127.0.0.1:4010/#top',
+    'http://127.0.0.1:4010#',
+    'ftp://127.0.0.1',
+    'file:///tmp/graph',
+    '127.0.0.1:4010',
+    'not a url',
+    '',
+    'http://user:secret@127.0.0.1:4010',
+    42,
+  ])('%j is refused at createGraphClient with a RangeError naming baseUrl', (baseUrl) => {
+    expect(() => createGraphClient({ baseUrl: baseUrl as string })).toThrow(RangeError);
+    expect(() => createGraphClient({ baseUrl: baseUrl as string })).toThrow(/^baseUrl must be an absolute http\(s\) URL without query, fragment or credentials/);
+  });
+
+  it.each([
+    ['http://127.0.0.1:4010/', 'http://127.0.0.1:4010'],
+    ['HTTP://127.0.0.1:4010//', 'http://127.0.0.1:4010'],
+    ['https://proxy.example/graph/', 'https://proxy.example/graph'],
+  ])('%j is used as %j, and requests go under it with the token', async (given, used) => {
+    const { fetch, calls } = recordingFetch();
+    const graph = client(fetch, { baseUrl: given });
+    expect(graph.baseUrl).toBe(used);
+    await graph.addUserSponsor('u1', { kind: 'user', id: 's1' });
+    expect(calls[0]!.url).toBe(`${used}${operations.addUserSponsor.path.replace('{id}', 'u1')}`);
+    expect(calls[0]!.headers['authorization']).toBe('Bearer test-token');
+  });
+});
+
+describe('client-request-id without crypto.randomUUID (a page served over plain http from a LAN address)', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('is still a fresh random UUID v4 per request, built from crypto.getRandomValues, and calls work', async () => {
+    const getRandomValues = vi.fn((array: Uint8Array) => webcrypto.getRandomValues(array));
+    vi.stubGlobal('crypto', { getRandomValues });
+    expect((globalThis.crypto as Partial<Crypto>).randomUUID).toBeUndefined();
+    const { fetch, calls } = recordingFetch();
+    const graph = client(fetch);
+    for (let i = 0; i < 20; i++) await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' })).resolves.toBeUndefined();
+    const ids = calls.map((c) => c.headers['client-request-id']);
+    for (const id of ids) expect(id).toMatch(uuid);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(getRandomValues).toHaveBeenCalledTimes(20);
+  });
+
+  it.each([
+    [0x00, '00000000-0000-4000-8000-000000000000'],
+    [0xff, 'ffffffff-ffff-4fff-bfff-ffffffffffff'],
+  ])('sets the version and variant bits whatever the random bytes (every byte %i)', (byte, expected) => {
+    vi.stubGlobal('crypto', { getRandomValues: (array: Uint8Array) => array.fill(byte) });
+    expect(uuidV4()).toBe(expected);
+  });
+
+  it('uses crypto.randomUUID where it exists', () => {
+    const spy = vi.spyOn(globalThis.crypto, 'randomUUID');
+    expect(uuidV4()).toMatch(uuid);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('README client section', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:client -->'), readme.indexOf('<!-- /section:client -->'));
+
+  it('states the defaults and bounds the code uses', () => {
+    expect(section).toContain(`\`timeoutMs\` (default \`${defaultTimeoutMs}\`)`);
+    const { maxAttempts, maxTotalWaitMs, baseDelayMs } = defaultRetry;
+    expect(section).toContain(`{ maxAttempts = ${maxAttempts}, maxTotalWaitMs = ${maxTotalWaitMs}, baseDelayMs = ${baseDelayMs} }`);
+    expect(section).toContain(`an integer from 1 to ${maxAttemptsLimit}`);
+    expect(section).toContain(`from 0 to ${maxTimerMs}`);
+    expect(section).toContain(`up to ${maxTimerMs}`);
+  });
+
+  it('names every sponsor method of the client', () => {
+    for (const [name, row] of Object.entries(sponsorMethods)) expect(section).toMatch(new RegExp(`\\| \`${name}\\(${row.owner}, \\{ kind, id \\}, options\\?\\)\` \\| \`${row.op}\``));
   });
 });

@@ -2,7 +2,8 @@
 // sponsors, and what it does with any answer. Fixed seeds, so a failure reproduces.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createGraphClient, GraphError, InvalidIdError, operations } from '../src/index.js';
+import { createGraphClient, GraphError, InvalidIdError, maxAttemptsLimit, operations, parseRetryAfter } from '../src/index.js';
+import { sponsorMethods, type SponsorMethodName, type SponsorOperationId } from '../src/sponsors.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
 const spec = loadSpec();
@@ -10,12 +11,9 @@ const ajv = createAjv();
 const baseUrl = 'http://127.0.0.1:9'; // never contacted: fetch is injected
 const seed = 20261123;
 
-type SponsorOp = 'addConnectedOrganizationInternalSponsor' | 'addUserSponsor' | 'addAgentIdentityBlueprintSponsor';
-const method = {
-  addConnectedOrganizationInternalSponsor: 'addInternalSponsor',
-  addUserSponsor: 'addUserSponsor',
-  addAgentIdentityBlueprintSponsor: 'addAgentIdentityBlueprintSponsor',
-} as const;
+type SponsorOp = SponsorOperationId;
+/** operationId → client method, from the client's own table. */
+const method = Object.fromEntries(Object.entries(sponsorMethods).map(([name, row]) => [row.op, name])) as Record<SponsorOp, SponsorMethodName>;
 const sponsorOps = Object.keys(method) as SponsorOp[];
 
 /** The spec's schema of `@odata.id` for an operation, compiled. */
@@ -120,7 +118,7 @@ describe('client fuzz: the request it builds', () => {
           const kind = Object.keys(operations[op].sponsorKinds)[0]!;
           const call = (graph[method[op]] as (id: string, s: { kind: string; id: string }) => Promise<void>)(inPath ? bad : 'x', { kind, id: inPath ? 'y' : bad });
           const error = await call.then(() => undefined, (e: unknown) => e);
-          expect(error).toBeInstanceOf(isWellFormed(bad) ? InvalidIdError : Error);
+          expect(error).toBeInstanceOf(InvalidIdError);
           expect(sent).toHaveLength(0);
         },
       ),
@@ -257,13 +255,60 @@ describe('client fuzz: retries and abort', () => {
               resolve(new Response(null, { status: 503, headers: { 'retry-after': attempt === abortAtAttempt ? '3600' : '0' } }));
             }),
         );
-        const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry: { maxAttempts: 10, maxTotalWaitMs: 10 * 3600_000, baseDelayMs: 0 } });
+        // timeoutMs: Infinity, else a one-hour wait would be refused up front as ending after the call's timeout.
+        const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, timeoutMs: Infinity, retry: { maxAttempts: 10, maxTotalWaitMs: 10 * 3600_000, baseDelayMs: 0 } });
         const error = await graph.addUserSponsor('x', { kind: 'user', id: 'y' }, { signal: controller.signal }).then(() => undefined, (e: unknown) => e);
         expect(controller.signal.aborted).toBe(true);
         expect(error).toBe(controller.signal.reason);
         expect(sent.length).toBe(when === 'before' ? 0 : abortAtAttempt);
       }),
       { seed, numRuns: 60 },
+    );
+  });
+});
+
+// ---------- option checks and Retry-After ----------
+
+describe('client fuzz: retry options and Retry-After', () => {
+  const anyNumber = fc.oneof(fc.integer({ min: -3, max: 20 }), fc.double(), fc.constantFrom(Infinity, -Infinity, Number.NaN, 2 ** 31, undefined));
+
+  it('any retry options: a RangeError naming the option, or at most min(maxAttempts, 11) attempts even with Retry-After: 0', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.record({ maxAttempts: anyNumber, baseDelayMs: anyNumber, maxTotalWaitMs: anyNumber }), async (retry) => {
+        const { sent, fetchImpl } = recordingFetch(() => new Response(null, { status: 429, headers: { 'retry-after': '0' } }));
+        let graph;
+        try {
+          graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry });
+        } catch (error) {
+          expect(error).toBeInstanceOf(RangeError);
+          expect((error as Error).message).toMatch(/^retry\.(maxAttempts|baseDelayMs|maxTotalWaitMs) must be/);
+          return;
+        }
+        await expect(graph.addUserSponsor('x', { kind: 'user', id: 'y' })).rejects.toBeInstanceOf(GraphError);
+        expect(sent.length).toBe(retry.maxAttempts ?? 4);
+        expect(sent.length).toBeLessThanOrEqual(maxAttemptsLimit);
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+
+  it('Retry-After: any HTTP date (IMF-fixdate) reads back as the seconds until it; any other text is a number of seconds or nothing', () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1990-01-01'), max: new Date('2090-01-01'), noInvalidDate: true }), (date) => {
+        const whole = Math.floor(date.getTime() / 1000) * 1000;
+        expect(parseRetryAfter(new Date(whole).toUTCString(), now)).toBe(Math.max(0, (whole - now) / 1000));
+      }),
+      { seed, numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (text) => {
+        const seconds = parseRetryAfter(text, now);
+        if (/^\s*\d+(\.\d+)?\s*$/.test(text)) expect(seconds).toBe(Number(text));
+        else if (!/GMT|\d{4}$/.test(text)) expect(seconds).toBeUndefined();
+        else expect(seconds === undefined || (Number.isFinite(seconds) && seconds >= 0)).toBe(true);
+      }),
+      { seed, numRuns: 500 },
     );
   });
 });

@@ -1,6 +1,8 @@
 // Compile-time contract: wrong paths, bodies, sponsor kinds and enum values must not compile.
 import { describe, expectTypeOf, it } from 'vitest';
-import { createGraphClient, type ConnectedOrganizationBody, type SponsorKind } from '../src/index.js';
+import { createGraphClient, type CallOptions, type ConnectedOrganizationBody, type GraphClient, type GraphClientOptions, type SponsorKind, type SponsorOperationId } from '../src/index.js';
+import type { SponsorMethods } from '../src/client.js';
+import type { SponsorMethodName, sponsorMethods } from '../src/sponsors.js';
 
 const graph = createGraphClient({ token: 't' });
 const userRef = { '@odata.id': 'https://graph.microsoft.com/v1.0/users/u1' };
@@ -75,5 +77,46 @@ describe('connectedOrganization body', () => {
   it('rejects an unknown identity source type', () => {
     // @ts-expect-error identitySources is discriminated by @odata.type
     void graph.addConnectedOrganization({ ...organization, identitySources: [{ '@odata.type': '#microsoft.graph.user' }] });
+  });
+});
+
+describe('the sponsor methods come from one table', () => {
+  it('has one row per sponsor operation of the spec, no more, no less', () => {
+    expectTypeOf<(typeof sponsorMethods)[SponsorMethodName]['op']>().toEqualTypeOf<SponsorOperationId>();
+  });
+
+  it('gives each documented method the sponsor kinds of its row\'s operation', () => {
+    expectTypeOf<Pick<GraphClient, SponsorMethodName>>().toEqualTypeOf<SponsorMethods>();
+    expectTypeOf<Parameters<GraphClient['addInternalSponsor']>[1]['kind']>().toEqualTypeOf<SponsorKind<'addConnectedOrganizationInternalSponsor'>>();
+    expectTypeOf<Parameters<GraphClient['addAgentIdentityBlueprintSponsor']>[1]['kind']>().toEqualTypeOf<'directoryObject' | 'user' | 'group'>();
+  });
+
+  it('takes the owner id as a string and options last', () => {
+    // @ts-expect-error the owner id is a string
+    void graph.addUserSponsor(42, { kind: 'user', id: 's1' });
+    // @ts-expect-error the sponsor id is a string
+    void graph.addInternalSponsor('c1', { kind: 'user', id: 7 });
+    // @ts-expect-error addConnectedOrganization takes a body, not an owner id and a sponsor
+    void graph.addConnectedOrganization('c1', { kind: 'user', id: 's1' });
+  });
+});
+
+describe('options', () => {
+  it('accepts timeoutMs client-wide and per call, and explicit undefined in retry fields', () => {
+    expectTypeOf<CallOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<GraphClientOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
+    void createGraphClient({ timeoutMs: 30_000, retry: { maxAttempts: undefined, baseDelayMs: 100 } });
+    void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { timeoutMs: 5_000, signal: AbortSignal.timeout(1), clientRequestId: 'c' });
+  });
+
+  it('rejects option values of the wrong type', () => {
+    // @ts-expect-error timeoutMs is a number of milliseconds
+    void createGraphClient({ timeoutMs: '30s' });
+    // @ts-expect-error retry is false or an options object
+    void createGraphClient({ retry: true });
+    // @ts-expect-error getToken returns the token (or a promise of it)
+    void createGraphClient({ getToken: () => 42 });
+    // @ts-expect-error per-call timeoutMs is a number too
+    void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { timeoutMs: null });
   });
 });

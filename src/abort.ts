@@ -1,0 +1,59 @@
+// The call's own AbortSignal: the caller's signal and the call's timeout in one, released when the call ends.
+//
+// Not AbortSignal.any(): it is Baseline only since 2024 (Chrome 116, Firefox 124, Safari 17.4), and in Node and
+// Deno a composed signal stays reachable as long as a long-lived source signal does (nodejs/node#54614 and
+// #55351, denoland/deno#24842): the common case of one app-wide signal passed to every call. A plain controller
+// whose listener is removed when the call ends has neither problem, and its timer runs on fake timers in tests.
+import { maxTimerMs } from './retry.js';
+
+/**
+ * Default timeout of a whole call (token, every attempt, every retry wait): 100 s, the Microsoft Graph SDKs'
+ * default (.NET HttpClient.Timeout; msgraph-sdk-python-core DEFAULT_REQUEST_TIMEOUT = 100; kiota-http-go #24
+ * "Adds a default 100 secs timeout per request"). The JavaScript SDK 3.0.7 has no timeout at all.
+ */
+export const defaultTimeoutMs = 100_000;
+
+/** `timeoutMs` as given, `fallback` when absent or undefined; a RangeError naming the option otherwise. */
+export function timeoutOption(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs)) return value;
+  throw new RangeError(`${name} must be a number of ms above 0 and up to ${maxTimerMs}, or Infinity for none; got ${String(value)}`);
+}
+
+export interface CallSignal {
+  readonly signal: AbortSignal;
+  /** Clears the timer and detaches from the caller's signal. */
+  done(): void;
+}
+
+/** Aborts with the caller's reason when `outer` aborts, or with a DOMException 'TimeoutError' after timeoutMs. */
+export function callSignal(outer: AbortSignal | undefined, timeoutMs: number): CallSignal {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(outer!.reason);
+  const timer =
+    timeoutMs === Infinity
+      ? undefined
+      : setTimeout(() => controller.abort(new DOMException(`the call did not complete within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Settles as `promise` does, or rejects with the signal's reason as soon as it aborts (what settles later is dropped). */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
