@@ -10,7 +10,7 @@
 // `--out-dir DIR` builds into DIR instead of dist/ and `--no-docs` skips the reference (the package test
 // builds a private copy, so a concurrent build or a developer's dist/ doesn't interfere).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,10 +30,24 @@ const step = (cmd, args) => {
 
 rmSync(dist, { recursive: true, force: true });
 step(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'scripts/build.tsconfig.json'), '--outDir', dist]);
-// The compiled mock modules import Prism, which is no dependency of the package: the bundle replaces them.
-const compiledMock = join(dist, 'src/mock');
-for (const file of readdirSync(compiledMock, { recursive: true, encoding: 'utf8' })) {
-  if (file.endsWith('.js')) rmSync(join(compiledMock, file));
+// Only what the package's entry points reach ships: the client's modules, and of src/mock and src/spec only the
+// types of the `./mock` export. The compiled mock modules import Prism, which is no dependency of the package:
+// the bundle replaces them.
+const entries = ['src/index.js', 'src/index.d.ts', 'src/mock/server.d.ts'].map((file) => join(dist, file));
+const reached = new Set();
+for (const file of entries) {
+  if (reached.has(file)) continue;
+  reached.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const target = resolve(dirname(file), spec);
+    entries.push(file.endsWith('.d.ts') ? target.replace(/\.js$/, '.d.ts') : target);
+  }
+  if (file.endsWith('.js')) entries.push(file.replace(/\.js$/, '.d.ts')); // every shipped module has its types
+}
+for (const file of readdirSync(join(dist, 'src'), { recursive: true, encoding: 'utf8' })) {
+  const path = join(dist, 'src', file);
+  if (/\.(d\.ts|js)$/.test(file) && !reached.has(path)) rmSync(path);
 }
 for (const file of ['openapi.yaml', 'openapi.json']) copyFileSync(join(root, 'generated', file), join(dist, 'generated', file));
 let bundle;

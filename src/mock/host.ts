@@ -7,17 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { GraphFailure, failureAnswer, rawGraphResponse, type Ids, type MockAnswer } from './graph-error.js';
 import type { MockRequest } from './pipeline.js';
+import type { HostLimits } from './settings.js';
 
-export interface HostLimits {
-  maxBodyBytes: number;
-  /** Time to receive a request's headers, and the whole request (Node checks both every second here). */
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  /** Open connections at most; one more gets a 503 and is closed. */
-  maxConnections: number;
-  /** How long close() lets requests in flight finish before cutting their connections. */
-  shutdownGraceMs: number;
-}
+export type { HostLimits } from './settings.js';
 
 /** After an early 413, what the client may still send (discarded) before the connection is cut. */
 const LINGER_BYTES = 16 * 1024 * 1024;

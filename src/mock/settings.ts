@@ -3,7 +3,17 @@
 // (test/mock.settings.test.ts). A refused value is a MockSettingsError naming the setting, the value and
 // what is accepted; the CLI prints its message as one line.
 import { isIP } from 'node:net';
-import type { HostLimits } from './host.js';
+
+export interface HostLimits {
+  maxBodyBytes: number;
+  /** Time to receive a request's headers, and the whole request (Node checks both every second here). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open connections at most; one more gets a 503 and is closed. */
+  maxConnections: number;
+  /** How long close() lets requests in flight finish before cutting their connections. */
+  shutdownGraceMs: number;
+}
 
 export interface MockServerOptions extends Partial<HostLimits> {
   /** TCP port, 0–65535 (0: a free port). Default 4010. */
