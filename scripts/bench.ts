@@ -102,8 +102,15 @@ const benchStarted = performance.now();
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 say(`# Benchmarks`);
 say();
-say(`Produced by \`${command}\` on ${new Date().toISOString().slice(0, 16)} UTC: Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()}.`);
-say(`Load average at the start: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (1, 5, 15 min); other work on the machine skews every figure, the ratios least.`);
+say(
+  `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 16)} UTC: Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${os.platform()}.`,
+);
+say(
+  `Load average at the start: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')} (1, 5, 15 min); other work on the machine skews every figure, the ratios least.`,
+);
 say(`Every server answers the same valid request (the spec's \`${op.operationId}\` example) on 127.0.0.1.`);
 say();
 
@@ -171,7 +178,19 @@ try {
     const targets: [string, (port: number) => string[], Record<string, string>?][] = [
       ['bare node:http (204)', () => [process.execPath, '-e', bareServer]],
       ['our mock', () => [process.execPath, '--import', 'tsx', 'scripts/bench.mock.ts']],
-      ['stock `prism mock` CLI', (port) => [process.execPath, 'node_modules/@stoplight/prism-cli/dist/index.js', 'mock', 'generated/openapi.json', '-p', String(port), '-h', '127.0.0.1']],
+      [
+        'stock `prism mock` CLI',
+        (port) => [
+          process.execPath,
+          'node_modules/@stoplight/prism-cli/dist/index.js',
+          'mock',
+          'generated/openapi.json',
+          '-p',
+          String(port),
+          '-h',
+          '127.0.0.1',
+        ],
+      ],
     ];
     for (const [name, argv] of targets) {
       const port = await freePort();
@@ -235,7 +254,8 @@ try {
     // How people start it: the package's bin (the esbuild bundle, built by npm run build above) and `npm run mock`
     // (scripts/mock.mjs: bundles the same way, then runs it), directly and through npm.
     const starts: [string, string[]][] = [];
-    if (existsSync(new URL('dist/mock/cli.js', root))) starts.push(['package bin: `node dist/mock/cli.js` (the bundle)', [process.execPath, 'dist/mock/cli.js']]);
+    if (existsSync(new URL('dist/mock/cli.js', root)))
+      starts.push(['package bin: `node dist/mock/cli.js` (the bundle)', [process.execPath, 'dist/mock/cli.js']]);
     else say(`| package bin | not measured: no dist/mock/cli.js (npm run build) | |`);
     starts.push(['`node scripts/mock.mjs` (bundle, then run)', [process.execPath, 'scripts/mock.mjs']]);
     starts.push(['`npm run mock` (the same through npm)', ['npm', 'run', '--silent', 'mock']]);
@@ -252,7 +272,12 @@ try {
     say();
   }
 
-  say(`Whole bench: ${f((performance.now() - benchStarted) / 1000, 0)} s; load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')}.`);
+  say(
+    `Whole bench: ${f((performance.now() - benchStarted) / 1000, 0)} s; load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}.`,
+  );
 } finally {
   closeAgent();
   stopAll();

@@ -54,14 +54,22 @@ let revision = arg('--revision') && resolve(arg('--revision'));
 if (!revision) {
   revision = join(tmp, 'current.yaml');
   try {
-    execFileSync(redocly, ['bundle', join(root, 'openapi/openapi.yaml'), '--config', join(root, 'openapi/redocly.yaml'), '--output', revision], { cwd: root, env, stdio: 'pipe' });
+    execFileSync(redocly, ['bundle', join(root, 'openapi/openapi.yaml'), '--config', join(root, 'openapi/redocly.yaml'), '--output', revision], {
+      cwd: root,
+      env,
+      stdio: 'pipe',
+    });
   } catch (error) {
     fail(`redocly bundle failed:\n${error.stdout}${error.stderr}`);
   }
 }
 const version = arg('--version') ?? JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
-const run = spawnSync(redocly, ['diff', base, revision, '--config', join(root, 'openapi/redocly.diff.yaml'), '--format', 'json', '--fail-on', 'none'], { cwd: root, env, encoding: 'utf8' });
+const run = spawnSync(redocly, ['diff', base, revision, '--config', join(root, 'openapi/redocly.diff.yaml'), '--format', 'json', '--fail-on', 'none'], {
+  cwd: root,
+  env,
+  encoding: 'utf8',
+});
 let report;
 try {
   report = JSON.parse(run.stdout);

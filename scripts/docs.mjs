@@ -14,11 +14,15 @@ const outArg = process.argv.indexOf('--output');
 const output = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist/docs/index.html');
 mkdirSync(dirname(output), { recursive: true });
 const args = [
-  'build-docs', 'graph-sponsors',
-  '--config', join(root, 'openapi/redocly.docs.yaml'),
+  'build-docs',
+  'graph-sponsors',
+  '--config',
+  join(root, 'openapi/redocly.docs.yaml'),
   '--inlineBundle',
-  '--title', 'Microsoft Graph sponsors contract: reference',
-  '--output', output,
+  '--title',
+  'Microsoft Graph sponsors contract: reference',
+  '--output',
+  output,
 ];
 try {
   execFileSync(join(root, 'node_modules/.bin/redocly'), args, {

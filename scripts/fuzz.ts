@@ -137,7 +137,8 @@ try {
   });
   const after = memory();
   // Loose bounds, so only a real leak or a lasting slowdown trips them: the script's verdict, never a test's.
-  if (latencyAfter > Math.max(5 * latencyBefore, latencyBefore + 5)) failures.push(`valid requests got slower: median ${latencyAfter.toFixed(2)} ms after vs ${latencyBefore.toFixed(2)} ms before`);
+  if (latencyAfter > Math.max(5 * latencyBefore, latencyBefore + 5))
+    failures.push(`valid requests got slower: median ${latencyAfter.toFixed(2)} ms after vs ${latencyBefore.toFixed(2)} ms before`);
   if (gc && !values.url && after.heapMiB - before.heapMiB > 64) failures.push(`heap grew by ${(after.heapMiB - before.heapMiB).toFixed(1)} MiB after gc`);
 
   console.log(`fuzzed ${result.numRuns} requests in ${seconds.toFixed(1)} s (seed ${seed}) against ${url.origin}`);

@@ -132,8 +132,12 @@ export async function bundleMock(outDir) {
     `The mock bundle (server.js) contains the following packages, under these licenses.\n\n${licenses.join('\n\n')}\n`,
   );
   const bytes = (meta) => Object.values(meta.outputs).reduce((sum, o) => sum + o.bytes, 0);
-  const stubbed = Object.keys(server.metafile.inputs).filter((input) => input.startsWith('unused-module:')).map((input) => input.slice('unused-module:'.length));
-  const replaced = Object.entries(REPLACED_MODULES).filter(([, file]) => relative(root, file) in server.metafile.inputs).map(([name]) => name);
+  const stubbed = Object.keys(server.metafile.inputs)
+    .filter((input) => input.startsWith('unused-module:'))
+    .map((input) => input.slice('unused-module:'.length));
+  const replaced = Object.entries(REPLACED_MODULES)
+    .filter(([, file]) => relative(root, file) in server.metafile.inputs)
+    .map(([name]) => name);
   const names = [...new Set(packages.values())].sort();
   return { serverBytes: bytes(server.metafile), cliBytes: bytes(cli.metafile), packages: names, stubbed: stubbed.sort(), replaced };
 }
@@ -154,7 +158,9 @@ function packagesOf(metafile) {
 function licenseOf(name, dir) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const header = `${name}@${manifest.version} (${manifest.license ?? 'see package'})`;
-  const files = readdirSync(dir).filter((f) => /^(licen[cs]e|notice|copying)/i.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^(licen[cs]e|notice|copying)/i.test(f))
+    .sort();
   const texts = files.map((f) => readFileSync(join(dir, f), 'utf8').trim());
   return [`== ${header} ==`, ...(texts.length ? texts : [`(no license file in the package; ${relative(root, dir)})`])].join('\n');
 }

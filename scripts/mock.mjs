@@ -16,4 +16,3 @@ try {
   process.exit(1);
 }
 await import(pathToFileURL(join(outDir, 'cli.js')).href);
-

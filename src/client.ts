@@ -7,7 +7,17 @@ import { abortable, callSignal, defaultTimeoutMs, timeoutOption } from './abort.
 import { checkedPathSerializer, checkToken, requestMiddleware } from './middleware.js';
 import { toGraphError, unexpectedSuccess } from './errors.js';
 import { retryPolicy, withRetries, type RetryOptions } from './retry.js';
-import { assertValidId, sponsorMethods, sponsorODataId, type Cloud, type ConnectedOrganizationBody, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
+import {
+  assertValidId,
+  sponsorMethods,
+  sponsorODataId,
+  type Cloud,
+  type ConnectedOrganizationBody,
+  type OperationId,
+  type Sponsor,
+  type SponsorMethodName,
+  type SponsorOperationId,
+} from './sponsors.js';
 
 export interface GraphClientOptions {
   /** Absolute http(s) URL requests go to (e.g. the mock's `http://127.0.0.1:4010`); default: the cloud's Graph origin. */
@@ -115,7 +125,8 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     }
   }
 
-  const sponsorMethod = <Op extends SponsorOperationId>({ op, owner }: { op: Op; owner: string }) =>
+  const sponsorMethod =
+    <Op extends SponsorOperationId>({ op, owner }: { op: Op; owner: string }) =>
     async (ownerId: string, sponsor: Sponsor<Op>, callOptions?: CallOptions): Promise<void> => {
       assertValidId(ownerId, owner);
       const [param] = operations[op].pathParams;

@@ -7,7 +7,8 @@ import { uuidV4 } from './uuid.js';
 
 /** A token as the client may send it: a non-empty string, never `Bearer undefined`. */
 export function checkToken(value: unknown, from: string): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${from} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`);
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(`${from} must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`);
   return value;
 }
 
@@ -47,7 +48,15 @@ export function requestMiddleware(origin: string, { token, getToken }: Credentia
       if ((token !== undefined || getToken) && request.url.startsWith(originPrefix)) {
         // A getToken that never settles cannot hold a raw call past its signal (the client's own calls are
         // also raced against their signal and timeout in send()).
-        const value = getToken ? checkToken(await abortable(Promise.resolve().then(() => getToken()), request.signal), 'getToken()') : token;
+        const value = getToken
+          ? checkToken(
+              await abortable(
+                Promise.resolve().then(() => getToken()),
+                request.signal,
+              ),
+              'getToken()',
+            )
+          : token;
         request.headers.set('Authorization', `Bearer ${value}`);
       }
       return request;

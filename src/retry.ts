@@ -43,7 +43,11 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
   const check = (key: keyof RetryPolicy, ok: boolean, what: string) => {
     if (!ok) throw new RangeError(`retry.${key} must be ${what}; got ${String(policy[key])}`);
   };
-  check('maxAttempts', Number.isInteger(policy.maxAttempts) && policy.maxAttempts >= 1 && policy.maxAttempts <= maxAttemptsLimit, `an integer from 1 to ${maxAttemptsLimit}`);
+  check(
+    'maxAttempts',
+    Number.isInteger(policy.maxAttempts) && policy.maxAttempts >= 1 && policy.maxAttempts <= maxAttemptsLimit,
+    `an integer from 1 to ${maxAttemptsLimit}`,
+  );
   check('baseDelayMs', isMs(policy.baseDelayMs), `a number of ms from 0 to ${maxTimerMs}`);
   check('maxTotalWaitMs', isMs(policy.maxTotalWaitMs), `a number of ms from 0 to ${maxTimerMs}`);
   return Object.freeze(policy);
@@ -105,10 +109,13 @@ export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
       clearTimeout(timer);
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.min(ms, maxTimerMs));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.min(ms, maxTimerMs),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -22,8 +22,7 @@ export interface Sponsor<Op extends SponsorOperationId> {
   id: string;
 }
 
-export type ConnectedOrganizationBody =
-  OperationTypes['addConnectedOrganization']['requestBody']['content']['application/json'];
+export type ConnectedOrganizationBody = OperationTypes['addConnectedOrganization']['requestBody']['content']['application/json'];
 
 /**
  * One row per sponsor operation: client method name → operationId, and the label its owner id gets in

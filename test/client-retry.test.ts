@@ -6,7 +6,13 @@ import { maxTimerMs, sleep } from '../src/retry.js';
 
 const throttled = (status: number, retryAfter?: string) => () =>
   Response.json(
-    { error: { code: status === 429 ? 'TooManyRequests' : 'serviceNotAvailable', message: 'retry later', innerError: { date: '2026-11-23T12:51:51', 'request-id': 'r' } } },
+    {
+      error: {
+        code: status === 429 ? 'TooManyRequests' : 'serviceNotAvailable',
+        message: 'retry later',
+        innerError: { date: '2026-11-23T12:51:51', 'request-id': 'r' },
+      },
+    },
     { status, headers: retryAfter === undefined ? {} : { 'Retry-After': retryAfter } },
   );
 const noContent = () => new Response(null, { status: 204 });
@@ -107,7 +113,7 @@ describe('retries', () => {
     expect(ids).toHaveLength(1);
   });
 
-  it('keeps the caller\'s client-request-id on every attempt', async () => {
+  it("keeps the caller's client-request-id on every attempt", async () => {
     const { fetch, ids } = scriptedFetch(throttled(429, '0'), noContent);
     const graph = createGraphClient({ fetch });
     await graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { clientRequestId: 'mine' });
@@ -270,7 +276,7 @@ describe('waits', () => {
     expect(done).toBe(true);
   });
 
-  it('a wait that would end after the call\'s timeout is not started: the GraphError comes back at once', async () => {
+  it("a wait that would end after the call's timeout is not started: the GraphError comes back at once", async () => {
     fakeTimers();
     const { fetch, ids } = scriptedFetch(throttled(503, '5'));
     const settled = call(fetch, { timeoutMs: 8000 });

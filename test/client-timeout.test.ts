@@ -46,14 +46,17 @@ describe('timeoutMs', () => {
     await vi.advanceTimersByTimeAsync(defaultTimeoutMs - 1);
     expect(requests[0]!.signal.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    const error = await settled.then(() => undefined, (e: unknown) => e);
+    const error = await settled.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DOMException);
     expect(error).toMatchObject(timeoutError);
     expect(requests[0]!.signal.aborted).toBe(true);
     expect(requests[0]!.signal.reason).toBe(error);
   });
 
-  it('a per-call timeoutMs overrides the client\'s', async () => {
+  it("a per-call timeoutMs overrides the client's", async () => {
     fakeTimers();
     const { fetch } = silentFetch();
     const settled = call({ fetch, timeoutMs: 60_000 }, { timeoutMs: 50 });
@@ -80,7 +83,7 @@ describe('timeoutMs', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('leaves no timer and no listener on the caller\'s signal once the call ends', async () => {
+  it("leaves no timer and no listener on the caller's signal once the call ends", async () => {
     fakeTimers();
     const controller = new AbortController();
     const added = vi.spyOn(controller.signal, 'addEventListener');
@@ -110,8 +113,8 @@ describe('timeoutMs', () => {
   });
 });
 
-describe('the call\'s AbortSignal', () => {
-  it('aborts a getToken that never settles, with the signal\'s reason, nothing sent', async () => {
+describe("the call's AbortSignal", () => {
+  it("aborts a getToken that never settles, with the signal's reason, nothing sent", async () => {
     const { fetch, requests } = silentFetch();
     const controller = new AbortController();
     const getToken = vi.fn(() => new Promise<string>(() => undefined));
@@ -149,7 +152,7 @@ describe('the call\'s AbortSignal', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('aborts a raw call\'s getToken too', async () => {
+  it("aborts a raw call's getToken too", async () => {
     const { fetch, requests } = silentFetch();
     const controller = new AbortController();
     const getToken = vi.fn(() => new Promise<string>(() => undefined));

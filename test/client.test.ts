@@ -58,7 +58,9 @@ const specOperations = operationsOf(spec).map(({ template, op }) => ({
   path: template,
   operationId: op.operationId as OperationId,
   requests: requestsOf.filter((r) => r.operationId === op.operationId).map((r) => ({ name: r.name, id: r.pathParams.id, body: r.body as Json })),
-  errors: errorsOf.filter((e) => e.operationId === op.operationId).map((e) => ({ status: e.status, name: e.example, body: e.body as Json, retryAfter: e.retryAfter })),
+  errors: errorsOf
+    .filter((e) => e.operationId === op.operationId)
+    .map((e) => ({ status: e.status, name: e.example, body: e.body as Json, retryAfter: e.retryAfter })),
   bodySchema: inline(spec, inline(spec, op.requestBody).content['application/json'].schema),
 }));
 
@@ -93,7 +95,11 @@ describe('request examples: the client sends exactly what the spec shows', () =>
 
   it('has exactly one sponsor method per sponsor operation of the metadata, named as the README documents', () => {
     const sponsorOps = (Object.keys(operations) as OperationId[]).filter((op) => 'sponsorKinds' in operations[op]);
-    expect(Object.values(sponsorMethods).map((row) => row.op).sort()).toEqual(sponsorOps.sort());
+    expect(
+      Object.values(sponsorMethods)
+        .map((row) => row.op)
+        .sort(),
+    ).toEqual(sponsorOps.sort());
     const graph = createGraphClient();
     for (const name of Object.keys(sponsorMethods)) expect(typeof (graph as Json)[name], name).toBe('function');
   });
@@ -135,7 +141,7 @@ describe('request examples: the client sends exactly what the spec shows', () =>
     }
   }
 
-  it('sends the caller\'s client-request-id instead of a fresh one', async () => {
+  it("sends the caller's client-request-id instead of a fresh one", async () => {
     const { fetch, calls } = recordingFetch();
     await client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' }, { clientRequestId: 'my-correlation-id' });
     expect(calls[0]!.headers['client-request-id']).toBe('my-correlation-id');
@@ -149,14 +155,18 @@ describe('request examples: the client sends exactly what the spec shows', () =>
     expect(calls[0]!.headers['client-request-id']).not.toBe(calls[1]!.headers['client-request-id']);
   });
 
-  it('builds @odata.id for the client\'s cloud and the operation\'s version, even when baseUrl is the mock', async () => {
+  it("builds @odata.id for the client's cloud and the operation's version, even when baseUrl is the mock", async () => {
     const { fetch, calls } = recordingFetch();
     const graph = client(fetch, { cloud: 'usGovL4', baseUrl: mockOrigin });
     await graph.addAgentIdentityBlueprintSponsor('app1', { kind: 'directoryObject', id: 'd1' });
     await graph.addUserSponsor('u1', { kind: 'group', id: 'g1' });
     expect(new URL(calls[0]!.url).origin).toBe(mockOrigin);
-    expect(JSON.parse(calls[0]!.body)['@odata.id']).toBe(`${clouds.usGovL4}/${operations.addAgentIdentityBlueprintSponsor.version}/${operations.addAgentIdentityBlueprintSponsor.sponsorKinds.directoryObject}/d1`);
-    expect(JSON.parse(calls[1]!.body)['@odata.id']).toBe(`${clouds.usGovL4}/${operations.addUserSponsor.version}/${operations.addUserSponsor.sponsorKinds.group}/g1`);
+    expect(JSON.parse(calls[0]!.body)['@odata.id']).toBe(
+      `${clouds.usGovL4}/${operations.addAgentIdentityBlueprintSponsor.version}/${operations.addAgentIdentityBlueprintSponsor.sponsorKinds.directoryObject}/d1`,
+    );
+    expect(JSON.parse(calls[1]!.body)['@odata.id']).toBe(
+      `${clouds.usGovL4}/${operations.addUserSponsor.version}/${operations.addUserSponsor.sponsorKinds.group}/g1`,
+    );
   });
 
   it('uses the named cloud as the default origin', async () => {
@@ -195,13 +205,20 @@ describe('ids', () => {
     ['addUserSponsor sponsor id', (g, id) => g.addUserSponsor('u1', { kind: 'user', id })],
     ['addAgentIdentityBlueprintSponsor path id', (g, id) => g.addAgentIdentityBlueprintSponsor(id, { kind: 'user', id: 's1' })],
     ['addAgentIdentityBlueprintSponsor sponsor id', (g, id) => g.addAgentIdentityBlueprintSponsor('a1', { kind: 'directoryObject', id })],
-    ['raw.POST path id', async (g, id) => void (await g.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id } }, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } }))],
+    [
+      'raw.POST path id',
+      async (g, id) =>
+        void (await g.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id } }, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } })),
+    ],
   ];
   for (const [what, call] of calls) {
     for (const bad of ['', '.', '..']) {
       it(`${what} ${JSON.stringify(bad)} is refused before anything is sent`, async () => {
         const { fetch, calls: sent } = recordingFetch();
-        const error = await call(client(fetch), bad).then(() => undefined, (e: unknown) => e);
+        const error = await call(client(fetch), bad).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(InvalidIdError);
         expect(error).toBeInstanceOf(RangeError);
         expect(String((error as Error).message)).toMatch(/must not be empty, "\." or "\.\."/);
@@ -214,7 +231,10 @@ describe('ids', () => {
     for (const bad of ['\ud800', 'a\udc00b', 'x\ud83d']) {
       it(`${what} with a lone surrogate ${JSON.stringify(bad)} is an InvalidIdError (not a URIError), nothing sent`, async () => {
         const { fetch, calls: sent } = recordingFetch();
-        const error = await call(client(fetch), bad).then(() => undefined, (e: unknown) => e);
+        const error = await call(client(fetch), bad).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(InvalidIdError);
         expect(String((error as Error).message)).toMatch(/lone UTF-16 surrogate/);
         expect(sent).toHaveLength(0);
@@ -232,7 +252,9 @@ describe('ids', () => {
   it('refuses a raw call with the id missing (it would go out as %7Bid%7D)', async () => {
     const { fetch, calls: sent } = recordingFetch();
     const missing = { path: {} } as { path: { id: string } };
-    await expect(client(fetch).raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: missing, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } })).rejects.toBeInstanceOf(InvalidIdError);
+    await expect(
+      client(fetch).raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: missing, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } }),
+    ).rejects.toBeInstanceOf(InvalidIdError);
     expect(sent).toHaveLength(0);
   });
 
@@ -255,7 +277,7 @@ describe('tokens', () => {
     expect(calls.map((c) => c.headers['authorization'])).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
 
-  it('sends the token to the client\'s own origin, including a mock origin', async () => {
+  it("sends the token to the client's own origin, including a mock origin", async () => {
     const { fetch, calls } = recordingFetch();
     await client(fetch, { baseUrl: mockOrigin }).addUserSponsor('u1', { kind: 'user', id: 's1' });
     expect(calls[0]!.headers['authorization']).toBe('Bearer test-token');
@@ -283,15 +305,24 @@ describe('tokens', () => {
   ])('a getToken that gives %s rejects with a clear TypeError and sends nothing (never "Bearer undefined")', async (_, value) => {
     const { fetch, calls } = recordingFetch();
     const graph = createGraphClient({ fetch, getToken: async () => value as string });
-    await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toThrow(new TypeError(`getToken() must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`));
-    await expect(graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } })).rejects.toThrow(TypeError);
+    await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toThrow(
+      new TypeError(`getToken() must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`),
+    );
+    await expect(
+      graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } }),
+    ).rejects.toThrow(TypeError);
     expect(calls).toHaveLength(0);
   });
 
   it('a getToken that throws rejects the call with its error, nothing sent', async () => {
     const { fetch, calls } = recordingFetch();
     const failure = new Error('no account signed in');
-    const graph = createGraphClient({ fetch, getToken: () => { throw failure; } });
+    const graph = createGraphClient({
+      fetch,
+      getToken: () => {
+        throw failure;
+      },
+    });
     await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toBe(failure);
     expect(calls).toHaveLength(0);
   });
@@ -317,18 +348,23 @@ describe('errors: every named error example becomes the matching GraphError', ()
     for (const example of errors) {
       it(`${operationId} ${example.status} ${example.name}`, async () => {
         const inner = example.body.error.innerError;
-        const { fetch } = recordingFetch((req) => new Response(JSON.stringify(example.body), {
-          status: example.status,
-          headers: {
-            'Content-Type': 'application/json',
-            'request-id': inner['request-id'],
-            'client-request-id': req.headers.get('client-request-id')!,
-            ...(example.retryAfter !== undefined ? { 'Retry-After': example.retryAfter } : {}),
-          },
-        }));
+        const { fetch } = recordingFetch(
+          (req) =>
+            new Response(JSON.stringify(example.body), {
+              status: example.status,
+              headers: {
+                'Content-Type': 'application/json',
+                'request-id': inner['request-id'],
+                'client-request-id': req.headers.get('client-request-id')!,
+                ...(example.retryAfter !== undefined ? { 'Retry-After': example.retryAfter } : {}),
+              },
+            }),
+        );
         const graph = client(fetch, { retry: false });
-        const error = await callOperation(graph, operationId, request.id, request.body, { clientRequestId: inner['client-request-id'] })
-          .then(() => undefined, (e: unknown) => e);
+        const error = await callOperation(graph, operationId, request.id, request.body, { clientRequestId: inner['client-request-id'] }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(GraphError);
         expect(error).toMatchObject({
           name: 'GraphError',
@@ -352,7 +388,13 @@ describe('errors: every named error example becomes the matching GraphError', ()
     }
   });
 
-  const graphError = { error: { code: 'Request_ResourceNotFound', message: 'gone', innerError: { date: '2026-11-23T12:51:51', 'request-id': 'body-rid', 'client-request-id': 'body-crid' } } };
+  const graphError = {
+    error: {
+      code: 'Request_ResourceNotFound',
+      message: 'gone',
+      innerError: { date: '2026-11-23T12:51:51', 'request-id': 'body-rid', 'client-request-id': 'body-crid' },
+    },
+  };
 
   it('falls back to innerError ids when the headers are missing', async () => {
     const { fetch } = recordingFetch(() => Response.json(graphError, { status: 404 }));
@@ -365,16 +407,27 @@ describe('errors: every named error example becomes the matching GraphError', ()
   });
 
   it('rejects a non-JSON error body with a clear GraphError, status kept', async () => {
-    const { fetch } = recordingFetch(() => new Response('<html>Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html', 'request-id': 'r1' } }));
+    const { fetch } = recordingFetch(
+      () => new Response('<html>Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html', 'request-id': 'r1' } }),
+    );
     await expect(client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toMatchObject({
-      name: 'GraphError', status: 502, code: 'nonJsonErrorBody', requestId: 'r1', body: '<html>Bad Gateway</html>',
+      name: 'GraphError',
+      status: 502,
+      code: 'nonJsonErrorBody',
+      requestId: 'r1',
+      body: '<html>Bad Gateway</html>',
     });
   });
 
   it('rejects an empty error body, even for a status the spec does not declare', async () => {
     // openapi-fetch reports this as error === "": success is decided by the status.
     const { fetch } = recordingFetch(() => new Response(null, { status: 418 }));
-    const error = await client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' }).then(() => undefined, (e: unknown) => e);
+    const error = await client(fetch)
+      .addUserSponsor('u1', { kind: 'user', id: 's1' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(GraphError);
     expect(error).toMatchObject({ status: 418, code: 'nonJsonErrorBody', body: undefined });
     expect((error as Error).message).toMatch(/empty body/);
@@ -382,7 +435,11 @@ describe('errors: every named error example becomes the matching GraphError', ()
 
   it('rejects a JSON error body that is not Graph-shaped', async () => {
     const { fetch } = recordingFetch(() => Response.json({ message: 'nope' }, { status: 400 }));
-    await expect(client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toMatchObject({ status: 400, code: 'InvalidResponse', body: { message: 'nope' } });
+    await expect(client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toMatchObject({
+      status: 400,
+      code: 'InvalidResponse',
+      body: { message: 'nope' },
+    });
   });
 
   it('rejects a 2xx other than the success status', async () => {
@@ -406,10 +463,13 @@ describe('errors: every named error example becomes the matching GraphError', ()
 
   it('passes the signal to fetch, so an in-flight request aborts with AbortError', async () => {
     const controller = new AbortController();
-    const { fetch, calls } = recordingFetch((request) => new Promise<Response>((_, reject) => {
-      request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
-      controller.abort();
-    }));
+    const { fetch, calls } = recordingFetch(
+      (request) =>
+        new Promise<Response>((_, reject) => {
+          request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+          controller.abort();
+        }),
+    );
     await expect(client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect(calls).toHaveLength(1);
   });
@@ -430,7 +490,9 @@ describe('baseUrl', () => {
     42,
   ])('%j is refused at createGraphClient with a RangeError naming baseUrl', (baseUrl) => {
     expect(() => createGraphClient({ baseUrl: baseUrl as string })).toThrow(RangeError);
-    expect(() => createGraphClient({ baseUrl: baseUrl as string })).toThrow(/^baseUrl must be an absolute http\(s\) URL without query, fragment or credentials/);
+    expect(() => createGraphClient({ baseUrl: baseUrl as string })).toThrow(
+      /^baseUrl must be an absolute http\(s\) URL without query, fragment or credentials/,
+    );
   });
 
   it.each([
@@ -495,6 +557,7 @@ describe('README client section', () => {
   });
 
   it('names every sponsor method of the client', () => {
-    for (const [name, row] of Object.entries(sponsorMethods)) expect(section).toMatch(new RegExp(`\\| \`${name}\\(${row.owner}, \\{ kind, id \\}, options\\?\\)\` \\| \`${row.op}\``));
+    for (const [name, row] of Object.entries(sponsorMethods))
+      expect(section).toMatch(new RegExp(`\\| \`${name}\\(${row.owner}, \\{ kind, id \\}, options\\?\\)\` \\| \`${row.op}\``));
   });
 });

@@ -80,7 +80,16 @@ if (!hasChromium && process.env.CI !== 'true') {
       context = await chromium.launchPersistentContext(userDataDir, {
         executablePath: chromiumPath,
         headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
         viewport: { width: 1400, height: 1000 },
       });
       // The page must work offline: anything not served by the local server is recorded and refused.
@@ -136,9 +145,9 @@ if (!hasChromium && process.env.CI !== 'true') {
           'Delegated (personal Microsoft account)': perms.delegatedPersonalMicrosoftAccount,
           Application: perms.application,
         };
-        const rendered = await table.locator('tbody tr').evaluateAll((trs) =>
-          trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td as HTMLElement).innerText.trim())),
-        );
+        const rendered = await table
+          .locator('tbody tr')
+          .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td as HTMLElement).innerText.trim())));
         for (const [label, entry] of Object.entries<Json>(rows)) {
           const matching = rendered.filter((cells) => cells[0] === label);
           expect(matching, `${operationId} ${label}`).toHaveLength(1);

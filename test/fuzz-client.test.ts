@@ -55,7 +55,12 @@ const isWellFormed = (s: string) => {
 
 const noContent = () => new Response(null, { status: 204 });
 const wellFormed = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((s) => isWellFormed(s) && s !== '.' && s !== '..');
-const anyId = fc.oneof(wellFormed, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((s) => s !== '.' && s !== '..'), fc.constantFrom('a/b', '../x', '%2F', '?q=1', '#f', '$ref', ' ', 'a b', '%', '%ZZ'), fc.uuid());
+const anyId = fc.oneof(
+  wellFormed,
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((s) => s !== '.' && s !== '..'),
+  fc.constantFrom('a/b', '../x', '%2F', '?q=1', '#f', '$ref', ' ', 'a b', '%', '%ZZ'),
+  fc.uuid(),
+);
 
 describe('client fuzz: the request it builds', () => {
   it('for any ids and sponsors: a well-formed URL on the spec path, $ref literal, ids encoded, @odata.id valid per the spec', async () => {
@@ -110,14 +115,23 @@ describe('client fuzz: the request it builds', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...sponsorOps),
-        fc.oneof(fc.constantFrom('', '.', '..'), fc.string({ unit: 'binary', minLength: 1, maxLength: 5 }).map((s) => s + '\ud800')),
+        fc.oneof(
+          fc.constantFrom('', '.', '..'),
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 5 }).map((s) => s + '\ud800'),
+        ),
         fc.boolean(),
         async (op, bad, inPath) => {
           const { sent, fetchImpl } = recordingFetch(noContent);
           const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry: false });
           const kind = Object.keys(operations[op].sponsorKinds)[0]!;
-          const call = (graph[method[op]] as (id: string, s: { kind: string; id: string }) => Promise<void>)(inPath ? bad : 'x', { kind, id: inPath ? 'y' : bad });
-          const error = await call.then(() => undefined, (e: unknown) => e);
+          const call = (graph[method[op]] as (id: string, s: { kind: string; id: string }) => Promise<void>)(inPath ? bad : 'x', {
+            kind,
+            id: inPath ? 'y' : bad,
+          });
+          const error = await call.then(
+            () => undefined,
+            (e: unknown) => e,
+          );
           expect(error).toBeInstanceOf(InvalidIdError);
           expect(sent).toHaveLength(0);
         },
@@ -134,10 +148,7 @@ const graphErrorBody = fc.record({
     {
       code: fc.string({ maxLength: 30 }),
       message: fc.string({ maxLength: 60 }),
-      innerError: fc.record(
-        { date: fc.string({ maxLength: 20 }), 'request-id': fc.uuid(), 'client-request-id': fc.uuid() },
-        { requiredKeys: [] },
-      ),
+      innerError: fc.record({ date: fc.string({ maxLength: 20 }), 'request-id': fc.uuid(), 'client-request-id': fc.uuid() }, { requiredKeys: [] }),
     },
     { requiredKeys: ['code', 'message'] },
   ),
@@ -170,7 +181,12 @@ function toResponse(a: { status: number; body: { text: string; bytes?: Uint8Arra
 }
 
 const isGraphShaped = (v: Json) =>
-  typeof v === 'object' && v !== null && typeof v.error === 'object' && v.error !== null && typeof v.error.code === 'string' && typeof v.error.message === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof v.error === 'object' &&
+  v.error !== null &&
+  typeof v.error.code === 'string' &&
+  typeof v.error.message === 'string';
 
 describe('client fuzz: any answer other than 204', () => {
   it('rejects with a GraphError carrying what it could read, never anything else', async () => {
@@ -195,7 +211,8 @@ describe('client fuzz: any answer other than 204', () => {
           expect(e.code).toBe(answer.body.parsed.error.code);
           expect(e.message).toBe(answer.body.parsed.error.message);
           expect(e.body).toEqual(answer.body.parsed);
-          if (!answer.requestId && answer.body.parsed.error.innerError?.['request-id']) expect(e.requestId).toBe(answer.body.parsed.error.innerError['request-id']);
+          if (!answer.requestId && answer.body.parsed.error.innerError?.['request-id'])
+            expect(e.requestId).toBe(answer.body.parsed.error.innerError['request-id']);
         } else if (sentBody === '') {
           expect(e.body).toBeUndefined();
         } else if (answer.body.parsed !== '') {
@@ -220,11 +237,18 @@ describe('client fuzz: retries and abort', () => {
         fc.integer({ min: 0, max: 1000 }),
         async (status, maxAttempts, retryAfter, maxTotalWaitMs) => {
           const { sent, fetchImpl } = recordingFetch(
-            () => new Response(JSON.stringify({ error: { code: 'tooManyRequests', message: 'slow down' } }), { status, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } }),
+            () =>
+              new Response(JSON.stringify({ error: { code: 'tooManyRequests', message: 'slow down' } }), {
+                status,
+                headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+              }),
           );
           // baseDelayMs 0: a backoff without Retry-After waits 0 ms, so no test waits on a clock.
           const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry: { maxAttempts, maxTotalWaitMs, baseDelayMs: 0 } });
-          const error = await graph.addUserSponsor('x', { kind: 'user', id: 'y' }).then(() => undefined, (e: unknown) => e);
+          const error = await graph.addUserSponsor('x', { kind: 'user', id: 'y' }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
           expect(error).toBeInstanceOf(GraphError);
           expect((error as GraphError).status).toBe(status);
           expect(sent.length).toBeLessThanOrEqual(maxAttempts);
@@ -256,8 +280,17 @@ describe('client fuzz: retries and abort', () => {
             }),
         );
         // timeoutMs: Infinity, else a one-hour wait would be refused up front as ending after the call's timeout.
-        const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, timeoutMs: Infinity, retry: { maxAttempts: 10, maxTotalWaitMs: 10 * 3600_000, baseDelayMs: 0 } });
-        const error = await graph.addUserSponsor('x', { kind: 'user', id: 'y' }, { signal: controller.signal }).then(() => undefined, (e: unknown) => e);
+        const graph = createGraphClient({
+          baseUrl,
+          token: 't',
+          fetch: fetchImpl,
+          timeoutMs: Infinity,
+          retry: { maxAttempts: 10, maxTotalWaitMs: 10 * 3600_000, baseDelayMs: 0 },
+        });
+        const error = await graph.addUserSponsor('x', { kind: 'user', id: 'y' }, { signal: controller.signal }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(controller.signal.aborted).toBe(true);
         expect(error).toBe(controller.signal.reason);
         expect(sent.length).toBe(when === 'before' ? 0 : abortAtAttempt);

@@ -28,7 +28,10 @@ let summary: Summary;
 
 beforeAll(() => {
   // The package's layout: dist/mock/{server,cli}.js and the spec in dist/generated, under an ESM package.json.
-  const bundle = spawnSync(process.execPath, [join(repoRoot, 'scripts/mock-bundle.mjs'), '--out-dir', join(tmp, 'dist/mock')], { cwd: repoRoot, encoding: 'utf8' });
+  const bundle = spawnSync(process.execPath, [join(repoRoot, 'scripts/mock-bundle.mjs'), '--out-dir', join(tmp, 'dist/mock')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   expect(bundle.status, bundle.stderr).toBe(0);
   summary = JSON.parse(bundle.stdout);
   writeFileSync(join(tmp, 'package.json'), JSON.stringify({ type: 'module' }));
@@ -153,12 +156,12 @@ console.log(server.url);
   const child = spawn(process.execPath, [join(tmp, 'serve.mjs')], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
       if (match) resolve(match[1]!);
     });
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
     child.on('exit', (code) => reject(new Error(`bundle server exited (${code}) before listening:\n${output}`)));
   });
   return { url, child };

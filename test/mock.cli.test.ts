@@ -49,8 +49,8 @@ function cli(env: Record<string, string | undefined>, args: string[] = []) {
   children.push(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
@@ -155,7 +155,9 @@ describe('CLI start-up errors: one line on stderr, exit 1, no stack trace', () =
   });
 
   it('a spec that is not JSON', async () => {
-    expect(await refused({ PORT: '0' }, ['--spec', join(dir, 'broken.json')])).toMatch(/the spec .*broken\.json is not valid JSON \(.+\): pass the bundled JSON/);
+    expect(await refused({ PORT: '0' }, ['--spec', join(dir, 'broken.json')])).toMatch(
+      /the spec .*broken\.json is not valid JSON \(.+\): pass the bundled JSON/,
+    );
   });
 
   it('a spec with no operations', async () => {
@@ -199,12 +201,17 @@ describe('npm run mock ends with npm', () => {
 
   async function stopNpm(signal: 'SIGTERM' | 'SIGINT') {
     // Its own process group, so the test can find (and in the end kill) everything npm started.
-    const npm = spawn('npm', ['run', '--silent', 'mock'], { cwd: repoRoot, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = spawn('npm', ['run', '--silent', 'mock'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(npm);
     let stdout = '';
     let stderr = '';
-    npm.stdout!.on('data', (chunk) => (stdout += chunk));
-    npm.stderr!.on('data', (chunk) => (stderr += chunk));
+    npm.stdout.on('data', (chunk) => (stdout += chunk));
+    npm.stderr.on('data', (chunk) => (stderr += chunk));
     const url = await listening(npm, () => ({ stdout, stderr }));
     expect(liveInGroup(npm.pid!).length).toBeGreaterThan(1); // npm and the mock (and the shell between)
     process.kill(npm.pid!, signal);
@@ -263,8 +270,14 @@ describe('lifecycle pieces (no process, no socket)', () => {
   const errno = (code: string, syscall: string, path?: string) => Object.assign(new Error(`${syscall} ${code}`), { code, syscall, ...(path ? { path } : {}) });
 
   it.each([
-    [errno('EADDRINUSE', 'listen'), 'graph-sponsors-mock: 127.0.0.1 port 4010 is already in use: stop what is using it, or pick another port with PORT=<n> (PORT=0 picks a free one).'],
-    [errno('EACCES', 'listen'), 'graph-sponsors-mock: not allowed to listen on 127.0.0.1 port 4010: ports below 1024 need privileges; use a higher one, e.g. PORT=4010.'],
+    [
+      errno('EADDRINUSE', 'listen'),
+      'graph-sponsors-mock: 127.0.0.1 port 4010 is already in use: stop what is using it, or pick another port with PORT=<n> (PORT=0 picks a free one).',
+    ],
+    [
+      errno('EACCES', 'listen'),
+      'graph-sponsors-mock: not allowed to listen on 127.0.0.1 port 4010: ports below 1024 need privileges; use a higher one, e.g. PORT=4010.',
+    ],
     [errno('EADDRNOTAVAIL', 'listen'), /HOST "127.0.0.1" is not an address of this machine/],
     [errno('ENOTFOUND', 'getaddrinfo'), /HOST "127.0.0.1" could not be resolved/],
     [errno('ENOENT', 'open', '/y.json'), /cannot read the spec \/y\.json \(no such file\)/],

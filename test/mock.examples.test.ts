@@ -71,11 +71,14 @@ describe('documented request examples', () => {
 
   it.each(requests.map((r) => [`${r.operationId} ${r.name}`, r] as const))('typed raw client: %s → 204', async (_label, example) => {
     const graph = clientPreferring();
-    const { response } = await graph.raw.POST(example.template as never, {
-      params: { path: example.pathParams },
-      body: example.body,
-      parseAs: 'text',
-    } as never);
+    const { response } = await graph.raw.POST(
+      example.template as never,
+      {
+        params: { path: example.pathParams },
+        body: example.body,
+        parseAs: 'text',
+      } as never,
+    );
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
   });
@@ -90,7 +93,14 @@ describe('named error examples selected with Prefer', () => {
 
   it('include the throttling, not-found, forbidden, duplicate and every blueprint limit example', () => {
     const names = new Set(scenarios.map((s) => s.example));
-    for (const name of ['referenceAlreadyExists', 'resourceNotFound', 'authorizationRequestDenied', 'tooManyRequests', 'sponsorLimitReached', 'groupSponsorLimitReached']) {
+    for (const name of [
+      'referenceAlreadyExists',
+      'resourceNotFound',
+      'authorizationRequestDenied',
+      'tooManyRequests',
+      'sponsorLimitReached',
+      'groupSponsorLimitReached',
+    ]) {
       expect(names).toContain(name);
     }
   });
@@ -109,25 +119,31 @@ describe('named error examples selected with Prefer', () => {
     expect(response.headers.get('retry-after')).toBe(scenario.retryAfter ?? null);
   });
 
-  it.each(scenarios.map((s) => [`${s.operationId} ${s.example}`, s] as const))('Prefer: example=<name> alone finds the status: %s', async (_label, scenario) => {
-    const response = await send(firstRequest(scenario.operationId), { prefer: `example=${scenario.example}` });
-    expect(response.status).toBe(scenario.status);
-    expect((await response.json()).error.code).toBe(scenario.code);
-  });
+  it.each(scenarios.map((s) => [`${s.operationId} ${s.example}`, s] as const))(
+    'Prefer: example=<name> alone finds the status: %s',
+    async (_label, scenario) => {
+      const response = await send(firstRequest(scenario.operationId), { prefer: `example=${scenario.example}` });
+      expect(response.status).toBe(scenario.status);
+      expect((await response.json()).error.code).toBe(scenario.code);
+    },
+  );
 
-  it.each(scenarios.map((s) => [`${s.operationId} ${s.status} ${s.example}`, s] as const))('client: %s rejects with the matching GraphError', async (_label, scenario) => {
-    const graph = clientPreferring(scenario.prefer.split(': ')[1]);
-    const error = await callHighLevel(graph, firstRequest(scenario.operationId), { clientRequestId: 'caller-chosen-id-3' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(GraphError);
-    const graphError = error as GraphError;
-    expect(graphError).toMatchObject({ status: scenario.status, code: scenario.code, message: scenario.message, clientRequestId: 'caller-chosen-id-3' });
-    expect(graphError.requestId).toMatch(uuid);
-    expect(graphError.date).toMatch(graphDate);
-    expect(graphError.retryAfter).toBe(scenario.retryAfter === undefined ? undefined : Number(scenario.retryAfter));
-  });
+  it.each(scenarios.map((s) => [`${s.operationId} ${s.status} ${s.example}`, s] as const))(
+    'client: %s rejects with the matching GraphError',
+    async (_label, scenario) => {
+      const graph = clientPreferring(scenario.prefer.split(': ')[1]);
+      const error = await callHighLevel(graph, firstRequest(scenario.operationId), { clientRequestId: 'caller-chosen-id-3' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(GraphError);
+      const graphError = error as GraphError;
+      expect(graphError).toMatchObject({ status: scenario.status, code: scenario.code, message: scenario.message, clientRequestId: 'caller-chosen-id-3' });
+      expect(graphError.requestId).toMatch(uuid);
+      expect(graphError.date).toMatch(graphDate);
+      expect(graphError.retryAfter).toBe(scenario.retryAfter === undefined ? undefined : Number(scenario.retryAfter));
+    },
+  );
 
   it.each([
     ['an example the operation does not document', 'example=sponsorLimitReached', /sponsorLimitReached/],

@@ -35,29 +35,96 @@ interface Case {
 const deep = '['.repeat(10_000) + ']'.repeat(10_000);
 const cases: Case[] = [
   // auth
-  { name: 'no Authorization header', headers: { 'content-type': 'application/json' }, status: 401, code: 'InvalidAuthenticationToken', message: spec.components.examples.invalidAuthenticationToken.value.error.message },
+  {
+    name: 'no Authorization header',
+    headers: { 'content-type': 'application/json' },
+    status: 401,
+    code: 'InvalidAuthenticationToken',
+    message: spec.components.examples.invalidAuthenticationToken.value.error.message,
+  },
   { name: 'Basic instead of Bearer', headers: { ...good, authorization: 'Basic dXNlcjpwdw==' }, status: 401, code: 'InvalidAuthenticationToken' },
   { name: 'Bearer without a token', headers: { ...good, authorization: 'Bearer ' }, status: 401, code: 'InvalidAuthenticationToken' },
-  { name: 'no token and malformed JSON (auth is checked first)', headers: { 'content-type': 'application/json' }, body: '{', status: 401, code: 'InvalidAuthenticationToken' },
+  {
+    name: 'no token and malformed JSON (auth is checked first)',
+    headers: { 'content-type': 'application/json' },
+    body: '{',
+    status: 401,
+    code: 'InvalidAuthenticationToken',
+  },
   // body
-  { name: '@odata.id is a bare id', body: JSON.stringify({ '@odata.id': '4c0c5f2c-5e53-4b45-bd2a-4d2b0c2c7e31' }), status: 400, code: invalidUrl.code, message: invalidUrl.message },
-  { name: '@odata.id on another host', body: JSON.stringify({ '@odata.id': 'https://evil.example/v1.0/users/abc' }), status: 400, code: invalidUrl.code, message: invalidUrl.message },
-  { name: '@odata.id of another entity set', body: JSON.stringify({ '@odata.id': 'https://graph.microsoft.com/v1.0/devices/abc' }), status: 400, code: invalidUrl.code, message: invalidUrl.message },
-  { name: 'unknown property', body: JSON.stringify({ ...(user.body as object), extra: 1 }), status: 400, code: 'BadRequest', message: /additional properties.*extra/ },
+  {
+    name: '@odata.id is a bare id',
+    body: JSON.stringify({ '@odata.id': '4c0c5f2c-5e53-4b45-bd2a-4d2b0c2c7e31' }),
+    status: 400,
+    code: invalidUrl.code,
+    message: invalidUrl.message,
+  },
+  {
+    name: '@odata.id on another host',
+    body: JSON.stringify({ '@odata.id': 'https://evil.example/v1.0/users/abc' }),
+    status: 400,
+    code: invalidUrl.code,
+    message: invalidUrl.message,
+  },
+  {
+    name: '@odata.id of another entity set',
+    body: JSON.stringify({ '@odata.id': 'https://graph.microsoft.com/v1.0/devices/abc' }),
+    status: 400,
+    code: invalidUrl.code,
+    message: invalidUrl.message,
+  },
+  {
+    name: 'unknown property',
+    body: JSON.stringify({ ...(user.body as object), extra: 1 }),
+    status: 400,
+    code: 'BadRequest',
+    message: /additional properties.*extra/,
+  },
   { name: 'empty object', body: '{}', status: 400, code: 'BadRequest', message: /@odata\.id/ },
   { name: 'JSON array', body: '[]', status: 400, code: 'BadRequest', message: /Invalid request body/ },
   { name: 'no body', body: '', status: 400, code: 'BadRequest', message: /Invalid request body/ },
   { name: 'malformed JSON', body: '{"@odata.id": ', status: 400, code: 'BadRequest', message: /Unable to read JSON request payload/ },
   { name: 'deeply nested JSON', body: deep, status: 400, code: 'BadRequest', message: /nested deeper/ },
   { name: 'invalid UTF-8', body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), status: 400, code: 'BadRequest', message: /Unable to read JSON/ },
-  { name: 'connectedOrganization with a wrong state', path: connectedOrganization.path, body: JSON.stringify({ ...(connectedOrganization.body as object), state: 'bogus' }), status: 400, code: 'BadRequest', message: /state/ },
+  {
+    name: 'connectedOrganization with a wrong state',
+    path: connectedOrganization.path,
+    body: JSON.stringify({ ...(connectedOrganization.body as object), state: 'bogus' }),
+    status: 400,
+    code: 'BadRequest',
+    message: /state/,
+  },
   // path
-  { name: 'unknown segment', path: '/v1.0/users/abc/sponsorz/$ref', status: 400, code: 'BadRequest', message: "Resource not found for the segment 'sponsorz'." },
-  { name: 'unknown entity set', path: '/v1.0/printers/abc/sponsors/$ref', status: 400, code: 'BadRequest', message: "Resource not found for the segment 'printers'." },
+  {
+    name: 'unknown segment',
+    path: '/v1.0/users/abc/sponsorz/$ref',
+    status: 400,
+    code: 'BadRequest',
+    message: "Resource not found for the segment 'sponsorz'.",
+  },
+  {
+    name: 'unknown entity set',
+    path: '/v1.0/printers/abc/sponsors/$ref',
+    status: 400,
+    code: 'BadRequest',
+    message: "Resource not found for the segment 'printers'.",
+  },
   { name: 'unknown version', path: '/v2.0/users/abc/sponsors/$ref', status: 400, code: 'BadRequest', message: 'Invalid version: v2.0' },
-  { name: 'trailing extra segment', path: '/v1.0/users/abc/sponsors/$ref/more', status: 400, code: 'BadRequest', message: /Resource not found for the segment/ },
+  {
+    name: 'trailing extra segment',
+    path: '/v1.0/users/abc/sponsors/$ref/more',
+    status: 400,
+    code: 'BadRequest',
+    message: /Resource not found for the segment/,
+  },
   { name: 'root', path: '/', status: 400, code: 'BadRequest' },
-  { name: 'id longer than the spec allows', path: `/v1.0/users/${'a'.repeat(1100)}/sponsors/$ref`, status: 400, code: 'BadRequest', message: /Invalid request:/ },
+  {
+    name: 'id longer than the spec allows',
+    path: `/v1.0/users/${'a'.repeat(1100)}/sponsors/$ref`,
+    status: 400,
+    code: 'BadRequest',
+    message: /Invalid request:/,
+  },
   // method
   { name: 'GET', method: 'GET', body: undefined, status: 405, code: 'Request_BadRequest' },
   { name: 'PUT', method: 'PUT', status: 405, code: 'Request_BadRequest' },
@@ -65,7 +132,13 @@ const cases: Case[] = [
   { name: 'PATCH', method: 'PATCH', status: 405, code: 'Request_BadRequest' },
   // content type and encoding
   { name: 'text/plain', headers: { ...good, 'content-type': 'text/plain' }, status: 415, code: 'UnsupportedMediaType', message: /text\/plain/ },
-  { name: 'form-urlencoded', headers: { ...good, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b', status: 415, code: 'UnsupportedMediaType' },
+  {
+    name: 'form-urlencoded',
+    headers: { ...good, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'a=b',
+    status: 415,
+    code: 'UnsupportedMediaType',
+  },
   { name: 'no Content-Type', headers: { authorization: good.authorization }, status: 415, code: 'UnsupportedMediaType' },
   { name: 'UTF-16 charset', headers: { ...good, 'content-type': 'application/json; charset=utf-16' }, status: 415, code: 'UnsupportedMediaType' },
   { name: 'gzip Content-Encoding', headers: { ...good, 'content-encoding': 'gzip' }, status: 415, code: 'UnsupportedMediaType' },
@@ -218,7 +291,10 @@ describe('robustness', () => {
     const socket = connect(Number(port), hostname);
     const text = await new Promise<string>((resolve, reject) => {
       let data = '';
-      socket.on('data', (c) => (data += c)).on('end', () => resolve(data)).on('error', reject);
+      socket
+        .on('data', (c) => (data += c))
+        .on('end', () => resolve(data))
+        .on('error', reject);
       socket.write('THIS IS NOT HTTP\r\n\r\n');
     });
     socket.destroy();
@@ -229,19 +305,30 @@ describe('robustness', () => {
   });
 
   it('answers oversized headers with 431 and keeps serving', async () => {
-    const response = await raw({ method: 'POST', path: user.path, headers: { ...good, 'x-huge': 'a'.repeat(32 * 1024) }, body: goodBody }).catch((error: Error) => ({ status: 0, error }));
+    const response = await raw({ method: 'POST', path: user.path, headers: { ...good, 'x-huge': 'a'.repeat(32 * 1024) }, body: goodBody }).catch(
+      (error: Error) => ({ status: 0, error }),
+    );
     expect(response.status).toBe(431);
     expect((await goodRequest()).status).toBe(204);
   });
 
   it('ignores unknown headers', async () => {
-    const response = await raw({ method: 'POST', path: user.path, headers: { ...good, 'x-unknown': 'ü'.normalize(), 'x-ms-whatever': '1', prefer: 'return=minimal' }, body: goodBody });
+    const response = await raw({
+      method: 'POST',
+      path: user.path,
+      headers: { ...good, 'x-unknown': 'ü'.normalize(), 'x-ms-whatever': '1', prefer: 'return=minimal' },
+      body: goodBody,
+    });
     expect(response.status).toBe(204);
   });
 
   it('still answers good requests after a burst of hostile ones', async () => {
     await Promise.all(
-      cases.map((c) => raw({ method: c.method ?? 'POST', path: c.path ?? user.path, headers: c.headers ?? good, body: 'body' in c ? c.body : goodBody }).catch(() => undefined)),
+      cases.map((c) =>
+        raw({ method: c.method ?? 'POST', path: c.path ?? user.path, headers: c.headers ?? good, body: 'body' in c ? c.body : goodBody }).catch(
+          () => undefined,
+        ),
+      ),
     );
     const responses = await Promise.all([goodRequest(), goodRequest(), goodRequest()]);
     expect(responses.map((r) => r.status)).toEqual([204, 204, 204]);

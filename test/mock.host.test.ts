@@ -68,9 +68,23 @@ describe('a rejected request costs a bounded amount', () => {
   // one under the limit on values (body.ts) whose 2,400 items each break the schema.
   const broken = { '@odata.type': '#microsoft.graph.domainIdentitySource', domainName: 5, displayName: 'x'.repeat(220) };
   const worst = [
-    { name: 'connectedOrganization with 2,400 broken identity sources', path: organization.path, body: JSON.stringify({ ...(organization.body as object), identitySources: new Array(2_400).fill(broken) }) },
-    { name: 'connectedOrganization breaking the schema 100,000 times', path: organization.path, body: JSON.stringify({ ...(organization.body as object), identitySources: new Array(330_000).fill({}) }) },
-    { name: 'a user sponsor with 1 MiB of extra keys', path: user.path, body: JSON.stringify(Object.fromEntries([['@odata.id', (user.body as Record<string, string>)['@odata.id']], ...Array.from({ length: 60_000 }, (_, i) => [`k${i}`, 0])])) },
+    {
+      name: 'connectedOrganization with 2,400 broken identity sources',
+      path: organization.path,
+      body: JSON.stringify({ ...(organization.body as object), identitySources: new Array(2_400).fill(broken) }),
+    },
+    {
+      name: 'connectedOrganization breaking the schema 100,000 times',
+      path: organization.path,
+      body: JSON.stringify({ ...(organization.body as object), identitySources: new Array(330_000).fill({}) }),
+    },
+    {
+      name: 'a user sponsor with 1 MiB of extra keys',
+      path: user.path,
+      body: JSON.stringify(
+        Object.fromEntries([['@odata.id', (user.body as Record<string, string>)['@odata.id']], ...Array.from({ length: 60_000 }, (_, i) => [`k${i}`, 0])]),
+      ),
+    },
   ];
   let roomy: MockServer;
   beforeAll(async () => void (roomy = await startMockServer({ port: 0, host: '127.0.0.1' })));
@@ -92,7 +106,9 @@ describe('a rejected request costs a bounded amount', () => {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
     try {
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => rawExchange(post(worst[i % 3]!.path, worst[i % 3]!.body), { port: Number(new URL(roomy.url).port) })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => rawExchange(post(worst[i % 3]!.path, worst[i % 3]!.body), { port: Number(new URL(roomy.url).port) })),
+      );
       for (const answer of answers) expect(responses(answer)[0]!.statusLine).toBe('HTTP/1.1 400 Bad Request');
     } finally {
       clearInterval(sampler);
@@ -135,12 +151,16 @@ describe("answers outside the pipeline are Graph's, with the standard reason phr
   });
 
   it('a body that never finishes: 408, and the connection is closed', async () => {
-    const text = await rawExchange(`POST ${user.path} HTTP/1.1\r\nHost: x\r\nauthorization: Bearer x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"@odata`);
+    const text = await rawExchange(
+      `POST ${user.path} HTTP/1.1\r\nHost: x\r\nauthorization: Bearer x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"@odata`,
+    );
     expect(responses(text)[0]!.statusLine).toBe('HTTP/1.1 408 Request Timeout');
   });
 
   it('a valid pipelined request followed by garbage keeps its 204, then gets the 400', async () => {
-    const first = `POST ${user.path} HTTP/1.1\r\nHost: x\r\n${Object.entries(good).map(([k, v]) => `${k}: ${v}\r\n`).join('')}content-length: ${Buffer.byteLength(JSON.stringify(user.body))}\r\n\r\n${JSON.stringify(user.body)}`;
+    const first = `POST ${user.path} HTTP/1.1\r\nHost: x\r\n${Object.entries(good)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}content-length: ${Buffer.byteLength(JSON.stringify(user.body))}\r\n\r\n${JSON.stringify(user.body)}`;
     const answers = responses(await rawExchange(`${first}GARBAGE\r\n\r\n`));
     expect(answers.map((a) => a.statusLine)).toEqual(['HTTP/1.1 204 No Content', 'HTTP/1.1 400 Bad Request']);
   });
@@ -166,7 +186,9 @@ describe('connections are bounded', () => {
     }
     try {
       // The held connections are gone once the server has seen them close; then there is room again.
-      await expect.poll(async () => responses(await rawExchange(post(user.path, JSON.stringify(user.body)), { port }))[0]!.statusLine).toBe('HTTP/1.1 204 No Content');
+      await expect
+        .poll(async () => responses(await rawExchange(post(user.path, JSON.stringify(user.body)), { port }))[0]!.statusLine)
+        .toBe('HTTP/1.1 204 No Content');
     } finally {
       await capped.close();
     }
@@ -178,10 +200,13 @@ describe('a 413 reaches a client that sends Connection: close', () => {
     const body = Buffer.alloc(8 * 1024 * 1024, 0x20);
     for (let i = 0; i < 10; i++) {
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: user.path, headers: { ...good, connection: 'close', 'content-length': body.length } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode!));
-        });
+        const req = httpRequest(
+          { host: '127.0.0.1', port, method: 'POST', path: user.path, headers: { ...good, connection: 'close', 'content-length': body.length } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -202,7 +227,13 @@ describe('request targets are read strictly', () => {
     ['a control character in an id', user.path.replace(encodeURIComponent(user.pathParams.id!), 'abc%0Adef')],
     ['an empty segment inside the path', user.path.replace('/users/', '/users//')],
   ])('%s: 400 BadRequest', async (_name, target) => {
-    const [response] = responses(await rawExchange(`POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${Object.entries(good).map(([k, v]) => `${k}: ${v}\r\n`).join('')}content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`));
+    const [response] = responses(
+      await rawExchange(
+        `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${Object.entries(good)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      ),
+    );
     expect(response!.statusLine).toBe('HTTP/1.1 400 Bad Request');
     expectGraphError(response!, 'BadRequest');
     expect(JSON.parse(response!.body).error.message).toMatch(/^Bad Request - Invalid URL/);
@@ -220,16 +251,21 @@ describe('shutdown', () => {
     const ownPort = Number(new URL(own.url).port);
     const body = JSON.stringify(user.body);
     let closed: Promise<void> | undefined;
-    const text = await rawExchange(`POST ${user.path} HTTP/1.1\r\nHost: x\r\n${Object.entries(good).map(([k, v]) => `${k}: ${v}\r\n`).join('')}content-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`, {
-      port: ownPort,
-      keepOpen(socket) {
-        // The headers and part of the body are in; now the mock is told to stop, then the body completes.
-        setTimeout(() => {
-          closed = own.close();
-          setTimeout(() => socket.write(body.slice(5)), 100);
-        }, 100);
+    const text = await rawExchange(
+      `POST ${user.path} HTTP/1.1\r\nHost: x\r\n${Object.entries(good)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}content-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+      {
+        port: ownPort,
+        keepOpen(socket) {
+          // The headers and part of the body are in; now the mock is told to stop, then the body completes.
+          setTimeout(() => {
+            closed = own.close();
+            setTimeout(() => socket.write(body.slice(5)), 100);
+          }, 100);
+        },
       },
-    });
+    );
     await closed;
     const [response] = responses(text);
     expect(response!.statusLine).toBe('HTTP/1.1 204 No Content');

@@ -33,7 +33,11 @@ describe('the Microsoft Graph JavaScript SDK against the mock', () => {
 
   it.each(examples.map((e) => [`${e.operationId} ${e.name}`, e] as const))('%s succeeds', async (_, example) => {
     const [, version, ...rest] = example.path.split('/');
-    const response = await sdkClient().api(`/${rest.join('/')}`).version(version!).responseType('raw' as never).post(example.body);
+    const response = await sdkClient()
+      .api(`/${rest.join('/')}`)
+      .version(version!)
+      .responseType('raw' as never)
+      .post(example.body);
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
     expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -42,7 +46,10 @@ describe('the Microsoft Graph JavaScript SDK against the mock', () => {
   it("surfaces a documented error as the SDK's GraphError with Graph's code and request id", async () => {
     const example = examples.find((e) => e.operationId === 'addUserSponsor')!;
     const [, version, ...rest] = example.path.split('/');
-    const request = sdkClient().api(`/${rest.join('/')}`).version(version!).header('Prefer', 'code=404, example=resourceNotFound');
+    const request = sdkClient()
+      .api(`/${rest.join('/')}`)
+      .version(version!)
+      .header('Prefer', 'code=404, example=resourceNotFound');
     const error: unknown = await request.post(example.body).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SdkGraphError);
     expect(error).toMatchObject({ statusCode: 404, code: 'Request_ResourceNotFound' });
@@ -53,7 +60,11 @@ describe('the Microsoft Graph JavaScript SDK against the mock', () => {
     const client = Client.init({ baseUrl: mockUrl, authProvider: (done) => done(null, 'sdk-token') });
     const example = examples[0]!;
     const [, version, ...rest] = example.path.split('/');
-    const error: unknown = await client.api(`/${rest.join('/')}`).version(version!).post(example.body).catch((e: unknown) => e);
+    const error: unknown = await client
+      .api(`/${rest.join('/')}`)
+      .version(version!)
+      .post(example.body)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken' });
   });
 });

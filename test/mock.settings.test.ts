@@ -80,7 +80,7 @@ describe('resolveMockOptions', () => {
     ['log', 'console', /function/],
   ];
   it.each(bad)('refuses %s = %o, naming the option, the value and what is accepted', (option, value, accepted) => {
-    const error = refusal(() => resolveMockOptions({ [option]: value } as MockServerOptions));
+    const error = refusal(() => resolveMockOptions({ [option]: value }));
     expect(error.setting).toBe(`options.${option}`);
     expect(error.message).toMatch(new RegExp(`^options\\.${option} `));
     expect(error.message).toMatch(accepted);

@@ -3,7 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkBody, jsonShape, MAX_JSON_VALUES, mediaTypeOf } from '../src/mock/body.js';
 import { loadContract } from '../src/mock/contract.js';
-import { exampleAnswer, failureAnswer, graphDate, graphErrorBody, GraphFailure, MAX_LISTED_VIOLATIONS, MAX_MESSAGE_CHARS, rawGraphResponse } from '../src/mock/graph-error.js';
+import {
+  exampleAnswer,
+  failureAnswer,
+  graphDate,
+  graphErrorBody,
+  GraphFailure,
+  MAX_LISTED_VIOLATIONS,
+  MAX_MESSAGE_CHARS,
+  rawGraphResponse,
+} from '../src/mock/graph-error.js';
 import { runPipeline, steps, type Exchange, type MockRequest } from '../src/mock/pipeline.js';
 import { parsePrefer, resolvePreference } from '../src/mock/prefer.js';
 import { compileRoutes, compileTemplate } from '../src/mock/routes.js';
@@ -62,7 +71,7 @@ describe('body checks', () => {
     ['['.repeat(65) + ']'.repeat(65), true, false],
     [`[${'0,'.repeat(MAX_JSON_VALUES)}0]`, false, true],
   ])('jsonShape(%#)', (text, tooDeep, tooMany) => {
-    expect(jsonShape(bytes(text as string))).toEqual({ tooDeep, tooMany });
+    expect(jsonShape(bytes(text))).toEqual({ tooDeep, tooMany });
   });
 
   it('parses UTF-8 JSON, and refuses each HTTP-level problem with its status', () => {
@@ -122,7 +131,9 @@ describe('routes', () => {
 describe('the Graph error writer', () => {
   it("writes Graph's body with the live ids and a date without zone", () => {
     const body = graphErrorBody(new GraphFailure(400, 'BadRequest', 'nope'), ids, new Date('2026-11-26T10:11:12.345Z'));
-    expect(body).toEqual({ error: { code: 'BadRequest', message: 'nope', innerError: { date: '2026-11-26T10:11:12', 'request-id': 'r-1', 'client-request-id': 'c-1' } } });
+    expect(body).toEqual({
+      error: { code: 'BadRequest', message: 'nope', innerError: { date: '2026-11-26T10:11:12', 'request-id': 'r-1', 'client-request-id': 'c-1' } },
+    });
     expect(graphDate(new Date('2026-01-02T03:04:05.999Z'))).toBe('2026-01-02T03:04:05');
   });
 
@@ -160,7 +171,18 @@ describe('the pipeline, without a socket', async () => {
   const auth = { authorization: 'Bearer t', 'content-type': 'application/json', host: 'localhost' };
 
   it('has the steps in the order Graph checks a request', () => {
-    expect(steps.map((step) => step.name)).toEqual(['target', 'body', 'fastPath', 'prefer', 'bodySchema', 'prism', 'authenticate', 'bodyFailure', 'validation', 'answer']);
+    expect(steps.map((step) => step.name)).toEqual([
+      'target',
+      'body',
+      'fastPath',
+      'prefer',
+      'bodySchema',
+      'prism',
+      'authenticate',
+      'bodyFailure',
+      'validation',
+      'answer',
+    ]);
   });
 
   it('answers every documented request with its success status', async () => {
@@ -173,7 +195,12 @@ describe('the pipeline, without a socket', async () => {
   it('answers every documented error scenario when Prefer asks for it', async () => {
     for (const scenario of errorScenarios(spec)) {
       const example = requestExamples(spec).find((r) => r.operationId === scenario.operationId)!;
-      const answer = await run({ method: example.method, target: example.path, headers: { ...auth, prefer: scenario.prefer.slice('Prefer: '.length) }, body: bytes(JSON.stringify(example.body)) });
+      const answer = await run({
+        method: example.method,
+        target: example.path,
+        headers: { ...auth, prefer: scenario.prefer.slice('Prefer: '.length) },
+        body: bytes(JSON.stringify(example.body)),
+      });
       expect(answer.status).toBe(scenario.status);
       expect(JSON.parse(answer.body!).error).toMatchObject({ code: scenario.code, message: scenario.message });
     }

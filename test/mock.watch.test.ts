@@ -39,17 +39,22 @@ async function start(sources: string, root: string, generateFails = () => false)
   const logs: string[] = [];
   let reloads = 0;
   let lastSignal: AbortSignal | undefined;
-  const watcher = watchSources(root, async () => void reloads++, (line) => logs.push(line), {
-    sourcesDir: sources,
-    pollMs: 200,
-    settleMs: 40,
-    generate: async (signal) => {
-      lastSignal = signal;
-      const { files } = await takeSnapshot(sources);
-      seen.push(Object.fromEntries([...files.keys()].map((path) => [path.slice(sources.length + 1), readFileSync(path, 'utf8')])));
-      if (generateFails()) throw new Error('redocly bundle openapi/openapi.yaml failed:\n[1] openapi/paths/users.yaml:1:1 error  Unexpected token\n');
+  const watcher = watchSources(
+    root,
+    async () => void reloads++,
+    (line) => logs.push(line),
+    {
+      sourcesDir: sources,
+      pollMs: 200,
+      settleMs: 40,
+      generate: async (signal) => {
+        lastSignal = signal;
+        const { files } = await takeSnapshot(sources);
+        seen.push(Object.fromEntries([...files.keys()].map((path) => [path.slice(sources.length + 1), readFileSync(path, 'utf8')])));
+        if (generateFails()) throw new Error('redocly bundle openapi/openapi.yaml failed:\n[1] openapi/paths/users.yaml:1:1 error  Unexpected token\n');
+      },
     },
-  });
+  );
   expect(watcher).toBeDefined();
   watchers.push(watcher!);
   await watcher!.ready;
@@ -58,8 +63,16 @@ async function start(sources: string, root: string, generateFails = () => false)
 
 describe('diffSnapshots', () => {
   it('names added, removed and changed paths', () => {
-    const before = new Map([['a', '1'], ['b', '1'], ['c', '1']]);
-    const after = new Map([['a', '1'], ['b', '2'], ['d', '1']]);
+    const before = new Map([
+      ['a', '1'],
+      ['b', '1'],
+      ['c', '1'],
+    ]);
+    const after = new Map([
+      ['a', '1'],
+      ['b', '2'],
+      ['d', '1'],
+    ]);
     expect(diffSnapshots(before, after)).toEqual({ added: ['d'], removed: ['c'], changed: ['b'] });
     expect(diffSnapshots(after, after)).toEqual({ added: [], removed: [], changed: [] });
   });
@@ -79,7 +92,9 @@ describe('diffSnapshots', () => {
 
 describe('summarizeFailure', () => {
   it('keeps the line that names the error, on one line', () => {
-    expect(summarizeFailure('redocly bundle x failed:\nbundling...\n[1] paths/a.yaml:3:1 error  Unexpected token\n')).toBe('[1] paths/a.yaml:3:1 error  Unexpected token');
+    expect(summarizeFailure('redocly bundle x failed:\nbundling...\n[1] paths/a.yaml:3:1 error  Unexpected token\n')).toBe(
+      '[1] paths/a.yaml:3:1 error  Unexpected token',
+    );
     expect(summarizeFailure('\nSomething odd\nmore')).toBe('Something odd');
     expect(summarizeFailure('')).toBe('no output');
     expect(summarizeFailure(`error ${'x'.repeat(1000)}`)).toHaveLength(300);
@@ -169,7 +184,12 @@ describe('watchSources', () => {
 
   it('is absent outside a checkout, saying so once', () => {
     const logs: string[] = [];
-    const watcher = watchSources(join(tmpdir(), 'mock-watch-none'), async () => undefined, (line) => logs.push(line), { sourcesDir: join(tmpdir(), 'mock-watch-none/openapi') });
+    const watcher = watchSources(
+      join(tmpdir(), 'mock-watch-none'),
+      async () => undefined,
+      (line) => logs.push(line),
+      { sourcesDir: join(tmpdir(), 'mock-watch-none/openapi') },
+    );
     expect(watcher).toBeUndefined();
     expect(logs).toEqual(['Serving the packaged spec; restart the mock to pick up a different one.']);
   });

@@ -26,7 +26,8 @@ const exampleName = Object.keys(bodyExamples).find((name) => pathExamples[name] 
 const userId: string = pathExamples[exampleName].value;
 const sponsorId = (bodyExamples[exampleName].value['@odata.id'] as string).split('/').pop()!;
 
-const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+const run = (cmd: string, args: string[], cwd: string) =>
+  spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
 
 /** Installed packages (directories with a package.json under node_modules, nested ones too) and their bytes. */
 function installed(nodeModules: string): { packages: string[]; bytes: number } {
@@ -97,7 +98,11 @@ describe('npm pack (prepack builds) and the packed tarball', () => {
     const publint = run(bin('publint'), ['--strict', staged], repoRoot);
     expect(`${publint.stdout}${publint.stderr}`).toContain('All good!');
     expect(publint.status).toBe(0);
-    const attw = run(bin('attw'), [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './openapi.yaml', './openapi.json', './package.json', '--format', 'json'], repoRoot);
+    const attw = run(
+      bin('attw'),
+      [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './openapi.yaml', './openapi.json', './package.json', '--format', 'json'],
+      repoRoot,
+    );
     // The esm-only profile ignores CommonJS and node10 resolution; every other problem counts.
     const problems = (JSON.parse(attw.stdout).analysis.problems ?? []).filter((p: Json) => !['node10', 'node16-cjs'].includes(p.resolutionKind));
     expect(problems).toEqual([]);
@@ -112,7 +117,18 @@ describe('npm pack (prepack builds) and the packed tarball', () => {
     // The mock is the bundle only: its compiled modules would import Prism, which is no dependency.
     expect(files.filter((f) => f.startsWith('dist/src/mock/') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('dist/mock/'))).toEqual(['dist/mock/THIRD-PARTY-LICENSES.txt', 'dist/mock/cli.js', 'dist/mock/server.js']);
-    expect(files).toEqual(expect.arrayContaining(['dist/src/mock/server.d.ts', 'dist/generated/openapi.yaml', 'dist/generated/openapi.json', 'dist/generated/types.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/src/mock/server.d.ts',
+        'dist/generated/openapi.yaml',
+        'dist/generated/openapi.json',
+        'dist/generated/types.d.ts',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'package.json',
+      ]),
+    );
     expect(files.filter((f) => !/^(dist\/(src|generated|mock)\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     // The shipped spec is the committed bundle.
@@ -139,7 +155,17 @@ describe('installed into a fresh project', () => {
   // skipLibCheck off for the good consumer: the shipped .d.ts files must compile too (tsc takes seconds here).
   const tsconfig = (file: string, skipLibCheck = false) => {
     const config = {
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, resolveJsonModule: true, skipLibCheck, types: [] },
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        strict: true,
+        noEmit: true,
+        resolveJsonModule: true,
+        skipLibCheck,
+        types: [],
+      },
       files: [file],
     };
     writeFileSync(join(consumer, `tsconfig.${file}.json`), JSON.stringify(config));
@@ -195,7 +221,7 @@ export const mock: Promise<MockServer> = startMockServer(mockOptions);
     expect([...errorLines].sort((a, b) => a - b)).toEqual(wrongLines);
   }, 120_000);
 
-  it("runs the installed mock through its bin and its ./mock export and calls it with the installed client", async () => {
+  it('runs the installed mock through its bin and its ./mock export and calls it with the installed client', async () => {
     let mock: ChildProcess | undefined;
     try {
       mock = spawn(join(consumer, 'node_modules/.bin/graph-sponsors-mock'), [], {

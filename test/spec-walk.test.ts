@@ -60,7 +60,11 @@ const spec: Spec = {
       },
     },
     schemas: {
-      thing: { type: 'object', 'x-sponsor-kinds': { user: 'users' }, properties: { child: { $ref: '#/components/schemas/thing' }, tag: { $ref: '#/components/schemas/tag' } } },
+      thing: {
+        type: 'object',
+        'x-sponsor-kinds': { user: 'users' },
+        properties: { child: { $ref: '#/components/schemas/thing' }, tag: { $ref: '#/components/schemas/tag' } },
+      },
       tag: { type: 'string' },
       'a/b~c': { const: 'escaped' },
       '50%': { const: 'percent' },
@@ -141,7 +145,13 @@ describe('operations', () => {
     expect(exampleStatus(spec)).toEqual(
       new Map([
         ['getThing', new Map()],
-        ['addThing', new Map([['notFound', 404], ['tooMany', 429]])],
+        [
+          'addThing',
+          new Map([
+            ['notFound', 404],
+            ['tooMany', 429],
+          ]),
+        ],
       ]),
     );
   });

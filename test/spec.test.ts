@@ -167,9 +167,18 @@ describe('the spec says what the seed pages say', () => {
       const p = op['x-permissions'];
       expect(p.delegatedPersonalMicrosoftAccount.supported).toBe(false);
       // The security requirements are exactly the accepted permissions, each an alternative.
-      const accepted = new Set([...p.delegatedWorkOrSchool.leastPrivileged, ...p.delegatedWorkOrSchool.higherPrivileged,
-        ...p.application.leastPrivileged, ...p.application.higherPrivileged]);
-      expect(op.security.map((s: Json) => s.microsoftIdentityPlatform).flat().sort()).toEqual([...accepted].sort());
+      const accepted = new Set([
+        ...p.delegatedWorkOrSchool.leastPrivileged,
+        ...p.delegatedWorkOrSchool.higherPrivileged,
+        ...p.application.leastPrivileged,
+        ...p.application.higherPrivileged,
+      ]);
+      expect(
+        op.security
+          .map((s: Json) => s.microsoftIdentityPlatform)
+          .flat()
+          .sort(),
+      ).toEqual([...accepted].sort());
     }
   });
 
@@ -177,7 +186,13 @@ describe('the spec says what the seed pages say', () => {
     const { op } = byId.addAgentIdentityBlueprintSponsor!;
     expect(op['x-sponsor-limits']).toMatchObject({ maxSponsors: 100, maxGroupSponsors: 5, roleAssignableGroupsAllowed: false });
     const badRequest = inline(spec, op.responses['400']).content['application/json'].examples;
-    for (const name of ['sponsorLimitReached', 'groupSponsorLimitReached', 'sponsorTypeNotSupported', 'groupTypeNotSupported', 'roleAssignableGroupNotSupported']) {
+    for (const name of [
+      'sponsorLimitReached',
+      'groupSponsorLimitReached',
+      'sponsorTypeNotSupported',
+      'groupTypeNotSupported',
+      'roleAssignableGroupNotSupported',
+    ]) {
       expect(badRequest[name].value.error.code).toBe('Request_BadRequest');
     }
     for (const words of ['100 sponsors', 'No more than 5', 'dynamic membership or Microsoft 365', 'Role-assignable', 'service principals or agent users']) {
@@ -240,7 +255,9 @@ describe.runIf(seedsPresent)('every documented example of the seed pages is in t
       expect(url!.replace(/\/(connectedOrganizations|users|applications)\/[^/]+\//, '/$1/{id}/')).toBe(op!.path);
       // The documented body is kept verbatim in the description of one named example.
       const documented = JSON.parse(body!) as Record<string, unknown>;
-      const shown = examples.find((e) => Object.values(documented).every((v) => typeof v !== 'string' || e.description.includes(v) || JSON.stringify(e.value).includes(v)));
+      const shown = examples.find((e) =>
+        Object.values(documented).every((v) => typeof v !== 'string' || e.description.includes(v) || JSON.stringify(e.value).includes(v)),
+      );
       expect(shown, `an example shows ${body}`).toBeDefined();
     }
     expect(text).toMatch(/204 No Content/);

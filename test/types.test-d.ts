@@ -1,6 +1,14 @@
 // Compile-time contract: wrong paths, bodies, sponsor kinds and enum values must not compile.
 import { describe, expectTypeOf, it } from 'vitest';
-import { createGraphClient, type CallOptions, type ConnectedOrganizationBody, type GraphClient, type GraphClientOptions, type SponsorKind, type SponsorOperationId } from '../src/index.js';
+import {
+  createGraphClient,
+  type CallOptions,
+  type ConnectedOrganizationBody,
+  type GraphClient,
+  type GraphClientOptions,
+  type SponsorKind,
+  type SponsorOperationId,
+} from '../src/index.js';
 import type { SponsorMethods } from '../src/client.js';
 import type { SponsorMethodName, sponsorMethods } from '../src/sponsors.js';
 
@@ -14,7 +22,7 @@ const organization: ConnectedOrganizationBody = {
 };
 
 describe('sponsor kinds come from the spec', () => {
-  it('derives each operation\'s accepted kinds', () => {
+  it("derives each operation's accepted kinds", () => {
     expectTypeOf<SponsorKind<'addUserSponsor'>>().toEqualTypeOf<'user' | 'group'>();
     expectTypeOf<SponsorKind<'addConnectedOrganizationInternalSponsor'>>().toEqualTypeOf<'user' | 'group'>();
     expectTypeOf<SponsorKind<'addAgentIdentityBlueprintSponsor'>>().toEqualTypeOf<'directoryObject' | 'user' | 'group'>();
@@ -85,7 +93,7 @@ describe('the sponsor methods come from one table', () => {
     expectTypeOf<(typeof sponsorMethods)[SponsorMethodName]['op']>().toEqualTypeOf<SponsorOperationId>();
   });
 
-  it('gives each documented method the sponsor kinds of its row\'s operation', () => {
+  it("gives each documented method the sponsor kinds of its row's operation", () => {
     expectTypeOf<Pick<GraphClient, SponsorMethodName>>().toEqualTypeOf<SponsorMethods>();
     expectTypeOf<Parameters<GraphClient['addInternalSponsor']>[1]['kind']>().toEqualTypeOf<SponsorKind<'addConnectedOrganizationInternalSponsor'>>();
     expectTypeOf<Parameters<GraphClient['addAgentIdentityBlueprintSponsor']>[1]['kind']>().toEqualTypeOf<'directoryObject' | 'user' | 'group'>();

@@ -35,7 +35,8 @@ export function jsonShape(bytes: Uint8Array, limits = { depth: MAX_JSON_DEPTH, v
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
     if (inString) {
-      if (byte === 0x5c) i++; // backslash: skip the escaped character
+      if (byte === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (byte === 0x22) inString = false;
       continue;
     }
@@ -74,7 +75,11 @@ export function checkBody(bytes: Uint8Array, headers: { 'content-type'?: string;
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
   } catch {
     return {
-      failure: new GraphFailure(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'),
+      failure: new GraphFailure(
+        400,
+        'BadRequest',
+        'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+      ),
     };
   }
   return { parsed };

@@ -67,12 +67,17 @@ export async function buildFastRoutes(contract: Contract): Promise<FastRoute[]> 
     if (params.some((p) => typeof idExample(p) !== 'string')) continue;
     const path = op.path.replace(/\{([^{}]+)\}/g, (_: string, name: string) => encodeURIComponent(idExample(params.find((p) => p.name === name))));
     const verdict = await contract.prism.ask(
-      { method: op.method as Json, url: { path, query: {} }, headers: { authorization: 'Bearer example', 'content-type': 'application/json' }, body: structuredClone(example.value) },
+      {
+        method: op.method as Json,
+        url: { path, query: {} },
+        headers: { authorization: 'Bearer example', 'content-type': 'application/json' },
+        body: structuredClone(example.value),
+      },
       {},
       { validateRequest: true },
     );
     if (isRefusal(verdict) || verdict.violations.length > 0) continue;
-    const fast = fastRoute(route, validators, bearerOnly, verdict.output as ExampleOutput);
+    const fast = fastRoute(route, validators, bearerOnly, verdict.output);
     if (fast) built.push(fast);
   }
   return built;

@@ -161,7 +161,13 @@ export function createHost(handle: Handle, limits: HostLimits): Host {
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && current && !current.headersSent) {
       // The request's body did not arrive in time: its own response says so, and the connection closes.
       current.shouldKeepAlive = false;
-      return write(current, failureAnswer(new GraphFailure(408, 'RequestTimeout', 'The request was not received in time.'), { requestId: String(current.getHeader('request-id')), clientRequestId: String(current.getHeader('client-request-id')) }));
+      return write(
+        current,
+        failureAnswer(new GraphFailure(408, 'RequestTimeout', 'The request was not received in time.'), {
+          requestId: String(current.getHeader('request-id')),
+          clientRequestId: String(current.getHeader('client-request-id')),
+        }),
+      );
     }
     if (current?.headersSent && !current.writableFinished) return void socket.destroy();
     const failure =
@@ -181,7 +187,10 @@ export function createHost(handle: Handle, limits: HostLimits): Host {
     write(res, failureAnswer(new GraphFailure(417, 'BadRequest', `Expectation '${req.headers.expect}' is not supported; only 100-continue is.`), ids));
   });
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
-    rawAnswer(socket, new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', { allow: 'GET, POST, DELETE, OPTIONS' }));
+    rawAnswer(
+      socket,
+      new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', { allow: 'GET, POST, DELETE, OPTIONS' }),
+    );
   });
   // A bound on open connections: one more is told so in Graph's shape and closed.
   let open = 0;

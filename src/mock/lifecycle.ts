@@ -59,7 +59,8 @@ export function describeStartupError(error: unknown, context: StartContext): str
   const file = path ?? context.specPath;
   if (code && /^E[A-Z]+$/.test(code) && !['listen', 'bind', 'getaddrinfo'].includes(syscall ?? '') && file !== undefined) {
     // Anything else the system refused while the spec was being read (EISDIR's error has no path of its own).
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code;
     return line(`cannot read the spec ${file} (${reason}): run \`npm run generate\` in a checkout, or pass --spec <bundled spec JSON>.`);
   }
   if (error instanceof SyntaxError && context.specPath) {
@@ -68,7 +69,11 @@ export function describeStartupError(error: unknown, context: StartContext): str
   return line(`could not start: ${firstLine(error instanceof Error ? error.message : String(error))}`);
 }
 
-const firstLine = (text: string) => text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+const firstLine = (text: string) =>
+  text
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim() ?? 'unknown error';
 
 export const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 

@@ -11,7 +11,10 @@ export function parsePrefer(header: string | string[] | undefined): Preference {
   const result: Preference = {};
   for (const part of [header ?? []].flat().join(',').split(',')) {
     const [key, ...rest] = part.split('=');
-    const value = rest.join('=').trim().replace(/^"(.*)"$/, '$1');
+    const value = rest
+      .join('=')
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (key?.trim() === 'code' && /^\d{3}$/.test(value)) result.code = Number(value);
     if (key?.trim() === 'example' && value) result.example = value;
   }

@@ -55,10 +55,8 @@ export async function createPrismAdapter(spec: Json): Promise<PrismAdapter> {
         return { refused: String(error.name).split('#').pop() ?? '', detail: String(error.detail ?? error.message) };
       }
       const { output, validations } = result.right;
-      const violations = validations.input
-        .filter((v) => v.severity === 0)
-        .map((v) => ({ code: v.code ?? '', location: (v.path ?? []) as Array<string | number>, message: v.message }));
-      return { output: output as ExampleOutput, violations };
+      const violations = validations.input.filter((v) => v.severity === 0).map((v) => ({ code: v.code ?? '', location: v.path ?? [], message: v.message }));
+      return { output: output, violations };
     },
   };
 }

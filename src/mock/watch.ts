@@ -65,7 +65,10 @@ export async function takeSnapshot(dir: string): Promise<{ files: Snapshot; dirs
 
 /** One line out of a failed generate run's output: the first line that names an error, else the first. */
 export function summarizeFailure(output: string): string {
-  const lines = output.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !/ failed:$/.test(line));
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/ failed:$/.test(line));
   const line = lines.find((l) => /\berror\b/i.test(l)) ?? lines[0] ?? 'no output';
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
@@ -163,11 +166,13 @@ export function watchSources(
         log('spec changed: regenerated and reloaded');
       } catch (error) {
         if (closed) return;
-        log(`spec changed but regenerating or reloading failed; still serving the previous spec: ${summarizeFailure(String((error as Error)?.message ?? error))}`);
+        log(
+          `spec changed but regenerating or reloading failed; still serving the previous spec: ${summarizeFailure(String((error as Error)?.message ?? error))}`,
+        );
       }
     })().finally(() => {
       building = undefined;
-      if (buildAgain && !closed) (buildAgain = false, rebuild());
+      if (buildAgain && !closed) ((buildAgain = false), rebuild());
     });
   };
 
@@ -190,7 +195,7 @@ export function watchSources(
       }
     })().finally(() => {
       scanning = undefined;
-      if (rescan && !closed) (rescan = false, void scan());
+      if (rescan && !closed) ((rescan = false), void scan());
     });
     return scanning;
   }

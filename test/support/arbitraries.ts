@@ -64,7 +64,10 @@ export function validOdataId(entitySets: string[]) {
       host: fc.constantFrom(...graphHosts),
       version: fc.constantFrom('v1.0', 'beta'),
       set: fc.constantFrom(...entitySets),
-      id: fc.oneof(guid, fc.stringMatching(/^[A-Za-z0-9._~@!$&'()*+,;=:-]{1,40}$/).filter((s) => s !== '.' && s !== '..')),
+      id: fc.oneof(
+        guid,
+        fc.stringMatching(/^[A-Za-z0-9._~@!$&'()*+,;=:-]{1,40}$/).filter((s) => s !== '.' && s !== '..'),
+      ),
     })
     .map(({ host, version, set, id }) => `https://${host}/${version}/${set}/${id}`);
 }
@@ -107,15 +110,23 @@ export function bodyArb(op: SpecOperation): fc.Arbitrary<{ body: Buffer | undefi
       .map(([b, k, v]) => ({ ...b, [`x${k}`]: v }))
       .map(json('extra property')),
     fc.jsonValue({ maxDepth: 3 }).map(json('any JSON')),
-    fc.integer({ min: 10_000, max: 300_000 }).map((n) => ({ '@odata.id': 'x'.repeat(n) })).map(json('huge string')),
+    fc
+      .integer({ min: 10_000, max: 300_000 })
+      .map((n) => ({ '@odata.id': 'x'.repeat(n) }))
+      .map(json('huge string')),
     fc.constant({ body: Buffer.alloc(3 * 1024 * 1024, 0x61), label: 'oversized body (3 MiB)' }),
     fc
       .tuple(fc.integer({ min: 100, max: 20_000 }), fc.constantFrom<'array' | 'object'>('array', 'object'))
       .map(([d, k]) => ({ body: Buffer.from(`{"@odata.id":${deep(d, k)}}`), label: 'deep nesting' })),
     fc
       .uint8Array({ minLength: 1, maxLength: 64 })
-      .map((bytes) => ({ body: Buffer.concat([Buffer.from('{"@odata.id":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from(bytes), Buffer.from('"}')]), label: 'invalid UTF-8' })),
-    fc.constantFrom('', 'not json', '{', '{"@odata.id":', 'null', '[]', '"x"', '<xml/>', '\u0000\u0001').map((s) => ({ body: Buffer.from(s), label: 'non-JSON or bare JSON' })),
+      .map((bytes) => ({
+        body: Buffer.concat([Buffer.from('{"@odata.id":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf]), Buffer.from(bytes), Buffer.from('"}')]),
+        label: 'invalid UTF-8',
+      })),
+    fc
+      .constantFrom('', 'not json', '{', '{"@odata.id":', 'null', '[]', '"x"', '<xml/>', '\u0000\u0001')
+      .map((s) => ({ body: Buffer.from(s), label: 'non-JSON or bare JSON' })),
     fc.constant({ body: undefined, label: 'no body' }),
   );
 }
@@ -123,7 +134,9 @@ export function bodyArb(op: SpecOperation): fc.Arbitrary<{ body: Buffer | undefi
 export const idArb: fc.Arbitrary<{ encoded: string; label: string }> = fc.oneof(
   { weight: 3, arbitrary: guid.map((g) => ({ encoded: g, label: 'guid id' })) },
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map((s) => ({ encoded: encodeURIComponent(s), label: 'unicode id' })),
-  fc.constantFrom('a%2Fb', '%2F', '%2e%2e', '%2E', '..', '.', '%ZZ', '%C0%AF', '%E2%82', 'a%2F..%2F..%2Fusers', '%252F', '%20').map((encoded) => ({ encoded, label: 'odd encoded id' })),
+  fc
+    .constantFrom('a%2Fb', '%2F', '%2e%2e', '%2E', '..', '.', '%ZZ', '%C0%AF', '%E2%82', 'a%2F..%2F..%2Fusers', '%252F', '%20')
+    .map((encoded) => ({ encoded, label: 'odd encoded id' })),
   fc.constantFrom('%00', 'a%00', '%01', '%1F', 'a%0Ab', '%7F', '%0D%0A').map((encoded) => ({ encoded, label: 'control character in id' })),
   fc.integer({ min: 129, max: 6000 }).map((n) => ({ encoded: 'a'.repeat(n), label: 'very long id' })),
   fc.constant({ encoded: '', label: 'empty id' }),
@@ -131,7 +144,18 @@ export const idArb: fc.Arbitrary<{ encoded: string; label: string }> = fc.oneof(
 
 const authArb = fc.oneof(
   { weight: 4, arbitrary: fc.constant<string | string[] | undefined>(validToken) },
-  fc.constantFrom<string | string[] | undefined>(undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer abc', 'Token abc', 'Bearer  a b c', [validToken, validToken], [validToken, 'Basic x']),
+  fc.constantFrom<string | string[] | undefined>(
+    undefined,
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    'bearer abc',
+    'Token abc',
+    'Bearer  a b c',
+    [validToken, validToken],
+    [validToken, 'Basic x'],
+  ),
 );
 
 const contentTypeArb = fc.oneof(
@@ -167,7 +191,13 @@ const preferArb = (op: SpecOperation) =>
   fc.oneof(
     { weight: 12, arbitrary: fc.constant<string | undefined>(undefined) },
     fc.constantFrom<string | undefined>(...op.prefers),
-    fc.constantFrom<string | undefined>('example=noSuchExample', 'code=400, example=' + (op.prefers[0]?.split('example=')[1] ?? 'x'), 'code=999', 'respond-async', 'return=minimal'),
+    fc.constantFrom<string | undefined>(
+      'example=noSuchExample',
+      'code=400, example=' + (op.prefers[0]?.split('example=')[1] ?? 'x'),
+      'code=999',
+      'respond-async',
+      'return=minimal',
+    ),
   );
 
 // Methods node's HTTP parser accepts; an unknown token never reaches the server's handler.

@@ -15,10 +15,7 @@ const ajv = createAjv();
 export const validateODataError = ajv.compile(inline(spec, (spec.components as Json).schemas.odataError));
 
 /** Statuses a fuzzed request may get: every documented one, plus 405 for a wrong method. */
-export const documentedStatuses = new Set<number>([
-  ...operationsOf(spec).flatMap(({ op }) => Object.keys(op.responses ?? {}).map(Number)),
-  405,
-]);
+export const documentedStatuses = new Set<number>([...operationsOf(spec).flatMap(({ op }) => Object.keys(op.responses ?? {}).map(Number)), 405]);
 
 /**
  * Rules of the oracle the mock does not follow yet (issue 9 item 8, being added to the mock by the lead). A case
@@ -97,12 +94,15 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
     return badRequest('malformed percent-encoding');
   }
   if (decoded.some((segment) => segment === '.' || segment === '..')) return badRequest('dot segment');
-  if (decoded.some((segment) => [...segment].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))) return badRequest('control character in the path');
+  if (decoded.some((segment) => [...segment].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)))
+    return badRequest('control character in the path');
 
   // Routing: `%24ref` is read as `$ref`; a parameter takes one non-empty segment.
   const segments = rawPath.replace(/\/%24ref$/i, '/$ref').split('/');
   const routesOf = (emptyParam: boolean) =>
-    routes.filter((r) => r.template.length === segments.length && r.template.every((t, i) => (/^\{.+\}$/.test(t) ? emptyParam || segments[i] !== '' : t === segments[i])));
+    routes.filter(
+      (r) => r.template.length === segments.length && r.template.every((t, i) => (/^\{.+\}$/.test(t) ? emptyParam || segments[i] !== '' : t === segments[i])),
+    );
   const matching = routesOf(false);
   if (matching.length === 0) return badRequest(routesOf(true).length > 0 ? 'empty id segment' : 'unknown path');
   const route = matching.find((r) => r.method === method);
@@ -121,17 +121,24 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
   if (exampleAt !== undefined && prefer.code !== undefined && prefer.code !== exampleAt) return badRequest('Prefer: example under another status');
 
   // Authorization: a bearer token (Node keeps the first of repeated Authorization headers).
-  if (!/^Bearer +\S/.test(header(req, 'authorization') ?? '')) return { status: 401, codes: [errorCodeOf('invalidAuthenticationToken')], rule: 'no or bad Authorization' };
+  if (!/^Bearer +\S/.test(header(req, 'authorization') ?? ''))
+    return { status: 401, codes: [errorCodeOf('invalidAuthenticationToken')], rule: 'no or bad Authorization' };
 
   // The body: media type, encoding, JSON, then the schemas of the body and the path parameters.
-  const schemaViolation: Expected = { status: 400, codes: ['BadRequest', errorCodeOf('invalidUrlFormat'), errorCodeOf('invalidRequestBody')], rule: 'schema violation' };
-  const params = Object.fromEntries(
-    route.template.flatMap((t, i) => (/^\{.+\}$/.test(t) ? [[t.slice(1, -1), decoded[i]!] as const] : [])),
-  );
+  const schemaViolation: Expected = {
+    status: 400,
+    codes: ['BadRequest', errorCodeOf('invalidUrlFormat'), errorCodeOf('invalidRequestBody')],
+    rule: 'schema violation',
+  };
+  const params = Object.fromEntries(route.template.flatMap((t, i) => (/^\{.+\}$/.test(t) ? [[t.slice(1, -1), decoded[i]!] as const] : [])));
   if (bodyLength > 0) {
     const [type = '', ...mediaParams] = (header(req, 'content-type') ?? '').split(';');
     const mediaType = type.trim().toLowerCase();
-    const charset = mediaParams.map((p) => p.trim().split('=')).find(([k]) => k?.toLowerCase() === 'charset')?.[1]?.replace(/"/g, '').toLowerCase();
+    const charset = mediaParams
+      .map((p) => p.trim().split('='))
+      .find(([k]) => k?.toLowerCase() === 'charset')?.[1]
+      ?.replace(/"/g, '')
+      .toLowerCase();
     const encoding = (header(req, 'content-encoding') ?? 'identity').toLowerCase();
     const unsupported: Expected = { status: 415, codes: [errorCodeOf('unsupportedMediaType')], rule: 'unsupported content type' };
     if (!(mediaType === 'application/json' || /^application\/[\w.+-]*\+json$/.test(mediaType))) return unsupported;
@@ -160,7 +167,8 @@ export function checkResponse(req: RawRequest, res: RawResponse): string | undef
   if (res.status >= 500) return `5xx: ${res.status} ${res.body.toString('utf8', 0, 300)}`;
   // The answer must be this request's: the mock echoes a client-request-id it was sent.
   const sentId = req.headers['client-request-id'];
-  if (typeof sentId === 'string' && res.headers['client-request-id'] !== sentId) return `client-request-id ${res.headers['client-request-id']} is not the one sent (${sentId})`;
+  if (typeof sentId === 'string' && res.headers['client-request-id'] !== sentId)
+    return `client-request-id ${res.headers['client-request-id']} is not the one sent (${sentId})`;
   if (req.method === 'OPTIONS' && res.status < 300) return undefined; // CORS preflight: answered, no Graph body
   if (!documentedStatuses.has(res.status)) return `undocumented status ${res.status}`;
   if (!res.headers['request-id']) return `no request-id header on ${res.status}`;
@@ -172,8 +180,10 @@ export function checkResponse(req: RawRequest, res: RawResponse): string | undef
   } catch {
     return `${res.status} body is not JSON: ${res.body.toString('utf8', 0, 200)}`;
   }
-  if (!validateODataError(parsed)) return `${res.status} body is not Graph's error shape: ${ajv.errorsText(validateODataError.errors)} in ${res.body.toString('utf8', 0, 300)}`;
-  if (typeof sentId === 'string' && parsed.error?.innerError?.['client-request-id'] !== sentId) return `innerError names another request (${parsed.error?.innerError?.['client-request-id']})`;
+  if (!validateODataError(parsed))
+    return `${res.status} body is not Graph's error shape: ${ajv.errorsText(validateODataError.errors)} in ${res.body.toString('utf8', 0, 300)}`;
+  if (typeof sentId === 'string' && parsed.error?.innerError?.['client-request-id'] !== sentId)
+    return `innerError names another request (${parsed.error?.innerError?.['client-request-id']})`;
   return undefined;
 }
 

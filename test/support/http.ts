@@ -54,16 +54,13 @@ export async function send(base: URL, req: RawRequest): Promise<RawResponse> {
 function sendOnce(base: URL, req: RawRequest, via: http.Agent | false): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const r = http.request(
-      { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: wireHeaders(req), agent: via },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
+    const r = http.request({ host: base.hostname, port: base.port, method: req.method, path: req.path, headers: wireHeaders(req), agent: via }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
     // A server that refuses a large body early may close while we still write; the answer is what counts.
     r.on('error', (err: NodeJS.ErrnoException) => {
       if (answered) return;
