@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { PROGRAM, createShutdown, describeStartupError, specProblem, startupLines, watchParent, type StartContext } from './lifecycle.js';
 import type { MockServer } from './server.js';
 import { settingsFromEnv } from './settings.js';
+import type { Spec } from '../spec/walk.js';
 
 const USAGE = `Usage: ${PROGRAM} [--spec <bundled spec JSON>]
 Serves the contract like Microsoft Graph. PORT (default 4010, 0 = a free port) and HOST (default 127.0.0.1,
@@ -19,7 +20,7 @@ let ready = false;
 const early: string[] = [];
 const log = (line: string) => (ready ? console.log(line) : early.push(line));
 
-async function start(): Promise<{ mock: MockServer; spec: unknown }> {
+async function start(): Promise<{ mock: MockServer; spec: Spec }> {
   const { values } = parseArgs({ options: { spec: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     console.log(USAGE);
@@ -29,13 +30,13 @@ async function start(): Promise<{ mock: MockServer; spec: unknown }> {
   // The server module (and Prism with it) loads only once the settings and the spec are known to be good,
   // so a refused one answers at once.
   const specPath = (context.specPath = values.spec ?? (await import('./server.js')).defaultSpecPath());
-  const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+  const spec: unknown = JSON.parse(readFileSync(specPath, 'utf8'));
   const problem = specProblem(spec);
   if (problem) fail(`${PROGRAM}: the spec ${specPath} ${problem}: pass a bundled spec, e.g. generated/openapi.json.`);
   const { startMockServer } = await import('./server.js');
   // Watching regenerates the checkout's own bundle, so it follows only when that bundle is what is served.
   const mock = await startMockServer({ port: context.port, host: context.host, specPath, watch: values.spec === undefined, log });
-  return { mock, spec };
+  return { mock, spec: spec as Spec }; // specProblem() found it an OpenAPI 3 object with operations
 }
 
 function fail(line: string): never {

@@ -2,14 +2,11 @@
 // operations, the compiled validators, the documented examples it answers with, and the fast routes.
 import { readFileSync } from 'node:fs';
 import { exampleStatus, namedExample, type Spec } from '../spec/walk.js';
-import type { ExampleOutput } from './graph-error.js';
+import type { HttpMethod, IHttpPathParam } from '@stoplight/types';
 import { createPrismAdapter, isRefusal, type PrismAdapter } from './prism.js';
 import { compileRoutes, type Routes } from './routes.js';
 import { compileValidators, type OperationValidators } from './validators.js';
 import { fastRoute, type FastRoute } from './fast-path.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 export interface Contract {
   spec: Spec;
@@ -55,20 +52,24 @@ export async function buildFastRoutes(contract: Contract): Promise<FastRoute[]> 
     const route = contract.routes.all.find((r) => r.operationId === operationId);
     const validators = contract.validators.get(operationId);
     const contents = op.request?.body?.contents ?? [];
-    const example = contents[0]?.examples?.[0] as Json;
-    if (!route || !validators || contents.length !== 1 || contents[0]!.mediaType !== 'application/json' || !example) continue;
+    const example = contents[0]?.examples?.[0];
+    if (!route || !validators || contents.length !== 1 || contents[0]!.mediaType !== 'application/json' || !example || !('value' in example)) continue;
     if ((op.request?.query ?? []).length > 0 || (op.request?.cookie ?? []).length > 0) continue;
     const bearerOnly =
       Array.isArray(op.security) &&
       op.security.length > 0 &&
-      op.security.every((alt) => alt.length > 0 && alt.every((s: Json) => BEARER_TYPES.has(s.type) || (s.type === 'http' && s.scheme === 'bearer')));
-    const idExample = (param: Json) => (param.examples ?? []).find((e: Json) => e.key === example.key)?.value ?? param.examples?.[0]?.value;
-    const params: Json[] = op.request?.path ?? [];
+      op.security.every((alt) => alt.length > 0 && alt.every((s) => BEARER_TYPES.has(s.type) || (s.type === 'http' && s.scheme === 'bearer')));
+    // The path parameters' example of the same name as the body's, else their first one.
+    const idExample = (param: IHttpPathParam | undefined): unknown => {
+      const examples = (param?.examples ?? []).filter((e) => 'value' in e);
+      return (examples.find((e) => e.key === example.key) ?? examples[0])?.value;
+    };
+    const params = op.request?.path ?? [];
     if (params.some((p) => typeof idExample(p) !== 'string')) continue;
-    const path = op.path.replace(/\{([^{}]+)\}/g, (_: string, name: string) => encodeURIComponent(idExample(params.find((p) => p.name === name))));
+    const path = op.path.replace(/\{([^{}]+)\}/g, (_: string, name: string) => encodeURIComponent(String(idExample(params.find((p) => p.name === name)))));
     const verdict = await contract.prism.ask(
       {
-        method: op.method as Json,
+        method: op.method as HttpMethod,
         url: { path, query: {} },
         headers: { authorization: 'Bearer example', 'content-type': 'application/json' },
         body: structuredClone(example.value),

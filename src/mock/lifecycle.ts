@@ -1,15 +1,12 @@
 // The mock CLI's life as a process, in pieces the tests drive without a socket: what it prints on start,
 // the one line it prints when it cannot start, how it stops on a signal, and how it ends with its parent.
-import { operationsOf } from '../spec/walk.js';
+import { operationsOf, type Spec } from '../spec/walk.js';
 import { MockSettingsError, describeBind } from './settings.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 export const PROGRAM = 'graph-sponsors-mock';
 
 /** The start-up lines: where to send requests, who can reach them, the spec's operations, how to authenticate. */
-export function startupLines(url: string, spec: Json, startupMs: number): string[] {
+export function startupLines(url: string, spec: Spec, startupMs: number): string[] {
   const lines = [`Graph sponsors mock listening on ${url} (ready in ${startupMs} ms)`, describeBind(new URL(url).hostname).line, 'Operations:'];
   for (const { template, method, op } of operationsOf(spec)) {
     lines.push(`  ${method.toUpperCase()} ${url}${template}  (${op.operationId}${op.deprecated ? ', deprecated' : ''})`);
@@ -18,9 +15,11 @@ export function startupLines(url: string, spec: Json, startupMs: number): string
   return lines;
 }
 
+const isSpec = (value: unknown): value is Spec => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /** Why a parsed file cannot be served, or undefined when it looks like a bundled OpenAPI 3 spec with operations. */
-export function specProblem(spec: Json): string | undefined {
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return 'is not an OpenAPI document (a JSON object)';
+export function specProblem(spec: unknown): string | undefined {
+  if (!isSpec(spec)) return 'is not an OpenAPI document (a JSON object)';
   if (typeof spec.openapi !== 'string' || !spec.openapi.startsWith('3.')) return 'is not an OpenAPI 3 document (no "openapi": "3.x")';
   if (operationsOf(spec).length === 0) return 'has no operations (no path with an operationId)';
   return undefined;

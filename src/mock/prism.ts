@@ -2,13 +2,11 @@
 // module configures it, asks it, and turns what it says into a Graph answer or failure. Prism's own HTTP
 // server is not used: its errors are problem+json and its body parser reads 10 MB.
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
-import type { IHttpOperation } from '@stoplight/types';
+import { DiagnosticSeverity, type IHttpOperation } from '@stoplight/types';
+import type { Spec } from '../spec/walk.js';
 import { GraphFailure, type ExampleOutput, type Violation } from './graph-error.js';
 import type { Preference } from './prefer.js';
 import type { Routes } from './routes.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 /** What Prism made of a request: its documented answer and the violations it found (security included). */
 export interface PrismVerdict {
@@ -38,24 +36,29 @@ const config: IHttpConfig = {
   isProxy: false,
 };
 
-// Prism wants a pino-like logger; the mock logs nothing per request.
-const silentLogger: Json = new Proxy({}, { get: (_t, key) => (key === 'child' ? () => silentLogger : () => undefined) });
+// Prism wants a pino logger; the mock logs nothing per request. (Prism types it with pino 6, which ships no
+// types, so the stand-in is given as Prism's components type.)
+const silentLogger: object = new Proxy({}, { get: (_t, key) => (key === 'child' ? () => silentLogger : () => undefined) });
+const components = { logger: silentLogger } as Parameters<typeof createInstance>[1];
 
-export async function createPrismAdapter(spec: Json): Promise<PrismAdapter> {
+export async function createPrismAdapter(spec: Spec): Promise<PrismAdapter> {
   // A parsed object: Prism resolves only the bundle's local refs and fetches nothing.
   const operations = await getHttpOperationsFromSpec(structuredClone(spec));
-  const prism = createInstance(config, { logger: silentLogger });
+  const prism = createInstance(config, components);
   return {
     operations,
     async ask(request, prefer, { validateRequest }) {
       const mock = { dynamic: false, code: prefer.code, exampleKey: prefer.example };
       const result = await prism.request(request, operations, { ...config, validateRequest, mock })();
       if (result._tag === 'Left') {
-        const error: Json = result.left;
-        return { refused: String(error.name).split('#').pop() ?? '', detail: String(error.detail ?? error.message) };
+        // Prism's errors are ProblemJson: `name` ends with the type (…#NO_PATH_MATCHED_ERROR), `detail` says more.
+        const error = result.left as Error & { detail?: string };
+        return { refused: error.name.split('#').pop() ?? '', detail: error.detail ?? error.message };
       }
       const { output, validations } = result.right;
-      const violations = validations.input.filter((v) => v.severity === 0).map((v) => ({ code: v.code ?? '', location: v.path ?? [], message: v.message }));
+      const violations = validations.input
+        .filter((v) => v.severity === DiagnosticSeverity.Error)
+        .map((v) => ({ code: v.code ?? '', location: v.path ?? [], message: v.message }));
       return { output: output, violations };
     },
   };

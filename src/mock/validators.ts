@@ -33,10 +33,10 @@ function prismAjv(options: { coerceTypes: boolean; allErrors: boolean }) {
   return ajv;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Schema = any;
+/** A JSON Schema as Prism hands it over (draft-07 objects from @stoplight/types). */
+type Schema = { $schema?: string } & Record<string, unknown>;
 
-const paramSchema = (params: Array<{ name: string; required?: boolean; schema?: Schema }> | undefined) => ({
+const paramSchema = (params: ReadonlyArray<{ name: string; required?: boolean; schema?: unknown }> | undefined) => ({
   type: 'object',
   properties: Object.fromEntries((params ?? []).map((p) => [p.name.toLowerCase(), p.schema ?? {}])),
   required: (params ?? []).filter((p) => p.required).map((p) => p.name.toLowerCase()),
@@ -57,13 +57,13 @@ export function compileValidators(operations: IHttpOperation[]): Map<string, Ope
   for (const op of operations) {
     const request = op.request ?? {};
     const json = (request.body?.contents ?? []).find((c) => c.mediaType === 'application/json');
-    const schemas: Schema[] = [json?.schema, ...(request.path ?? []).map((p) => p.schema), ...(request.headers ?? []).map((p) => p.schema)];
-    const exact = schemas.every((s) => s && DRAFT_07.test(String(s.$schema)) && !/"(\$ref|allOf)"/.test(JSON.stringify(s)));
+    const schemas = [json?.schema, ...(request.path ?? []).map((p) => p.schema), ...(request.headers ?? []).map((p) => p.schema)];
+    const exact = schemas.every((s) => s && DRAFT_07.test(String((s as Schema).$schema)) && !/"(\$ref|allOf)"/.test(JSON.stringify(s)));
     // Prism validates the body against the schema without its readOnly properties, or not at all when none is left.
     const stripped = json?.schema ? stripReadOnlyProperties(json.schema as Schema) : undefined;
     const bodyValidator = exact && stripped?._tag === 'Some' ? firstError.compile(stripped.value) : undefined;
-    const pathValidator = coerce.compile(paramSchema(request.path as Schema));
-    const headerValidator = coerce.compile(paramSchema(request.headers as Schema));
+    const pathValidator = coerce.compile(paramSchema(request.path));
+    const headerValidator = coerce.compile(paramSchema(request.headers));
     const operationId = op.iid ?? op.id;
     result.set(operationId, {
       operationId,

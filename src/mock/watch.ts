@@ -136,12 +136,14 @@ export function watchSources(
   const wake = () => {
     if (closed) return;
     clearTimeout(settleTimer);
-    settleTimer = setTimeout(scan, settleMs);
+    settleTimer = setTimeout(() => void scan(), settleMs);
   };
 
   const follow = (dirs: string[]) => {
     for (const [dir, watcher] of folders) {
-      if (!dirs.includes(dir)) (watcher.close(), folders.delete(dir));
+      if (dirs.includes(dir)) continue;
+      watcher.close();
+      folders.delete(dir);
     }
     for (const dir of dirs) {
       if (folders.has(dir)) continue;
@@ -172,7 +174,10 @@ export function watchSources(
       }
     })().finally(() => {
       building = undefined;
-      if (buildAgain && !closed) ((buildAgain = false), rebuild());
+      if (buildAgain && !closed) {
+        buildAgain = false;
+        rebuild();
+      }
     });
   };
 
@@ -195,7 +200,10 @@ export function watchSources(
       }
     })().finally(() => {
       scanning = undefined;
-      if (rescan && !closed) ((rescan = false), void scan());
+      if (rescan && !closed) {
+        rescan = false;
+        void scan();
+      }
     });
     return scanning;
   }

@@ -3,7 +3,7 @@
 // "what the spec documents" (operations, request examples, error scenarios, example → status) has one
 // definition. Pure functions over a parsed spec; nothing here reads a file.
 
-import type { Operation, Parameter, PathItem, Ref, RefOr, Response, Spec, MediaType, Example } from './openapi.js';
+import type { Operation, Parameter, PathItem, Ref, RefOr, Response, Spec, MediaType } from './openapi.js';
 
 export type { Json, Ref, RefOr, Example, Schema, MediaType, Parameter, Header, Response, RequestBody, Operation, PathItem, Spec } from './openapi.js';
 
@@ -140,7 +140,7 @@ export function requestExamples(spec: Spec): RequestExample[] {
         const example = param.examples?.[name];
         const value = example === undefined ? undefined : deref(spec, example).value;
         if (value === undefined) throw new Error(`${entry.operationId}: path parameter ${param.name} has no example ${name}`);
-        pathParams[param.name] = String(value);
+        pathParams[param.name] = typeof value === 'string' ? value : JSON.stringify(value);
       }
       const path = entry.template.replace(/\{([^{}]+)\}/g, (_m, key: string) => encodeURIComponent(pathParams[key] ?? ''));
       result.push({ operationId: entry.operationId, name, method: entry.method, template: entry.template, path, pathParams, body });
@@ -189,7 +189,7 @@ export function errorScenarios(spec: Spec): ErrorScenario[] {
           code: body.error.code,
           message: body.error.message,
           prefer: `Prefer: code=${status}, example=${example}`,
-          ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}),
+          ...(retryAfter !== undefined ? { retryAfter: typeof retryAfter === 'string' ? retryAfter : JSON.stringify(retryAfter) } : {}),
           body,
         });
       }
