@@ -51,13 +51,13 @@ async function startChild(name: string, argv: string[], port: number, env: Recor
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = new URL(`http://127.0.0.1:${port}`);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
     try {
       const res = await send(url, request);
-      if (res.status !== 204) throw new Error(`${name} answered the valid request with ${res.status}: ${res.body}`);
+      if (res.status !== 204) throw new Error(`${name} answered the valid request with ${res.status}: ${res.body.toString()}`);
       return { url, child, startupMs: performance.now() - started };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;

@@ -56,7 +56,7 @@ async function validLatencyMs(n: number): Promise<number> {
     const t = performance.now();
     const res = await send(url, validRequest(op, i));
     times.push(performance.now() - t);
-    if (res.status !== 204) throw new Error(`valid request to ${op.operationId} got ${res.status}: ${res.body}`);
+    if (res.status !== 204) throw new Error(`valid request to ${op.operationId} got ${res.status}: ${res.body.toString()}`);
   }
   return times.sort((a, b) => a - b)[Math.floor(n / 2)] ?? NaN;
 }
@@ -98,8 +98,8 @@ async function check(req: RawRequest): Promise<void> {
   try {
     res = await sendAndMeasure(req);
   } catch (err) {
-    bump(byStatus, `no answer ${(err as NodeJS.ErrnoException).code ?? err}`);
-    failures.push(`${describe(req)}: no answer (${err})`);
+    bump(byStatus, `no answer ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    failures.push(`${describe(req)}: no answer (${String(err)})`);
     return;
   }
   // A 5xx is counted with its message too, since each message is a distinct bug.

@@ -17,13 +17,19 @@ export const defaultTimeoutMs = 100_000;
 export function timeoutOption(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs)) return value;
-  throw new RangeError(`${name} must be a number of ms above 0 and up to ${maxTimerMs}, or Infinity for none; got ${String(value)}`);
+  throw new RangeError(`${name} must be a number of ms above 0 and up to ${maxTimerMs}, or Infinity for none; got ${shown(value)}`);
+}
+
+/** A number as itself, anything else by its type: the string '5000' shown as 5000 would look valid, an object as [object Object]. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return value === null ? 'null' : typeof value;
 }
 
 export interface CallSignal {
   readonly signal: AbortSignal;
-  /** Clears the timer and detaches from the caller's signal. */
-  done(): void;
+  /** Clears the timer and detaches from the caller's signal (uses no `this`: callers destructure it). */
+  done(this: void): void;
 }
 
 /** Aborts with the caller's reason when `outer` aborts, or with a DOMException 'TimeoutError' after timeoutMs. */
@@ -47,12 +53,14 @@ export function callSignal(outer: AbortSignal | undefined, timeoutMs: number): C
 
 /** Settles as `promise` does, or rejects with the signal's reason as soon as it aborts (what settles later is dropped). */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
   return new Promise<T>((resolve, reject) => {
+    // The reason as it is, as fetch rejects: AbortSignal.reason is whatever abort() was given (DOM standard).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
     const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      promise.catch(() => undefined);
+      return onAbort();
+    }
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

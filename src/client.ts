@@ -71,7 +71,9 @@ export function checkBaseUrl(value: unknown): string {
   let url: URL | undefined;
   try {
     if (typeof value === 'string' && !/[?#]/.test(value)) url = new URL(value); // not URL.canParse: Safari 17+ only
-  } catch {}
+  } catch {
+    // not a URL: url stays undefined and the check below throws the RangeError
+  }
   if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
     throw new RangeError(`baseUrl must be an absolute http(s) URL without query, fragment or credentials; got ${JSON.stringify(value)}`);
   }

@@ -104,10 +104,13 @@ export function backoffMs(retry: number, baseDelayMs: number, random: () => numb
 /** Waits `ms` (at most maxTimerMs), or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    // The reason as it is, as fetch rejects: AbortSignal.reason is whatever abort() was given (DOM standard).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
+    const abort = () => reject(signal!.reason);
+    if (signal?.aborted) return abort();
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal!.reason);
+      abort();
     };
     const timer = setTimeout(
       () => {
@@ -120,8 +123,8 @@ export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
   });
 }
 
-/** What an attempt hands back when the answer was not the success status. */
-export interface RetryableFailure {
+/** What an attempt hands back when the answer was not the success status: an Error, since the loop throws it. */
+export interface RetryableFailure extends Error {
   readonly status: number;
   /** Seconds from `Retry-After`, if any. */
   readonly retryAfter: number | undefined;

@@ -20,9 +20,9 @@ const noContent = () => new Response(null, { status: 204 });
 /** A fetch that answers with the given responders in turn (the last one repeats) and records client-request-ids. */
 function scriptedFetch(...responders: Array<() => Response>) {
   const ids: string[] = [];
-  const fetch = (async (input: Request) => {
+  const fetch = ((input: Request) => {
     ids.push(input.headers.get('client-request-id')!);
-    return responders[Math.min(ids.length - 1, responders.length - 1)]!();
+    return Promise.resolve(responders[Math.min(ids.length - 1, responders.length - 1)]!());
   }) as unknown as typeof globalThis.fetch;
   return { fetch, ids };
 }
@@ -173,7 +173,7 @@ describe('retries', () => {
 
   it('calls the token provider again on each retry', async () => {
     const { fetch } = scriptedFetch(throttled(429, '0'), noContent);
-    const getToken = vi.fn(async () => 'fresh');
+    const getToken = vi.fn(() => Promise.resolve('fresh'));
     await createGraphClient({ fetch, getToken }).addUserSponsor('u1', { kind: 'user', id: 's1' });
     expect(getToken).toHaveBeenCalledTimes(2);
   });

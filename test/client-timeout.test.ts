@@ -88,7 +88,7 @@ describe('timeoutMs', () => {
     const controller = new AbortController();
     const added = vi.spyOn(controller.signal, 'addEventListener');
     const removed = vi.spyOn(controller.signal, 'removeEventListener');
-    const fetch = (async () => new Response(null, { status: 204 })) as typeof globalThis.fetch;
+    const fetch = (() => Promise.resolve(new Response(null, { status: 204 }))) as typeof globalThis.fetch;
     // One long-lived signal for many calls (a Request made with it directly would keep a listener on it per call).
     for (let i = 0; i < 50; i++) await call({ fetch }, { signal: controller.signal });
     expect(vi.getTimerCount()).toBe(0);
@@ -139,9 +139,9 @@ describe("the call's AbortSignal", () => {
   it('aborts a retry wait at once and leaves no timer', async () => {
     fakeTimers();
     const requests: Request[] = [];
-    const fetch = (async (request: Request) => {
+    const fetch = ((request: Request) => {
       requests.push(request);
-      return Response.json({ error: { code: 'TooManyRequests', message: 'slow down' } }, { status: 429, headers: { 'Retry-After': '10' } });
+      return Promise.resolve(Response.json({ error: { code: 'TooManyRequests', message: 'slow down' } }, { status: 429, headers: { 'Retry-After': '10' } }));
     }) as unknown as typeof globalThis.fetch;
     const controller = new AbortController();
     const settled = call({ fetch }, { signal: controller.signal });

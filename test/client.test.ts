@@ -270,7 +270,7 @@ describe('tokens', () => {
   it('calls the token provider on every request', async () => {
     const { fetch, calls } = recordingFetch();
     let n = 0;
-    const graph = createGraphClient({ fetch, getToken: async () => `token-${++n}` });
+    const graph = createGraphClient({ fetch, getToken: () => Promise.resolve(`token-${++n}`) });
     await graph.addUserSponsor('u1', { kind: 'user', id: 's1' });
     await graph.addUserSponsor('u1', { kind: 'user', id: 's1' });
     expect(n).toBe(2);
@@ -304,7 +304,7 @@ describe('tokens', () => {
     ['null', null],
   ])('a getToken that gives %s rejects with a clear TypeError and sends nothing (never "Bearer undefined")', async (_, value) => {
     const { fetch, calls } = recordingFetch();
-    const graph = createGraphClient({ fetch, getToken: async () => value as string });
+    const graph = createGraphClient({ fetch, getToken: () => Promise.resolve(value as string) });
     await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' })).rejects.toThrow(
       new TypeError(`getToken() must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`),
     );
@@ -466,6 +466,8 @@ describe('errors: every named error example becomes the matching GraphError', ()
     const { fetch, calls } = recordingFetch(
       (request) =>
         new Promise<Response>((_, reject) => {
+          // As fetch does: it rejects with the signal's reason as it is, which may be any value (DOM standard).
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
           request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
           controller.abort();
         }),

@@ -270,6 +270,7 @@ describe('client fuzz: retries and abort', () => {
             new Promise<Response>((resolve, reject) => {
               if (when === 'during request' && attempt === abortAtAttempt) {
                 // A real fetch rejects when its signal aborts; this one only answers through the signal.
+                // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- fetch rejects with AbortSignal.reason, any value by design
                 request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
                 controller.abort();
                 return;

@@ -337,7 +337,7 @@ describe('lifecycle pieces (no process, no socket)', () => {
 
   it('createShutdown exits 0 once close() has drained, and 1 if it failed', async () => {
     const exits: number[] = [];
-    createShutdown({ close: async () => undefined, exit: (code) => exits.push(code) })('SIGTERM');
+    createShutdown({ close: () => Promise.resolve(), exit: (code) => exits.push(code) })('SIGTERM');
     createShutdown({ close: async () => Promise.reject(new Error('no')), exit: (code) => exits.push(code) })('SIGTERM');
     await new Promise((resolve) => setImmediate(resolve));
     expect(exits.sort()).toEqual([0, 1]);

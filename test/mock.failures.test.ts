@@ -292,7 +292,7 @@ describe('robustness', () => {
     const text = await new Promise<string>((resolve, reject) => {
       let data = '';
       socket
-        .on('data', (c) => (data += c))
+        .on('data', (c: Buffer) => (data += c.toString()))
         .on('end', () => resolve(data))
         .on('error', reject);
       socket.write('THIS IS NOT HTTP\r\n\r\n');

@@ -279,7 +279,10 @@ describe('shutdown', () => {
     let closed: Promise<void> | undefined;
     const text = await rawExchange(`POST ${user.path} HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`, {
       port: ownPort,
-      keepOpen: () => setTimeout(() => (closed = own.close()), 100),
+      keepOpen: () =>
+        setTimeout(() => {
+          closed = own.close();
+        }, 100),
     });
     await closed;
     expect(text).toBe('');

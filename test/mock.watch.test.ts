@@ -41,7 +41,10 @@ async function start(sources: string, root: string, generateFails = () => false)
   let lastSignal: AbortSignal | undefined;
   const watcher = watchSources(
     root,
-    async () => void reloads++,
+    () => {
+      reloads++;
+      return Promise.resolve();
+    },
     (line) => logs.push(line),
     {
       sourcesDir: sources,
@@ -186,7 +189,7 @@ describe('watchSources', () => {
     const logs: string[] = [];
     const watcher = watchSources(
       join(tmpdir(), 'mock-watch-none'),
-      async () => undefined,
+      () => Promise.resolve(),
       (line) => logs.push(line),
       { sourcesDir: join(tmpdir(), 'mock-watch-none/openapi') },
     );

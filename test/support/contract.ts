@@ -168,7 +168,7 @@ export function checkResponse(req: RawRequest, res: RawResponse): string | undef
   // The answer must be this request's: the mock echoes a client-request-id it was sent.
   const sentId = req.headers['client-request-id'];
   if (typeof sentId === 'string' && res.headers['client-request-id'] !== sentId)
-    return `client-request-id ${res.headers['client-request-id']} is not the one sent (${sentId})`;
+    return `client-request-id ${String(res.headers['client-request-id'])} is not the one sent (${sentId})`;
   if (req.method === 'OPTIONS' && res.status < 300) return undefined; // CORS preflight: answered, no Graph body
   if (!documentedStatuses.has(res.status)) return `undocumented status ${res.status}`;
   if (!res.headers['request-id']) return `no request-id header on ${res.status}`;
@@ -183,7 +183,7 @@ export function checkResponse(req: RawRequest, res: RawResponse): string | undef
   if (!validateODataError(parsed))
     return `${res.status} body is not Graph's error shape: ${ajv.errorsText(validateODataError.errors)} in ${res.body.toString('utf8', 0, 300)}`;
   if (typeof sentId === 'string' && parsed.error?.innerError?.['client-request-id'] !== sentId)
-    return `innerError names another request (${parsed.error?.innerError?.['client-request-id']})`;
+    return `innerError names another request (${String(parsed.error?.innerError?.['client-request-id'])})`;
   return undefined;
 }
 
