@@ -2,10 +2,10 @@
 // arethetypeswrong, then the tarball installed into a fresh project that must stay small (its size and package
 // count are written to test/.artifacts/package.json), type-checks a consumer (and a consumer that must not
 // compile), starts the installed mock through its bin and its `./mock` export and calls it with the installed client.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec, operations, repoRoot, type Json } from './support/spec.js';
 
@@ -48,12 +48,21 @@ function installed(nodeModules: string): { packages: string[]; bytes: number } {
 }
 let footprint: { packages: string[]; bytes: number };
 
+/** The checkout's files as a clone has them: git's tracked and new files, or, outside git, all but what is built. */
+function sourceFiles(): string[] {
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
+  if (listed.status === 0) return listed.stdout.split('\0').filter(Boolean);
+  const skip = new Set(['node_modules', 'dist', 'coverage', '.git']);
+  return readdirSync(repoRoot, { recursive: true, encoding: 'utf8' }).filter(
+    (file) => !skip.has(file.split(sep)[0]!) && !file.startsWith(join('test', '.artifacts')) && statSync(join(repoRoot, file)).isFile(),
+  );
+}
+
 beforeAll(() => {
   // A fresh copy of the checkout (its tracked and new files, as a clone would have them, with this checkout's
   // node_modules), so a concurrent `npm test` or a developer's dist/ can't change what is packed. `npm pack`
   // there runs prepack, which builds.
-  const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
-  for (const file of tracked.split('\0').filter(Boolean)) {
+  for (const file of sourceFiles()) {
     if (!existsSync(join(repoRoot, file))) continue; // deleted in the work tree
     mkdirSync(dirname(join(staged, file)), { recursive: true });
     copyFileSync(join(repoRoot, file), join(staged, file));
