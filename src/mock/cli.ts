@@ -3,11 +3,16 @@
 // In a checkout of this repository it watches openapi/ and regenerates + reloads the bundle on change.
 // A start that fails prints one line on stderr and exits 1; SIGINT/SIGTERM finish in-flight requests, exit 0.
 import { readFileSync } from 'node:fs';
+import module from 'node:module';
 import { parseArgs } from 'node:util';
 import { PROGRAM, createShutdown, describeStartupError, specProblem, startupLines, watchParent, type StartContext } from './lifecycle.js';
 import type { MockServer } from './server.js';
 import { settingsFromEnv } from './settings.js';
 import type { Spec } from '../spec/walk.js';
+
+// Node 22.1+ keeps V8's compiled code of the 1.7 MB bundle between starts (in the OS temp folder), which saves
+// most of the time the bin spends before its first answer; on Node 20 this is absent and a no-op.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const USAGE = `Usage: ${PROGRAM} [--spec <bundled spec JSON>]
 Serves the contract like Microsoft Graph. PORT (default 4010, 0 = a free port) and HOST (default 127.0.0.1,

@@ -42,6 +42,12 @@ const paramSchema = (params: ReadonlyArray<{ name: string; required?: boolean; s
   required: (params ?? []).filter((p) => p.required).map((p) => p.name.toLowerCase()),
 });
 
+/** A value computed on first call, then kept. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 function toViolation(validate: ValidateFunction): Violation | undefined {
   const errors = validate.errors as [ErrorObject, ...ErrorObject[]] | null | undefined;
   if (!errors?.length) return undefined;
@@ -61,16 +67,21 @@ export function compileValidators(operations: IHttpOperation[]): Map<string, Ope
     const exact = schemas.every((s) => s && DRAFT_07.test(String((s as Schema).$schema)) && !/"(\$ref|allOf)"/.test(JSON.stringify(s)));
     // Prism validates the body against the schema without its readOnly properties, or not at all when none is left.
     const stripped = json?.schema ? stripReadOnlyProperties(json.schema as Schema) : undefined;
-    const bodyValidator = exact && stripped?._tag === 'Some' ? firstError.compile(stripped.value) : undefined;
-    const pathValidator = coerce.compile(paramSchema(request.path));
-    const headerValidator = coerce.compile(paramSchema(request.headers));
+    // Compiled on first use: ajv's compilation is most of what loading costs, and a mock answers its first
+    // request sooner when it compiles only the operations that request needs.
+    const bodyValidator = once(() => (exact && stripped?._tag === 'Some' ? firstError.compile(stripped.value) : undefined));
+    const pathValidator = once(() => coerce.compile(paramSchema(request.path)));
+    const headerValidator = once(() => coerce.compile(paramSchema(request.headers)));
     const operationId = op.iid ?? op.id;
     result.set(operationId, {
       operationId,
       exact,
-      bodyViolation: (body) => (bodyValidator && !bodyValidator(body) ? toViolation(bodyValidator) : undefined),
-      pathOk: (values) => pathValidator(values),
-      headersOk: (values) => headerValidator(values),
+      bodyViolation(body) {
+        const validate = bodyValidator();
+        return validate && !validate(body) ? toViolation(validate) : undefined;
+      },
+      pathOk: (values) => pathValidator()(values),
+      headersOk: (values) => headerValidator()(values),
       headerNames: (request.headers ?? []).map((p) => p.name.toLowerCase()),
     });
   }
