@@ -55,7 +55,7 @@ describe('.ci/summary.mjs', () => {
       ...goodReport,
       success: false,
       numFailedTestSuites: 1,
-      testResults: [...goodReport.testResults, file('/repo/test/c.test.ts', 'failed', [], "ENOENT: no such file or directory, scandir '../shared/seeds'")],
+      testResults: [...goodReport.testResults, file('/repo/test/c.test.ts', 'failed', [], "ENOENT: no such file or directory, scandir '/nonexistent/seeds'")],
     };
     const counted = summary(`tests:node20:1:${report(broken)}`);
     expect(counted).toMatchObject({ status: 1, passed: 3, failed: 1 });
