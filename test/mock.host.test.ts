@@ -131,6 +131,19 @@ describe("answers outside the pipeline are Graph's, with the standard reason phr
     expectGraphError(response!, 'BadRequest');
   });
 
+  it("OPTIONS names the path's own methods from the contract in Allow and the CORS preflight", async () => {
+    const preflight = (path: string) =>
+      rawExchange(
+        `OPTIONS ${path} HTTP/1.1\r\nHost: x\r\norigin: https://app.example.test\r\naccess-control-request-method: POST\r\nconnection: close\r\n\r\n`,
+      );
+    const [known] = responses(await preflight(user.path));
+    expect(known!.statusLine).toBe('HTTP/1.1 204 No Content');
+    expect(known!.headers.allow).toBe('POST, OPTIONS');
+    expect(known!.headers['access-control-allow-methods']).toBe('POST, OPTIONS');
+    const [unknown] = responses(await preflight('/v1.0/printers/abc'));
+    expect(unknown!.headers.allow).toBe('OPTIONS');
+  });
+
   it('CONNECT: 405 Method Not Allowed with Allow', async () => {
     const [response] = responses(await rawExchange(`CONNECT graph.microsoft.com:443 HTTP/1.1\r\nHost: graph.microsoft.com:443\r\n\r\n`));
     expect(response!.statusLine).toBe('HTTP/1.1 405 Method Not Allowed');

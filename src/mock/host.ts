@@ -17,6 +17,8 @@ const ALLOWED_HEADERS = 'Authorization, Content-Type, client-request-id, Prefer,
 const EXPOSED_HEADERS = 'request-id, client-request-id, Retry-After, Allow, WWW-Authenticate';
 
 export type Handle = (request: MockRequest, ids: Ids) => Promise<MockAnswer>;
+/** The methods a request target accepts, for `Allow` (the contract's routes decide; OPTIONS always). */
+export type AllowedMethods = (target: string | undefined) => string;
 
 export interface Host {
   server: Server;
@@ -30,7 +32,7 @@ function idsOf(req: IncomingMessage): Ids {
 }
 
 /** CORS: the caller's origin is reflected (never `*`), so credentialed browser calls work too. */
-function cors(req: IncomingMessage, res: ServerResponse): void {
+function cors(req: IncomingMessage, res: ServerResponse, allow: string): void {
   const origin = req.headers.origin;
   if (!origin) return;
   res.setHeader('access-control-allow-origin', origin);
@@ -38,7 +40,7 @@ function cors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
   res.setHeader('vary', 'Origin');
   if (req.method === 'OPTIONS') {
-    res.setHeader('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
+    res.setHeader('access-control-allow-methods', allow);
     res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] || ALLOWED_HEADERS);
     res.setHeader('access-control-max-age', '600');
   }
@@ -95,7 +97,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, answer: MockAnswer): 
   req.resume();
 }
 
-export function createHost(handle: Handle, limits: HostLimits): Host {
+export function createHost(handle: Handle, limits: HostLimits, allowedMethods: AllowedMethods): Host {
   /** Requests received and not yet answered: close() waits for them, and tells their connections to close. */
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -118,9 +120,10 @@ export function createHost(handle: Handle, limits: HostLimits): Host {
       res.setHeader('request-id', ids.requestId);
       res.setHeader('client-request-id', ids.clientRequestId);
       if (closing) res.shouldKeepAlive = false;
-      cors(req, res);
+      const allow = req.method === 'OPTIONS' ? allowedMethods(req.url) : '';
+      cors(req, res, allow);
       if (req.method === 'OPTIONS') {
-        res.setHeader('allow', 'GET, POST, DELETE, OPTIONS');
+        res.setHeader('allow', allow);
         res.writeHead(204);
         return void res.end();
       }
@@ -189,7 +192,7 @@ export function createHost(handle: Handle, limits: HostLimits): Host {
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     rawAnswer(
       socket,
-      new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', { allow: 'GET, POST, DELETE, OPTIONS' }),
+      new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', { allow: allowedMethods(undefined) }),
     );
   });
   // A bound on open connections: one more is told so in Graph's shape and closed.

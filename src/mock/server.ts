@@ -8,8 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFastRoutes, loadContract, type Contract } from './contract.js';
 import { createHost } from './host.js';
+import { GraphFailure } from './graph-error.js';
 import { runPipeline } from './pipeline.js';
 import { resolveMockOptions, type MockServerOptions } from './settings.js';
+import { readTarget } from './target.js';
 import { watchSources } from './watch.js';
 
 export { DEFAULT_MAX_BODY_BYTES, MockSettingsError, type MockServerOptions } from './settings.js';
@@ -54,11 +56,21 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return (fastBuild ??= !settings.fastPath ? Promise.resolve() : buildFastRoutes(current).then((routes) => void (current.fastRoutes = routes)));
   };
 
-  const host = createHost(async (request, ids) => {
-    const answer = await runPipeline({ request, ids, contract, stats, method: request.method.toLowerCase() });
-    if (!fastBuild) setImmediate(() => void warmUp().catch(() => undefined));
-    return answer;
-  }, settings.limits);
+  // OPTIONS and CONNECT are answered by the host; the contract's routes say what a path accepts (any path: CONNECT).
+  const allowedMethods = (target: string | undefined): string => {
+    if (target === undefined) return [...new Set([...contract.routes.all.map((route) => route.method.toUpperCase()), 'OPTIONS'])].join(', ');
+    const read = readTarget(target, undefined);
+    return read instanceof GraphFailure ? 'OPTIONS' : contract.routes.allowedMethods(read.pathname).join(', ');
+  };
+  const host = createHost(
+    async (request, ids) => {
+      const answer = await runPipeline({ request, ids, contract, stats, method: request.method.toLowerCase() });
+      if (!fastBuild) setImmediate(() => void warmUp().catch(() => undefined));
+      return answer;
+    },
+    settings.limits,
+    allowedMethods,
+  );
 
   await new Promise<void>((resolveListen, reject) => {
     host.server.once('error', reject);
