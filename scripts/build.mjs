@@ -9,24 +9,14 @@
 //   dist/docs/index.html      the rendered reference (not packed).
 // `--out-dir DIR` builds into DIR instead of dist/ and `--no-docs` skips the reference (the package test
 // builds a private copy, so a concurrent build or a developer's dist/ doesn't interfere).
-import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { root, step } from './lib.mjs';
 import { bundleMock } from './mock-bundle.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { 'out-dir': { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
 const dist = values['out-dir'] ? resolve(values['out-dir']) : join(root, 'dist');
-const step = (cmd, args) => {
-  try {
-    execFileSync(cmd, args, { cwd: root, stdio: 'pipe' });
-  } catch (error) {
-    process.stderr.write(`${cmd} ${args.join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
-    process.exit(1);
-  }
-};
 
 rmSync(dist, { recursive: true, force: true });
 step(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'scripts/build.tsconfig.json'), '--outDir', dist]);

@@ -8,17 +8,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { bin, redoclyEnv as env, root } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
-const redocly = join(root, 'node_modules/.bin/redocly');
+const redocly = bin('redocly');
 const tmp = mkdtempSync(join(tmpdir(), 'spec-diff-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 

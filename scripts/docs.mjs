@@ -4,12 +4,10 @@
 // build-docs already turns Redoc's telemetry off (disableTelemetry), and the one asset Redoc still loads from a
 // CDN, the logo in its "API docs by Redocly" footer, is replaced here by an inline SVG.
 // `--output FILE` writes elsewhere.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, redoclyEnv, root, step } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--output');
 const output = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist/docs/index.html');
 mkdirSync(dirname(output), { recursive: true });
@@ -24,16 +22,7 @@ const args = [
   '--output',
   output,
 ];
-try {
-  execFileSync(join(root, 'node_modules/.bin/redocly'), args, {
-    cwd: root,
-    stdio: 'pipe',
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-  });
-} catch (error) {
-  process.stderr.write(`redocly ${args.join(' ')} failed:\n${error.stdout}${error.stderr}`);
-  process.exit(1);
-}
+step(bin('redocly'), args, { env: redoclyEnv });
 
 // The footer badge's images (full and collapsed-sidebar variants): the same attribution as an inline wordmark.
 const wordmark = (width) =>

@@ -1,5 +1,6 @@
 // Helpers shared by the repository's scripts: where the checkout is, the environment Redocly runs
-// quietly in, and running one step of a script (its output shown only when it fails).
+// quietly in, and running one step of a script (its output shown only when it fails). Used by generate,
+// build, docs and diff.
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
