@@ -539,7 +539,7 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body is not JSON, fails the schema, `@odata.id` is not an accepted read URL, or the reference already exists. */
+            /** @description Bad request. The body is not JSON, fails the schema, `@odata.id` is not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
             400: {
                 headers: {
                     "request-id": components["headers"]["request-id"];
@@ -585,7 +585,7 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body is not JSON, fails the schema, `@odata.id` is not an accepted read URL, or the reference already exists. */
+            /** @description Bad request. The body is not JSON, fails the schema, `@odata.id` is not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
             400: {
                 headers: {
                     "request-id": components["headers"]["request-id"];

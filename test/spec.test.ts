@@ -184,7 +184,14 @@ describe('the spec says what the seed pages say', () => {
 
   it("states seed 004's sponsor limits, each with a named 400 example", () => {
     const { op } = byId.addAgentIdentityBlueprintSponsor!;
-    expect(op['x-sponsor-limits']).toMatchObject({ maxSponsors: 100, maxGroupSponsors: 5, roleAssignableGroupsAllowed: false });
+    // The limits are declared once, as x-rules checks (what the mock enforces), each naming its example.
+    const checks: Json[] = op['x-rules'].checks;
+    const named = (example: string) => checks.find((c) => c.example === example);
+    expect(named('sponsorLimitReached')).toEqual({ maxCount: 100, example: 'sponsorLimitReached' });
+    expect(named('groupSponsorLimitReached')).toEqual({ maxCount: 5, when: { type: 'group' }, example: 'groupSponsorLimitReached' });
+    expect(named('sponsorTypeNotSupported').deny.type).toEqual(expect.arrayContaining(['servicePrincipal', 'agentUser']));
+    expect(named('roleAssignableGroupNotSupported').deny).toEqual({ type: 'group', isAssignableToRole: true });
+    expect(named('groupTypeNotSupported')).toMatchObject({ require: { groupTypes: ['Unified', 'DynamicMembership'] }, when: { type: 'group' } });
     const badRequest = inline(spec, op.responses['400']).content['application/json'].examples;
     for (const name of [
       'sponsorLimitReached',
