@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Writes everything derived from the spec, for each api listed in openapi/redocly.yaml:
 // the bundled spec (YAML and JSON), the openapi-typescript types, and operations.ts (the
-// operation and cloud metadata the client needs at run time, so src/ copies nothing by hand).
-// `--out-dir DIR` writes to DIR instead of the configured folder (the freshness test uses it).
+// operation and cloud metadata the client needs at run time, so src/ copies nothing by hand), and
+// entra-roles.ts (the Microsoft Entra role name → template id table of openapi/entra-roles.yaml; the run fails
+// when the spec names a role the table lacks). `--out-dir DIR` writes to DIR instead of the configured folder (the
+// freshness test uses it); `--roles FILE` reads the role table from FILE (the test of the failure uses it).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
@@ -11,14 +13,20 @@ import { bin, redoclyEnv, root, step } from './lib.mjs';
 
 // The spec walker is TypeScript (src/ is the only place that follows a $ref); tsx loads it for this run
 // only, so `node scripts/generate.mjs` keeps working without a build (npm run generate, watch mode, tests).
-const { cloudsOf, operationMetadata } = await tsImport('../src/spec/walk.ts', import.meta.url);
+const { adminRolesOf, cloudsOf, operationMetadata } = await tsImport('../src/spec/walk.ts', import.meta.url);
 
 const configPath = join(root, 'openapi/redocly.yaml');
 const config = parse(readFileSync(configPath, 'utf8'));
-const outDirArg = process.argv.indexOf('--out-dir');
-const outDirOverride = outDirArg > 0 ? resolve(process.argv[outDirArg + 1]) : undefined;
+const option = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? resolve(process.argv[i + 1]) : undefined;
+};
+const outDirOverride = option('--out-dir');
 // Output is kept quiet (Redocly prints banners) and shown only when a step fails.
 const run = (cmd, args) => step(bin(cmd), args, { env: redoclyEnv });
+const rolesPath = option('--roles') ?? join(root, 'openapi/entra-roles.yaml');
+const roleTable = readRoleTable(rolesPath);
+let rolesOutDir;
 
 for (const [name, api] of Object.entries(config.apis)) {
   const configured = resolve(dirname(configPath), api.output);
@@ -33,11 +41,55 @@ for (const [name, api] of Object.entries(config.apis)) {
   const specRoot = resolve(dirname(configPath), api.root);
   run('redocly', ['bundle', specRoot, '--config', configPath, '--output', yamlOut]);
   run('redocly', ['bundle', specRoot, '--config', configPath, '--output', jsonOut, '--ext', 'json']);
+  const spec = JSON.parse(readFileSync(jsonOut, 'utf8'));
+  checkRoles(adminRolesOf(spec), name);
   run('openapi-typescript', [yamlOut, '--output', typesOut, '--root-types', '--root-types-no-schema-prefix']);
 
-  const spec = JSON.parse(readFileSync(jsonOut, 'utf8'));
   writeFileSync(join(outDir, 'operations.ts'), operationsModule(spec, relative(root, configPath)));
+  rolesOutDir ??= outDir;
   console.log(`generated ${name}: ${[yamlOut, jsonOut, typesOut, join(outDir, 'operations.ts')].map((p) => relative(root, p)).join(', ')}`);
+}
+
+// One table for every api, written beside the first api's generated files.
+if (rolesOutDir) {
+  writeFileSync(join(rolesOutDir, 'entra-roles.ts'), rolesModule(roleTable, relative(root, rolesPath)));
+  console.log(`generated ${relative(root, join(rolesOutDir, 'entra-roles.ts'))}`);
+}
+
+/** Fails the run, before anything of the api is typed, when its spec names a role the table lacks. */
+function checkRoles(named, api) {
+  const missing = named.filter((role) => !Object.hasOwn(roleTable, role));
+  if (missing.length === 0) return;
+  console.error(
+    `generate ${api}: the spec names Microsoft Entra role(s) that ${relative(root, rolesPath)} lacks: ${missing.join(', ')}.\n` +
+      'Add each with its role template id from https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference.',
+  );
+  process.exit(1);
+}
+
+/** openapi/entra-roles.yaml as name → template id, after checking each entry's shape. */
+function readRoleTable(path) {
+  const file = relative(root, path);
+  const { roles } = parse(readFileSync(path, 'utf8')) ?? {};
+  if (typeof roles !== 'object' || roles === null) throw new Error(`${file}: no \`roles\` map`);
+  const table = {};
+  for (const [name, entry] of Object.entries(roles)) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(entry?.templateId ?? '')) {
+      throw new Error(`${file}: roles.${name}.templateId must be a lower-case GUID`);
+    }
+    if (!/^https:\/\//.test(entry.source ?? '')) throw new Error(`${file}: roles.${name}.source must be an https URL`);
+    table[name] = entry.templateId;
+  }
+  return table;
+}
+
+function rolesModule(table, source) {
+  const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `// Generated by scripts/generate.mjs from ${source}: do not edit.
+// Microsoft Entra built-in role name → role template id (the ids a token's \`wids\` claim carries).
+
+export const entraRoleTemplates = ${JSON.stringify(sorted, null, 2)} as const;
+`;
 }
 
 function operationsModule(spec, source) {

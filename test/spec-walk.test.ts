@@ -2,6 +2,7 @@
 // requests, error scenarios, example → status and the metadata generate writes. No socket, no file.
 import { describe, expect, it } from 'vitest';
 import {
+  adminRolesOf,
   cloudsOf,
   deref,
   errorScenarios,
@@ -175,5 +176,30 @@ describe('operations', () => {
       },
     });
     expect(cloudsOf(spec)).toEqual({ global: 'https://graph.example', usGov: 'https://graph.example.us' });
+  });
+});
+
+describe('admin roles', () => {
+  it('collects every leastPrivilegedRoles list under x-permissions.adminRoles, once each and sorted', () => {
+    const withRoles: Spec = {
+      paths: {
+        '/a': {
+          post: {
+            operationId: 'a',
+            'x-permissions': {
+              adminRoles: {
+                delegatedWorkOrSchool: { leastPrivilegedRoles: ['User Administrator', 'Directory Writers'] },
+                application: { leastPrivilegedRoles: ['Directory Writers', 7] },
+                ownerRule: 'owners pass',
+              },
+            },
+          },
+        },
+        '/b': { post: { operationId: 'b', 'x-permissions': {} } },
+        '/c': { post: { operationId: 'c' } },
+      },
+    };
+    expect(adminRolesOf(withRoles)).toEqual(['Directory Writers', 'User Administrator']);
+    expect(adminRolesOf(spec)).toEqual([]);
   });
 });

@@ -237,3 +237,20 @@ export function operationMetadata(spec: Spec): Record<string, OperationMeta> {
 export function cloudsOf(spec: Spec): Record<string, string> {
   return Object.fromEntries((spec.servers ?? []).map((s) => [String(s['x-cloud']), s.url]));
 }
+
+/**
+ * The Microsoft Entra roles the spec names: every `leastPrivilegedRoles` list under an operation's
+ * `x-permissions.adminRoles` (delegated and application), each name once, sorted. generate checks each against
+ * the role table (openapi/entra-roles.yaml).
+ */
+export function adminRolesOf(spec: Spec): string[] {
+  const roles = new Set<string>();
+  for (const { op } of operationsOf(spec)) {
+    const adminRoles = (op['x-permissions'] as { adminRoles?: Record<string, unknown> } | undefined)?.adminRoles ?? {};
+    for (const scenario of Object.values(adminRoles)) {
+      const named = (scenario as { leastPrivilegedRoles?: unknown } | null)?.leastPrivilegedRoles;
+      if (Array.isArray(named)) for (const role of named) if (typeof role === 'string') roles.add(role);
+    }
+  }
+  return [...roles].sort();
+}
