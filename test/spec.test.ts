@@ -4,6 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
+import { adminRolesOf } from '../src/spec/walk.js';
 import { createAjv, inline, loadSpec, namedExamples, operations, repoRoot, type Json } from './support/spec.js';
 
 const spec = loadSpec();
@@ -271,16 +274,172 @@ describe.runIf(seedsPresent)('every documented example of the seed pages is in t
   });
 });
 
+// The vocabulary of x-rules as the issue 10 design fixes it (the object types of the mock's directory and the
+// entity sets of Graph's URLs); the spec's x-rules may use nothing else.
+const OBJECT_TYPES = ['user', 'agentUser', 'group', 'servicePrincipal', 'application', 'agentIdentityBlueprint', 'connectedOrganization'];
+const ENTITY_SETS = ['users', 'groups', 'servicePrincipals', 'applications', 'connectedOrganizations', 'directoryObjects'];
+const CHECK_KINDS = ['deny', 'require', 'unique', 'maxCount'];
+
+/** The names of an operation's examples under one status (its response resolved). */
+function exampleNames(op: Json, status: string): string[] {
+  const response = op.responses[status] && inline(spec, op.responses[status]);
+  return Object.keys(response?.content?.['application/json']?.examples ?? {});
+}
+const keysOf = (value: Json) => Object.keys(value ?? {}).sort();
+const isMatch = (match: Json) =>
+  typeof match === 'object' &&
+  match !== null &&
+  Object.keys(match).length > 0 &&
+  Object.values<Json>(match).every(
+    (v) => ['string', 'boolean', 'number'].includes(typeof v) || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')),
+  );
+
+describe('x-rules: the state rules the mock enforces', () => {
+  const ops = operations(spec);
+  const withRules = ops.filter((o) => o.op['x-rules']);
+
+  it('are declared on every operation (each adds a relation or creates an object)', () => {
+    expect(withRules.map((o) => o.operationId).sort()).toEqual(ops.map((o) => o.operationId).sort());
+  });
+
+  it.each(withRules.map((o) => [o.operationId, o] as const))('%s: only known keys, values from the vocabulary', (_id, { op }) => {
+    const rules = op['x-rules'];
+    expect(['checks', 'creates', 'description', 'reference', 'target']).toEqual(expect.arrayContaining(keysOf(rules)));
+    if (rules.description !== undefined) expect(typeof rules.description).toBe('string');
+    // Either an operation adds to a relation of the path's object, or it creates an object: never both.
+    expect(rules.creates === undefined).toBe(rules.target !== undefined);
+    if (rules.creates) {
+      expect(keysOf(rules.creates)).toEqual(['entitySet', 'type']);
+      expect(ENTITY_SETS).toContain(rules.creates.entitySet);
+      expect(OBJECT_TYPES).toContain(rules.creates.type);
+      expect(rules.reference ?? rules.checks).toBeUndefined();
+      return;
+    }
+    const { target, reference, checks } = rules;
+    expect(['cast', 'entitySet', 'notFound', 'parameter', 'types']).toEqual(expect.arrayContaining(keysOf(target)));
+    expect(ENTITY_SETS).toContain(target.entitySet);
+    expect(target.types.length).toBeGreaterThan(0);
+    for (const type of target.types) expect(OBJECT_TYPES).toContain(type);
+    if (target.cast !== undefined) expect(target.types).toEqual([target.cast]);
+    expect(keysOf(reference)).toEqual(['from', 'notFound', 'property']);
+    expect(reference.from).toBe('@odata.id');
+    expect(reference.property).toMatch(/^[a-z][A-Za-z]*$/);
+    expect(Array.isArray(checks)).toBe(true);
+    for (const check of checks) {
+      const kinds = Object.keys(check).filter((k) => CHECK_KINDS.includes(k));
+      expect(kinds, JSON.stringify(check)).toHaveLength(1);
+      expect(['example', 'when', ...kinds]).toEqual(expect.arrayContaining(Object.keys(check)));
+      expect(typeof check.example).toBe('string');
+      if (check.deny) expect(isMatch(check.deny), JSON.stringify(check)).toBe(true);
+      if (check.require) expect(isMatch(check.require), JSON.stringify(check)).toBe(true);
+      if (check.when) expect(isMatch(check.when), JSON.stringify(check)).toBe(true);
+      if ('unique' in check) expect(check.unique).toBe(true);
+      if ('maxCount' in check) expect(Number.isInteger(check.maxCount) && check.maxCount > 0).toBe(true);
+      // `type` in a match is an object type of the vocabulary.
+      for (const match of [check.deny, check.require, check.when].filter(Boolean)) {
+        for (const type of [match.type ?? []].flat()) expect(OBJECT_TYPES).toContain(type);
+      }
+    }
+  });
+
+  it.each(withRules.filter((o) => o.op['x-rules'].target).map((o) => [o.operationId, o] as const))(
+    '%s: the target is a path parameter, each named example is a 404 (not found) or a 400 (a check) of the operation',
+    (_id, { op, path, pathItem }) => {
+      const { target, reference, checks } = op['x-rules'];
+      const pathParams = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => inline(spec, p)).filter((p: Json) => p.in === 'path');
+      expect(pathParams.map((p: Json) => p.name)).toContain(target.parameter);
+      expect(path).toContain(`/${target.entitySet}/{${target.parameter}}/`);
+      if (target.cast) expect(path).toContain(`{${target.parameter}}/microsoft.graph.${target.cast}/`);
+      expect(path).toContain(`/${reference.property}/$ref`);
+      expect(exampleNames(op, '404')).toEqual(expect.arrayContaining([target.notFound, reference.notFound]));
+      for (const { example } of checks) expect(exampleNames(op, '400'), example).toContain(example);
+    },
+  );
+
+  it.each(withRules.filter((o) => o.op['x-rules'].checks).map((o) => [o.operationId, o] as const))(
+    '%s: kind checks run before the duplicate, the duplicate before the counts, and the duplicate message names the relation',
+    (_id, { op }) => {
+      const { checks, reference } = op['x-rules'];
+      const order = checks.map((c: Json) => ('deny' in c || 'require' in c ? 0 : 'unique' in c ? 1 : 2));
+      expect(order).toEqual([...order].sort());
+      const unique = checks.filter((c: Json) => c.unique);
+      expect(unique).toHaveLength(1);
+      const badRequest = inline(spec, op.responses['400']).content['application/json'].examples;
+      expect(badRequest[unique[0].example].value.error.message).toContain(`'${reference.property}'`);
+    },
+  );
+
+  it('every example a rule names says where its message comes from (observed with a URL, or not observed)', () => {
+    const named = new Set<string>();
+    for (const { op } of withRules) {
+      const { target, reference, checks = [] } = op['x-rules'];
+      for (const [status, names] of [
+        ['404', [target?.notFound, reference?.notFound]],
+        ['400', checks.map((c: Json) => c.example)],
+      ] as const) {
+        const examples = inline(spec, op.responses[status]).content['application/json'].examples;
+        for (const name of names.filter(Boolean)) named.add(JSON.stringify([name, examples[name]['x-message-source']]));
+      }
+    }
+    expect(named.size).toBeGreaterThan(0);
+    for (const entry of named) {
+      const [name, source] = JSON.parse(entry) as [string, unknown];
+      expect(typeof source, name).toBe('string');
+      if (source !== 'not observed') expect(source, name).toMatch(/https:\/\/\S+/);
+    }
+  });
+
+  it('an example with a documented limit but invented text is marked not observed', () => {
+    for (const [name, example] of Object.entries<Json>(spec.components.examples)) {
+      if (example['x-limit-source'] !== undefined) expect(example['x-message-source'], name).toBe('not observed');
+    }
+  });
+});
+
+describe('Microsoft Entra roles', () => {
+  const table = parse(readFileSync(join(repoRoot, 'openapi/entra-roles.yaml'), 'utf8'));
+
+  it('every role the spec names has its template id in the generated table', () => {
+    const named = adminRolesOf(spec);
+    expect(named).toEqual(
+      expect.arrayContaining(['Directory Writers', 'User Administrator', 'Identity Governance Administrator', 'Agent ID Administrator', 'Agent ID Developer']),
+    );
+    for (const role of named) expect(entraRoleTemplates, role).toHaveProperty([role], table.roles[role].templateId);
+  });
+
+  it('the table gives each role a GUID and a source on Microsoft Learn, and holds Global Administrator', () => {
+    for (const [role, entry] of Object.entries<Json>(table.roles)) {
+      expect(entry.templateId, role).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(entry.source, role).toMatch(/^https:\/\/learn\.microsoft\.com\/en-us\/entra\/identity\/role-based-access-control\/permissions-reference#/);
+    }
+    expect(new Set(Object.values<Json>(table.roles).map((e) => e.templateId)).size).toBe(Object.keys(table.roles).length);
+    expect(entraRoleTemplates['Global Administrator']).toBe('62e90394-69f5-4237-9190-012177145e10');
+  });
+});
+
 describe('generated/', () => {
   it('equals a fresh generation from the spec', () => {
     const out = join(tmp, 'generated');
     execFileSync(process.execPath, [join(repoRoot, 'scripts/generate.mjs'), '--out-dir', out], { cwd: repoRoot, stdio: 'pipe' });
     const fresh = readdirSync(out).sort();
-    expect(fresh).toEqual(['openapi.json', 'openapi.yaml', 'operations.ts', 'types.ts']);
+    expect(fresh).toEqual(['entra-roles.ts', 'openapi.json', 'openapi.yaml', 'operations.ts', 'types.ts']);
     for (const file of fresh) {
       expect(readFileSync(join(repoRoot, 'generated', file), 'utf8'), `generated/${file} is stale: run npm run generate`).toBe(
         readFileSync(join(out, file), 'utf8'),
       );
     }
+  });
+
+  it('fails, naming the role, when the spec names a role the table lacks', () => {
+    const table = parse(readFileSync(join(repoRoot, 'openapi/entra-roles.yaml'), 'utf8'));
+    delete table.roles['User Administrator'];
+    const roles = join(tmp, 'roles-without-user-administrator.yaml');
+    writeFileSync(roles, JSON.stringify(table));
+    const out = join(tmp, 'generated-missing-role');
+    const run = spawnSync(process.execPath, [join(repoRoot, 'scripts/generate.mjs'), '--out-dir', out, '--roles', roles], { cwd: repoRoot, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('lacks: User Administrator');
+    expect(existsSync(join(out, 'entra-roles.ts'))).toBe(false);
+    expect(existsSync(join(out, 'types.ts'))).toBe(false);
   });
 });
