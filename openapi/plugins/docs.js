@@ -1,6 +1,6 @@
 // Redocly plugin used only by the rendered reference (openapi/redocly.docs.yaml): Redoc does not render
-// custom extensions, so these decorators write x-permissions, x-national-clouds and an index of every named
-// example into each operation's description. `npm run generate` uses openapi/redocly.yaml, which does not
+// custom extensions, so these decorators write x-permissions, x-national-clouds, x-rules and an index of every
+// named example (with where an error's message comes from, x-message-source) into each operation's description. `npm run generate` uses openapi/redocly.yaml, which does not
 // load this plugin, so generated/ never contains these tables.
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -47,9 +47,48 @@ function cloudsSection(clouds, servers) {
   return lines.join('\n');
 }
 
+/** x-message-source in a table cell: "not observed", or "observed" linking the first URL it cites. */
+function messageSource(source) {
+  if (source === undefined) return '';
+  if (source === 'not observed') return 'not observed (this contract\'s text)';
+  const url = String(source).match(/https:\/\/[^\s)"]+/)?.[0];
+  return url ? `observed ([source](${url}))` : cell(source);
+}
+
 function examplesSection(rows) {
-  const lines = ['### Named examples', '', '| example | where | summary |', '| --- | --- | --- |'];
-  for (const row of rows) lines.push(`| \`${row.name}\` | ${cell(row.where)} | ${cell(row.summary ?? '')} |`);
+  const lines = ['### Named examples', '', '| example | where | summary | message |', '| --- | --- | --- | --- |'];
+  for (const row of rows) lines.push(`| \`${row.name}\` | ${cell(row.where)} | ${cell(row.summary ?? '')} | ${messageSource(row.source)} |`);
+  return lines.join('\n');
+}
+
+const matchText = (match) =>
+  Object.entries(match)
+    .map(([key, value]) => `${key} ${Array.isArray(value) ? `in ${value.join(', ')}` : `= ${value}`}`)
+    .join(' and ');
+
+/** x-rules in words: what the mock checks, in order, and the example each failure answers with. */
+function rulesSection(rules) {
+  const lines = ['### State rules (enforced by the mock)', ''];
+  if (rules.description) lines.push(rules.description.trim(), '');
+  if (rules.creates) {
+    lines.push(`Creates a \`${rules.creates.type}\` in \`${rules.creates.entitySet}\`.`);
+    return lines.join('\n');
+  }
+  const { target, reference, checks = [] } = rules;
+  lines.push('| step | fails when | answer |', '| --- | --- | --- |');
+  lines.push(`| target | \`{${target.parameter}}\` names no ${target.types.join(' or ')} in \`${target.entitySet}\` | \`${target.notFound}\` |`);
+  lines.push(`| reference | \`${reference.from}\` names no object | \`${reference.notFound}\` |`);
+  for (const check of checks) {
+    const when = check.when ? ` (counting only ${matchText(check.when)})` : '';
+    const fails = check.deny
+      ? `the object has ${matchText(check.deny)}`
+      : check.require
+        ? `${check.when ? `for ${matchText(check.when)}, ` : ''}the object lacks ${matchText(check.require)}`
+        : check.unique
+          ? `\`${reference.property}\` already holds the object`
+          : `\`${reference.property}\` already holds ${check.maxCount}${when}`;
+    lines.push(`| check | ${cell(fails)} | \`${check.example}\` |`);
+  }
   return lines.join('\n');
 }
 
@@ -71,7 +110,8 @@ function ReferenceTables() {
           const rows = [];
           const add = (examples, where) => {
             for (const [name, example] of Object.entries(examples ?? {})) {
-              rows.push({ name, where, summary: deref(example)?.summary });
+              const resolved = deref(example);
+              rows.push({ name, where, summary: resolved?.summary, source: resolved?.['x-message-source'] });
             }
           };
           for (const param of [...pathParams, ...(op.parameters ?? []).map(deref)]) add(param.examples, `parameter \`${param.name}\``);
@@ -86,6 +126,7 @@ function ReferenceTables() {
           const sections = [op.description ?? ''];
           if (op['x-permissions']) sections.push(permissionsSection(op['x-permissions']));
           if (op['x-national-clouds']) sections.push(cloudsSection(op['x-national-clouds'], servers));
+          if (op['x-rules']) sections.push(rulesSection(op['x-rules']));
           if (rows.length) sections.push(examplesSection(rows));
           op.description = sections.join('\n\n');
         }
