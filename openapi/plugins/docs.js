@@ -102,24 +102,26 @@ function ReferenceTables() {
     },
     PathItem: {
       leave(pathItem, ctx) {
-        const deref = (node) => (node && node.$ref ? ctx.resolve(node).node : node);
-        const pathParams = (pathItem.parameters ?? []).map(deref);
+        const deref = (node, from) => (node && node.$ref ? ctx.resolve(node, from).node : node);
+        // A shared response's examples refer relative to the response's own file, so they resolve from there.
+        const fileOf = (node) => (node && node.$ref ? ctx.resolve(node).location?.source.absoluteRef : undefined);
+        const pathParams = (pathItem.parameters ?? []).map((p) => deref(p));
         for (const method of ['get', 'put', 'post', 'patch', 'delete']) {
           const op = pathItem[method];
           if (!op) continue;
           const rows = [];
-          const add = (examples, where) => {
+          const add = (examples, where, from) => {
             for (const [name, example] of Object.entries(examples ?? {})) {
-              const resolved = deref(example);
+              const resolved = deref(example, from);
               rows.push({ name, where, summary: resolved?.summary, source: resolved?.['x-message-source'] });
             }
           };
-          for (const param of [...pathParams, ...(op.parameters ?? []).map(deref)]) add(param.examples, `parameter \`${param.name}\``);
+          for (const param of [...pathParams, ...(op.parameters ?? []).map((p) => deref(p))]) add(param.examples, `parameter \`${param.name}\``);
           const body = deref(op.requestBody);
           for (const [type, media] of Object.entries(body?.content ?? {})) add(media.examples, `request body (${type})`);
           for (const [status, response] of Object.entries(op.responses ?? {})) {
             const resolved = deref(response);
-            for (const media of Object.values(resolved?.content ?? {})) add(media.examples, `response ${status}`);
+            for (const media of Object.values(resolved?.content ?? {})) add(media.examples, `response ${status}`, fileOf(response));
             // The body a source page documents on a 204 (kept as an example, never sent).
             add(resolved?.['x-documented-response-body']?.examples, `documented ${status} body (not sent)`);
           }
