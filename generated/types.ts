@@ -365,11 +365,12 @@ export interface components {
             };
             content?: never;
         };
-        /** @description Unauthorized: the access token is missing, empty, expired or invalid. */
+        /** @description Unauthorized: the access token is missing, empty, malformed, expired, not yet valid or for another resource. */
         Unauthorized: {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -481,6 +482,13 @@ export interface components {
         /** @description The caller's `client-request-id` echoed back, or an id Graph generated when the caller sent none. */
         "client-request-id": string;
         /**
+         * @description The challenge Graph sends with every `401`: the realm is empty and `authorization_uri` names the common
+         *     endpoint, so a client signs in through `login.microsoftonline.com`; `client_id` is Microsoft Graph's app id.
+         *     With Continuous Access Evaluation (a client that declared the `cp1` capability) Graph adds
+         *     `error="insufficient_claims"` and `claims="…"` to it; this contract does not model that case.
+         */
+        "WWW-Authenticate": string;
+        /**
          * @description How long to wait before retrying. Graph sends decimal seconds (such as `2.128`); an HTTP date is
          *     allowed by HTTP and handled by this package's client.
          */
@@ -512,6 +520,7 @@ export type ResponseGatewayTimeout = components['responses']['GatewayTimeout'];
 export type ParameterClientRequestId = components['parameters']['client-request-id'];
 export type HeaderRequestId = components['headers']['request-id'];
 export type HeaderClientRequestId = components['headers']['client-request-id'];
+export type HeaderWwwAuthenticate = components['headers']['WWW-Authenticate'];
 export type HeaderRetryAfter = components['headers']['Retry-After'];
 export type $defs = Record<string, never>;
 export interface operations {
