@@ -140,7 +140,7 @@ export function controlAnswer<D extends SessionDirectory, F>(request: MockReques
   }
   const name = sessionName(request.headers[SESSION_HEADER]);
   if (name instanceof GraphFailure) return answer(name);
-  // The handlers only use what SessionDirectory declares, so the context's own directory type passes through.
+  // The handlers use only what SessionDirectory declares, so the context with its own directory type fits them.
   return answer(handler(request, name, ctx));
 }
 
