@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes everything derived from the spec, for each api listed in openapi/redocly.yaml:
+// Writes everything derived from the spec, for each api listed in openapi/redocly.yaml with x-openapi-ts:
 // the bundled spec (YAML and JSON), the openapi-typescript types, and operations.ts (the
 // operation and cloud metadata the client needs at run time, so src/ copies nothing by hand), and
 // entra-roles.ts (the Microsoft Entra role name → template id table of openapi/entra-roles.yaml; the run fails
@@ -29,6 +29,8 @@ const roleTable = readRoleTable(rolesPath);
 let rolesOutDir;
 
 for (const [name, api] of Object.entries(config.apis)) {
+  // An api without x-openapi-ts is linted only (the mock's control API): nothing is generated from it.
+  if (!api['x-openapi-ts']) continue;
   const configured = resolve(dirname(configPath), api.output);
   const yamlOut = outDirOverride ? join(outDirOverride, basename(configured)) : configured;
   const outDir = dirname(yamlOut);

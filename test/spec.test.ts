@@ -21,7 +21,14 @@ function redoclyLint(target?: string): { totals: { errors: number; warnings: num
     env: { ...process.env, REDOCLY_TELEMETRY: 'off' },
     encoding: 'utf8',
   });
-  return JSON.parse(run.stdout);
+  // With no target Redocly lints every api of the config and prints one JSON report per api, back to back.
+  const reports: Array<{ totals: { errors: number; warnings: number }; problems: Json[] }> = run.stdout
+    .split(/\n\}\{\n/)
+    .map((part, i, all) => JSON.parse(`${i > 0 ? '{\n' : ''}${part}${i < all.length - 1 ? '\n}' : ''}`));
+  return {
+    totals: { errors: reports.reduce((n, r) => n + r.totals.errors, 0), warnings: reports.reduce((n, r) => n + r.totals.warnings, 0) },
+    problems: reports.flatMap((r) => r.problems),
+  };
 }
 
 describe('lint', () => {
