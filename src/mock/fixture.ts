@@ -58,6 +58,7 @@ function describe(error: ErrorObject): string {
   const params = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
   if (error.keyword === 'additionalProperties')
     return `${at} has an unknown collection '${params.additionalProperty}' (expected one of ${COLLECTIONS.join(', ')})`;
+  if (error.keyword === 'type') return `${at} must be ${[error.params.type as string | string[]].flat().join(' or ')}`;
   if (error.keyword === 'enum') return `${at} must be one of ${params.allowedValues?.map((v) => JSON.stringify(v)).join(', ')}`;
   return `${at} ${error.message ?? 'is invalid'}`;
 }
