@@ -44,7 +44,13 @@ const fragment: Spec = {
       post: {
         operationId: 'addAgentIdentityBlueprintSponsor',
         'x-rules': {
-          target: { parameter: 'id', entitySet: 'applications', types: ['agentIdentityBlueprint'], notFound: 'resourceNotFound' },
+          target: {
+            parameter: 'id',
+            entitySet: 'applications',
+            cast: 'agentIdentityBlueprint',
+            types: ['agentIdentityBlueprint'],
+            notFound: 'resourceNotFound',
+          },
           reference: { property: 'sponsors', from: '@odata.id', notFound: 'resourceNotFound' },
           checks: [
             { deny: { type: ['servicePrincipal', 'agentUser'] }, example: 'sponsorTypeNotSupported' },
@@ -145,7 +151,13 @@ function run(r: OperationRules, directory: Directory, id: string, body: unknown,
 
 describe('compileRules', () => {
   it('takes each answer status from the response that holds its example, and read-only properties from the body schema', () => {
-    expect(blueprintSponsor.target).toMatchObject({ status: 404, example: 'resourceNotFound', entitySet: 'applications', types: ['agentIdentityBlueprint'] });
+    expect(blueprintSponsor.target).toMatchObject({
+      status: 404,
+      example: 'resourceNotFound',
+      entitySet: 'applications',
+      cast: 'agentIdentityBlueprint',
+      types: ['agentIdentityBlueprint'],
+    });
     expect(blueprintSponsor.checks.map((c) => [c.kind, c.status, c.example])).toEqual([
       ['deny', 400, 'sponsorTypeNotSupported'],
       ['deny', 400, 'roleAssignableGroupNotSupported'],
@@ -173,6 +185,7 @@ describe('compileRules', () => {
     ['an unknown type', { target, reference, checks: [{ deny: { type: 'robot' }, example: 'sponsorTypeNotSupported' }] }, /checks\[0\]\.deny\.type/],
     ['a type the entity set does not hold', { target: { ...target, types: ['group'] } }, /target\.types/],
     ['a relation the fixture schema lacks', { target, reference: { ...reference, property: 'members' } }, /members is no relation of user/],
+    ['a cast that does not accept the types', { target: { ...target, cast: 'agentUser' } }, /target\.cast "agentUser"/],
     ['a parameter the path lacks', { target: { ...target, parameter: 'userId' } }, /target\.parameter userId/],
     ['a check of no known kind', { target, reference, checks: [{ maxCount: -1, example: 'sponsorTypeNotSupported' }] }, /none of deny/],
   ])('refuses %s, naming the operation', (_label, xRules, message) => {
@@ -231,6 +244,14 @@ describe('applyRules: the checks', () => {
     for (let i = 0; i < 5; i++) expect(run(blueprintSponsor, d, 'blueprint', ref('groups', `group-${i}`, 'beta'), false)).toBe('ok');
     expect(run(blueprintSponsor, d, 'blueprint', ref('groups', 'm365', 'beta'))).toBe('400 groupSponsorLimitReached');
     expect(run(blueprintSponsor, d, 'blueprint', ref('users', 'member', 'beta'))).toBe('ok');
+  });
+
+  it('an agent user may have sponsors, and a security group may sponsor a user: only the blueprint limits group types', () => {
+    const d = fresh();
+    expect(run(userSponsor, d, 'agent', ref('users', 'member'))).toBe('ok');
+    expect(run(userSponsor, d, 'guest', ref('groups', 'security'))).toBe('ok');
+    expect(run(internalSponsor, d, 'org', ref('groups', 'roleAssignable'))).toBe('ok');
+    expect(d.related('agent', 'sponsors')).toEqual(['member']);
   });
 
   it('checks apply in order: the first that fails answers', () => {

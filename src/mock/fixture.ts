@@ -9,7 +9,8 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { parse as parseYaml } from 'yaml';
 import { operationsOf, parametersOf, deref, requestExamples, type Spec } from '../spec/walk.js';
 import { Directory, stableId } from './directory.js';
-import { COLLECTIONS, RELATIONS, fixtureSchema, isEntitySet, isObjectType, type Fixture, type FixtureObject } from './objects.js';
+import { COLLECTIONS, RELATIONS, fixtureSchema, type EntitySet, type Fixture, type FixtureObject, type ObjectType } from './objects.js';
+import { compileRules } from './rules.js';
 import { parseReadUrl } from './read-url.js';
 
 export type { Fixture, FixtureObject } from './objects.js';
@@ -152,26 +153,23 @@ function parseText(text: string, source: string): unknown {
  */
 export function specSeeds(spec: Spec): Fixture {
   const directory = Directory.empty(stableId);
-  const add = (entitySet: string, key: string, cast: string | undefined) => {
-    if (!isEntitySet(entitySet) || (cast !== undefined && !isObjectType(cast))) return;
+  const add = (entitySet: EntitySet, key: string, cast: ObjectType | undefined) => {
     if (!directory.find(entitySet, key) && !directory.get(key)) directory.create(entitySet, key, cast);
   };
-  const rulesOf = new Map<string, { target?: Record<string, unknown>; reference?: Record<string, unknown> }>();
+  const rules = compileRules(spec);
   for (const entry of operationsOf(spec)) {
-    const rules = entry.op['x-rules'] as { target?: Record<string, unknown>; reference?: Record<string, unknown> } | undefined;
-    if (!rules?.target) continue;
-    rulesOf.set(entry.operationId, rules);
-    const { parameter, entitySet, types } = rules.target;
-    const param = parametersOf(spec, entry).find((p) => p.in === 'path' && p.name === parameter);
-    const type = Array.isArray(types) ? (types[0] as string) : (types as string);
+    const target = rules.get(entry.operationId)?.target;
+    if (!target) continue;
+    const param = parametersOf(spec, entry).find((p) => p.in === 'path' && p.name === target.parameter);
+    const type = target.cast && target.types.includes(target.cast) ? target.cast : target.types[0];
     for (const example of Object.values(param?.examples ?? {})) {
       const value = deref(spec, example).value;
-      if (typeof value === 'string') add(String(entitySet), value, type);
+      if (typeof value === 'string') add(target.entitySet, value, type);
     }
   }
   for (const example of requestExamples(spec)) {
-    const from = rulesOf.get(example.operationId)?.reference?.from;
-    if (typeof from !== 'string' || typeof example.body !== 'object' || example.body === null) continue;
+    const from = rules.get(example.operationId)?.reference?.from;
+    if (from === undefined || typeof example.body !== 'object' || example.body === null) continue;
     const url = parseReadUrl((example.body as Record<string, unknown>)[from]);
     if (url) add(url.entitySet, url.key, url.cast);
   }

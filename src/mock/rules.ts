@@ -34,7 +34,7 @@ export type Check = Answer & { when?: Match } & (
 export interface OperationRules {
   operationId: string;
   /** The object the path parameter names; another type there, or none, answers `notFound`. */
-  target?: Answer & { parameter: string; entitySet: EntitySet; types: readonly ObjectType[] };
+  target?: Answer & { parameter: string; entitySet: EntitySet; types: readonly ObjectType[]; cast?: ObjectType };
   /** The relation on the target this `$ref` adds to, and the body property holding the object's read URL. */
   reference?: Answer & { property: string; from: string };
   checks: readonly Check[];
@@ -85,7 +85,17 @@ export function compileRules(spec: Spec): Map<string, OperationRules> {
       const params = parametersOf(spec, entry).filter((p) => p.in === 'path');
       if (typeof t.parameter !== 'string' || !params.some((p) => p.name === t.parameter))
         fail(`target.parameter ${String(t.parameter)} is not a path parameter`);
-      rules.target = { parameter: t.parameter as string, entitySet, types: types as ObjectType[], ...answer(t.notFound, 'target.notFound') };
+      // `cast`: the path's type cast segment (…/microsoft.graph.agentIdentityBlueprint/…); it must accept every type.
+      if (t.cast !== undefined && (!isObjectType(t.cast) || !types.every((type) => castAccepts(t.cast as ObjectType, type as ObjectType))))
+        fail(`target.cast ${JSON.stringify(t.cast)} must be a type that accepts target.types`);
+      const cast = t.cast as ObjectType | undefined;
+      rules.target = {
+        parameter: t.parameter as string,
+        entitySet,
+        types: types as ObjectType[],
+        ...(cast ? { cast } : {}),
+        ...answer(t.notFound, 'target.notFound'),
+      };
     }
     if (raw.reference !== undefined) {
       const r = isObject(raw.reference) ? raw.reference : fail('reference is not an object');
@@ -192,7 +202,9 @@ export function applyRules(rules: OperationRules, directory: Directory, request:
   if (!rules.target) return { ok: true, commit: () => undefined };
   const { target, reference } = rules;
   const key = request.pathParams[target.parameter] ?? '';
-  const owner = resolve(directory, target.entitySet, key, target.types, target.types[0]!, request.strict);
+  // An open directory creates the target as its first accepted type (the cast's, when the cast is one of them).
+  const createAs = target.cast && target.types.includes(target.cast) ? target.cast : target.types[0]!;
+  const owner = resolve(directory, target.entitySet, key, target.types, createAs, request.strict);
   if ('notFound' in owner) return { ok: false, status: target.status, example: target.example, id: owner.notFound };
   if (!reference) return { ok: true, commit: () => void materialise(directory, owner) };
 
