@@ -2,7 +2,7 @@
 // them, and the fixture collections they are filed under. The fixture's JSON Schema (fixtures/fixture.schema.json)
 // is the one place that says which properties are relations, so the directory, the fixture reader and the rules
 // agree on it.
-import fixtureSchema from '../../fixtures/fixture.schema.json' with { type: 'json' };
+import schemaJson from '../../fixtures/fixture.schema.json' with { type: 'json' };
 
 export type ObjectType = 'user' | 'agentUser' | 'group' | 'servicePrincipal' | 'application' | 'agentIdentityBlueprint' | 'connectedOrganization';
 export type EntitySet = 'users' | 'groups' | 'servicePrincipals' | 'applications' | 'connectedOrganizations' | 'directoryObjects';
@@ -95,6 +95,12 @@ export function castAccepts(cast: ObjectType, type: ObjectType): boolean {
 export const isObjectType = (value: unknown): value is ObjectType => OBJECT_TYPES.includes(value as ObjectType);
 export const isEntitySet = (value: unknown): value is EntitySet => ENTITY_SETS.includes(value as EntitySet);
 
+/**
+ * fixtures/fixture.schema.json. Imported as a module, so the mock's bundle carries it; typed loosely so the
+ * emitted declarations do not import the JSON file (which the package ships under fixtures/, not dist/).
+ */
+export const fixtureSchema: Readonly<Record<string, unknown>> = schemaJson;
+
 type SchemaNode = { $ref?: string; items?: SchemaNode; properties?: Record<string, SchemaNode> };
 const defs = (fixtureSchema as { $defs: Record<string, SchemaNode> }).$defs;
 const rootProps = (fixtureSchema as { properties: Record<string, SchemaNode> }).properties;
@@ -111,5 +117,3 @@ export const RELATIONS: Readonly<Record<Collection, readonly string[]>> = Object
     return [collection, names];
   }),
 ) as unknown as Record<Collection, readonly string[]>;
-
-export { fixtureSchema };
