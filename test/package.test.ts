@@ -132,13 +132,19 @@ describe('npm pack (prepack builds) and the packed tarball', () => {
         'dist/generated/openapi.yaml',
         'dist/generated/openapi.json',
         'dist/generated/types.d.ts',
+        'fixtures/default.yaml',
+        'fixtures/fixture.schema.json',
         'README.md',
         'LICENSE',
         'CHANGELOG.md',
         'package.json',
       ]),
     );
-    expect(files.filter((f) => !/^(dist\/(src|generated|mock)\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f))).toEqual([]);
+    expect(
+      files.filter(
+        (f) => !/^(dist\/(src|generated|mock)\/|fixtures\/(default\.yaml|fixture\.schema\.json)$|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f),
+      ),
+    ).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     // The shipped spec is the committed bundle.
     expect(readFileSync(join(staged, 'dist/generated/openapi.json'), 'utf8')).toBe(readFileSync(join(repoRoot, 'generated/openapi.json'), 'utf8'));
