@@ -18,6 +18,8 @@ import { parsePrefer, resolvePreference } from '../src/mock/prefer.js';
 import { compileRoutes, compileTemplate } from '../src/mock/routes.js';
 import { errorScenarios, requestExamples } from '../src/spec/walk.js';
 import { defaultSpecPath } from '../src/mock/server.js';
+import { resolveMockOptions } from '../src/mock/settings.js';
+import { createMockState } from '../src/mock/state.js';
 import { readTarget } from '../src/mock/target.js';
 import { loadSpec } from './support/spec.js';
 
@@ -166,21 +168,29 @@ describe('the Graph error writer', () => {
 
 describe('the pipeline, without a socket', async () => {
   const contract = await loadContract(defaultSpecPath());
+  // A fresh state per request: the documented requests below each succeed once, as on a fresh start.
+  const fresh = () => createMockState(contract.spec, resolveMockOptions({}));
   const run = (request: MockRequest) =>
-    runPipeline({ request, ids, contract, stats: { fastPath: 0, prism: 0 }, method: request.method.toLowerCase() } satisfies Exchange);
+    runPipeline({ request, ids, contract, state: fresh(), stats: { fastPath: 0, prism: 0 }, method: request.method.toLowerCase() } satisfies Exchange);
   const auth = { authorization: 'Bearer t', 'content-type': 'application/json', host: 'localhost' };
 
   it('has the steps in the order Graph checks a request', () => {
     expect(steps.map((step) => step.name)).toEqual([
       'target',
+      'control',
       'body',
+      'session',
+      'script',
       'fastPath',
       'prefer',
       'bodySchema',
       'prism',
       'authenticate',
+      'token',
+      'authorize',
       'bodyFailure',
       'validation',
+      'rules',
       'answer',
     ]);
   });

@@ -7,16 +7,24 @@ import module from 'node:module';
 import { parseArgs } from 'node:util';
 import { PROGRAM, createShutdown, describeStartupError, specProblem, startupLines, watchParent, type StartContext } from './lifecycle.js';
 import type { MockServer } from './server.js';
-import { settingsFromEnv } from './settings.js';
+import { settingsFromEnv, stateOptionsFromArgs } from './settings.js';
 import type { Spec } from '../spec/walk.js';
 
 // Node 22.1+ keeps V8's compiled code of the 1.7 MB bundle between starts (in the OS temp folder), which saves
 // most of the time the bin spends before its first answer; on Node 20 this is absent and a no-op.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-const USAGE = `Usage: ${PROGRAM} [--spec <bundled spec JSON>]
+const USAGE = `Usage: ${PROGRAM} [options]
+       ${PROGRAM} token [--scp …] [--roles …] [--wids …] [--expired]   (prints an unsigned test JWT; token --help)
 Serves the contract like Microsoft Graph. PORT (default 4010, 0 = a free port) and HOST (default 127.0.0.1,
-loopback only; 0.0.0.0 = every interface) set where it listens.`;
+loopback only; 0.0.0.0 = every interface) set where it listens.
+  --spec FILE         bundled spec (JSON); default: the package's
+  --fixture FILE      directory fixture, JSON or YAML (or MOCK_FIXTURE); default: fixtures/default.yaml
+  --directory MODE    open (default: unknown ids are created on first use) or strict (404, as Graph)
+  --auth MODE         open (default: opaque tokens accepted) or strict (a JWT with the permission is required)
+  --latency MS        added to every answer (0–60000)
+  --chaos RATE        this fraction (0–1) of requests gets a documented 429, 503 or 504
+  --seed N            the chaos's seed (same seed, same failures)`;
 
 const startedAt = performance.now();
 const context: StartContext = { port: 4010, host: '127.0.0.1' };
@@ -26,12 +34,24 @@ const early: string[] = [];
 const log = (line: string) => (ready ? console.log(line) : early.push(line));
 
 async function start(): Promise<{ mock: MockServer; spec: Spec }> {
-  const { values } = parseArgs({ options: { spec: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: {
+      spec: { type: 'string' },
+      fixture: { type: 'string' },
+      directory: { type: 'string' },
+      auth: { type: 'string' },
+      latency: { type: 'string' },
+      chaos: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
   Object.assign(context, settingsFromEnv(process.env));
+  const state = stateOptionsFromArgs(values, process.env);
   // The server module (and Prism with it) loads only once the settings and the spec are known to be good,
   // so a refused one answers at once.
   const specPath = (context.specPath = values.spec ?? (await import('./server.js')).defaultSpecPath());
@@ -40,13 +60,22 @@ async function start(): Promise<{ mock: MockServer; spec: Spec }> {
   if (problem) fail(`${PROGRAM}: the spec ${specPath} ${problem}: pass a bundled spec, e.g. generated/openapi.json.`);
   const { startMockServer } = await import('./server.js');
   // Watching regenerates the checkout's own bundle, so it follows only when that bundle is what is served.
-  const mock = await startMockServer({ port: context.port, host: context.host, specPath, watch: values.spec === undefined, log });
+  const mock = await startMockServer({ port: context.port, host: context.host, specPath, watch: values.spec === undefined, log, ...state });
   return { mock, spec: spec as Spec }; // specProblem() found it an OpenAPI 3 object with operations
 }
 
 function fail(line: string): never {
   process.stderr.write(`${line}\n`);
   process.exit(1);
+}
+
+// `graph-sponsors-mock token …` prints a test token and exits; nothing of the server loads for it.
+if (process.argv[2] === 'token') {
+  const [{ runTokenCommand }, { entraRoleTemplates }] = await Promise.all([import('./token-cli.js'), import('../../generated/entra-roles.js')]);
+  const { stdout, stderr, code } = runTokenCommand(process.argv.slice(3), Date.now(), entraRoleTemplates);
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  process.exit(code);
 }
 
 const starting = start();

@@ -1,7 +1,11 @@
 // What the mock knows of the contract, loaded once per spec (and again on reload): the routes, Prism's
 // operations, the compiled validators, the documented examples it answers with, and the fast routes.
 import { readFileSync } from 'node:fs';
-import { exampleStatus, namedExample, type Spec } from '../spec/walk.js';
+import { documentedErrors, exampleStatus, namedExample, operationsOf, type DocumentedError, type Spec } from '../spec/walk.js';
+import type { Operation } from '../spec/openapi.js';
+import { entraRoleTemplates } from '../../generated/entra-roles.js';
+import { compilePermissions, type OperationPermissions } from './permissions.js';
+import { compileRules, type OperationRules } from './rules.js';
 import type { HttpMethod, IHttpPathParam } from '@stoplight/types';
 import { createPrismAdapter, isRefusal, type PrismAdapter } from './prism.js';
 import { compileRoutes, type Routes } from './routes.js';
@@ -17,20 +21,35 @@ export interface Contract {
   exampleStatus: Map<string, Map<string, number>>;
   /** The spec's named error example, for failures the mock raises itself (401, 415, bad `@odata.id`). */
   error(name: string): { code: string; message: string };
+  /** The spec's operations by operationId (their extensions: `x-rules`, `x-permissions`). */
+  operations: Map<string, Operation>;
+  /** The operation's own documented error of that name (the rules and the token checks answer with them). */
+  documented(operationId: string, name: string): DocumentedError | undefined;
+  /** Each operation's `x-rules`, compiled (rules.ts). */
+  rules: Map<string, OperationRules>;
+  /** Each operation's accepted permissions and admin roles (permissions.ts). */
+  permissions: Map<string, OperationPermissions>;
   /** Filled by buildFastRoutes(); empty until then, when every request takes the whole pipeline. */
   fastRoutes: FastRoute[];
 }
+
 
 /** Reads and compiles a bundled spec (JSON). Throws with the file's name when it cannot. */
 export async function loadContract(specPath: string): Promise<Contract> {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
   const prism = await createPrismAdapter(spec);
+  const errors = documentedErrors(spec);
+  const statuses = exampleStatus(spec);
   return {
     spec,
     routes: compileRoutes(spec),
     prism,
     validators: compileValidators(prism.operations),
-    exampleStatus: exampleStatus(spec),
+    exampleStatus: statuses,
+    operations: new Map(operationsOf(spec).map(({ operationId, op }) => [operationId, op])),
+    documented: (operationId, name) => errors.get(operationId)?.get(name),
+    rules: compileRules(spec),
+    permissions: compilePermissions(spec, entraRoleTemplates),
     error(name) {
       const { error } = namedExample(spec, name) as { error: { code: string; message: string } };
       return { code: error.code, message: error.message };

@@ -20,6 +20,8 @@ export interface MockAnswer {
   headers: Record<string, string>;
   /** Serialised body; absent for 204 and friends. */
   body?: string;
+  /** The Graph error's code, when the answer is one (the request journal lists it). */
+  errorCode?: string;
 }
 
 /** A documented answer (an example Prism negotiated): status, headers and body as the spec gives them. */
@@ -69,7 +71,12 @@ export function graphErrorBody(failure: GraphFailure, ids: Ids, now: Date = new 
 
 /** The answer for a failure. */
 export function failureAnswer(failure: GraphFailure, ids: Ids): MockAnswer {
-  return { status: failure.status, headers: { 'content-type': 'application/json', ...failure.headers }, body: JSON.stringify(graphErrorBody(failure, ids)) };
+  return {
+    status: failure.status,
+    headers: { 'content-type': 'application/json', ...failure.headers },
+    body: JSON.stringify(graphErrorBody(failure, ids)),
+    errorCode: failure.code,
+  };
 }
 
 /** The answer for a documented example: the live request-id, client-request-id and date replace the example's own. */
@@ -81,11 +88,12 @@ export function exampleAnswer(output: ExampleOutput, ids: Ids): MockAnswer {
     headers[name] = String(value);
   }
   if (output.body === undefined || output.statusCode === 204) return { status: output.statusCode, headers };
-  const body = structuredClone(output.body) as { error?: { innerError?: Record<string, unknown> } };
+  const body = structuredClone(output.body) as { error?: { code?: unknown; innerError?: Record<string, unknown> } };
   if (body?.error?.innerError) {
     body.error.innerError = { ...body.error.innerError, date: graphDate(), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId };
   }
-  return { status: output.statusCode, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  const errorCode = typeof body?.error?.code === 'string' ? body.error.code : undefined;
+  return { status: output.statusCode, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), ...(errorCode && { errorCode }) };
 }
 
 /**

@@ -13,7 +13,7 @@ export type { HostLimits } from './settings.js';
 
 /** After an early 413, what the client may still send (discarded) before the connection is cut. */
 const LINGER_BYTES = 16 * 1024 * 1024;
-const ALLOWED_HEADERS = 'Authorization, Content-Type, client-request-id, Prefer, return-client-request-id';
+const ALLOWED_HEADERS = 'Authorization, Content-Type, client-request-id, Prefer, return-client-request-id, x-mock-session';
 const EXPOSED_HEADERS = 'request-id, client-request-id, Retry-After, Allow, WWW-Authenticate';
 
 export type Handle = (request: MockRequest, ids: Ids) => Promise<MockAnswer>;

@@ -35,6 +35,9 @@ export interface StartContext {
 export function describeStartupError(error: unknown, context: StartContext): string {
   const line = (text: string) => `${PROGRAM}: ${text}`;
   if (error instanceof MockSettingsError) return line(error.message);
+  // A fixture that cannot be read or is invalid names the file and the entry itself (fixture.ts); checked by
+  // name so that this module does not load the fixture code.
+  if (error instanceof Error && error.name === 'FixtureError') return line(error.message);
   const { code, syscall, path } = (error ?? {}) as NodeJS.ErrnoException;
   const where = `${context.host} port ${context.port}`;
   if (syscall === 'listen' || syscall === 'bind' || syscall === 'getaddrinfo') {
@@ -53,7 +56,7 @@ export function describeStartupError(error: unknown, context: StartContext): str
     }
   }
   if (code?.startsWith('ERR_PARSE_ARGS')) {
-    return line(`${firstLine((error as Error).message)}; usage: ${PROGRAM} [--spec <bundled spec JSON>] (see --help).`);
+    return line(`${firstLine((error as Error).message)}; usage: ${PROGRAM} [--spec FILE] [--fixture FILE] [--directory open|strict] [--auth open|strict] … (see --help).`);
   }
   const file = path ?? context.specPath;
   if (code && /^E[A-Z]+$/.test(code) && !['listen', 'bind', 'getaddrinfo'].includes(syscall ?? '') && file !== undefined) {

@@ -5,9 +5,16 @@
 import { checkBody, type BodyCheck } from './body.js';
 import type { Contract } from './contract.js';
 import { findFastRoute, eligible } from './fast-path.js';
-import { GraphFailure, exampleAnswer, failureAnswer, type Ids, type MockAnswer, type Violation } from './graph-error.js';
+import { GraphFailure, exampleAnswer, failureAnswer, type ExampleOutput, type Ids, type MockAnswer, type Violation } from './graph-error.js';
 import { parsePrefer, resolvePreference, type Preference } from './prefer.js';
-import { isRefusal, refusalFailure, unauthenticated, violationFailure, type PrismVerdict } from './prism.js';
+import { isRefusal, refusalFailure, violationFailure, type PrismVerdict } from './prism.js';
+import { authenticate, authorize, rules, script, session, token } from './graph-steps.js';
+import type { createChaos } from './chaos.js';
+import { isControlPath } from './control.js';
+import type { Session, SessionStore } from './sessions.js';
+import type { Directory } from './directory.js';
+import type { AuthMode, DirectoryMode } from './settings.js';
+import type { BearerToken } from './token.js';
 import type { Route } from './routes.js';
 import { readTarget, type Target } from './target.js';
 
@@ -21,11 +28,24 @@ export interface MockRequest {
   body?: Uint8Array;
 }
 
+/** What lives across requests: the sessions (each with its directory, journal and queue) and the modes. */
+export interface MockState {
+  sessions: SessionStore<Directory>;
+  directoryMode: DirectoryMode;
+  authMode: AuthMode;
+  /** Added to every answer of a contract route. */
+  latencyMs: number;
+  chaos?: ReturnType<typeof createChaos>;
+  /** Answers the control API under /_mock/ (control.ts). */
+  control(request: MockRequest, pathname: string, ids: Ids): Promise<MockAnswer>;
+}
+
 /** What the steps share about one request. Later steps read what earlier ones found. */
 export interface Exchange {
   readonly request: MockRequest;
   readonly ids: Ids;
   readonly contract: Contract;
+  readonly state: MockState;
   readonly stats: { fastPath: number; prism: number };
   /** Lower case. */
   method: string;
@@ -37,6 +57,14 @@ export interface Exchange {
   /** The body's first schema violation, found before Prism so that an invalid body costs a bounded amount. */
   bodyViolation?: Violation;
   verdict?: PrismVerdict;
+  session?: Session<Directory>;
+  /** The answer the session's queue or chaos chose, applied as a Prefer would be (the request's own Prefer wins). */
+  scripted?: Preference;
+  /** How long to wait before answering (latency, `Prefer: delay=`, a queued delay), at most MAX_DELAY_MS. */
+  delayMs?: number;
+  /** The fast path's documented success, when the request passed its checks: Prism is then skipped. */
+  fast?: ExampleOutput;
+  token?: BearerToken;
 }
 
 export type StepResult = GraphFailure | MockAnswer | undefined;
@@ -56,6 +84,9 @@ export const target: Step = (x) => {
   return undefined;
 };
 
+/** The control API (reset, directory, journal, queue, sessions), outside Graph's pipeline. */
+export const control: Step = (x) => (x.target && isControlPath(x.target.pathname) ? x.state.control(x.request, x.target.pathname, x.ids) : undefined);
+
 /** Media type, encoding and JSON of a body that is there; the outcome waits (see Exchange.body). */
 export const body: Step = (x) => {
   const bytes = x.request.body;
@@ -66,19 +97,26 @@ export const body: Step = (x) => {
   return undefined;
 };
 
-/** The common valid request, answered from precompiled checks with Prism's documented answer (fast-path.ts). */
+/**
+ * The common valid request, checked from precompiled validators (fast-path.ts): Prism and the schema steps are
+ * then skipped, and its documented answer is kept for `answer`. The token, permission and rule steps still run.
+ */
 export const fastPath: Step = (x) => {
-  if (!x.target || !x.body || !('parsed' in x.body) || !eligible({ search: x.target.search, headers: x.request.headers })) return undefined;
+  if (x.scripted || !x.target || !x.body || !('parsed' in x.body) || !eligible({ search: x.target.search, headers: x.request.headers })) return undefined;
   const fast = findFastRoute(x.contract.fastRoutes, x.method, x.target.pathname);
   if (!fast?.matches(x.target.pathname, x.request.headers, x.body.parsed)) return undefined;
   x.stats.fastPath++;
-  return exampleAnswer(fast.output, x.ids);
+  x.fast = fast.output;
+  return undefined;
 };
 
-/** `Prefer: code=…, example=…` resolved against the operation's documented examples. */
+/** `Prefer: code=…, example=…` (or what the queue or chaos scripted) resolved against the operation's documented examples. */
 export const prefer: Step = (x) => {
+  if (x.fast) return undefined;
   const examples = x.route ? x.contract.exampleStatus.get(x.route.operationId) : undefined;
-  const resolved = resolvePreference(parsePrefer(x.request.headers.prefer), examples);
+  const own = parsePrefer(x.request.headers.prefer);
+  const asked = own.code !== undefined || own.example !== undefined || !x.scripted ? own : x.scripted;
+  const resolved = resolvePreference(asked, examples);
   if (resolved instanceof GraphFailure) return resolved;
   x.prefer = resolved;
   return undefined;
@@ -86,18 +124,19 @@ export const prefer: Step = (x) => {
 
 /** A bounded first look at the body against the operation's schema (validators.ts). */
 export const bodySchema: Step = (x) => {
-  if (!x.route || !x.body || !('parsed' in x.body)) return undefined;
+  if (x.fast || !x.route || !x.body || !('parsed' in x.body)) return undefined;
   x.bodyViolation = x.contract.validators.get(x.route.operationId)?.bodyViolation(x.body.parsed);
   return undefined;
 };
 
 // Prism's negotiator throws 'invalid media type' on an Accept it cannot parse; such an Accept says nothing
 // usable, so it is dropped and the documented media type is answered.
-const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const mediaRange = new RegExp(`^\\s*${token}/${token}\\s*(;\\s*${token}\\s*=\\s*(${token}|"(?:[^"\\\\]|\\\\.)*")\\s*)*$`);
+const tchar = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const mediaRange = new RegExp(`^\\s*${tchar}/${tchar}\\s*(;\\s*${tchar}\\s*=\\s*(${tchar}|"(?:[^"\\\\]|\\\\.)*")\\s*)*$`);
 
 /** Prism: route, security, validation (unless the body is already known to be invalid) and negotiation. */
 export const prism: Step = async (x) => {
+  if (x.fast) return undefined;
   x.stats.prism++;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(x.request.headers)) if (typeof value === 'string') headers[name] = value;
@@ -118,14 +157,6 @@ export const prism: Step = async (x) => {
   return undefined;
 };
 
-/** 401 when Prism's security check failed: no bearer token, or not one Graph could parse. */
-export const authenticate: Step = (x) => {
-  if (!x.verdict || !unauthenticated(x.verdict)) return undefined;
-  const documented = x.contract.error('invalidAuthenticationToken');
-  const message = headerOf(x, 'authorization')?.trim() ? 'CompactToken parsing failed with error code: 80049217' : documented.message;
-  return new GraphFailure(401, documented.code, message, { 'www-authenticate': 'Bearer realm="", error="invalid_token"' });
-};
-
 /** The body's HTTP-level failure, now that routing and auth have passed. */
 export const bodyFailure: Step = (x) => (x.body && 'failure' in x.body ? x.body.failure : undefined);
 
@@ -135,18 +166,43 @@ export const validation: Step = (x) => {
   return violationFailure(found, x.contract.error('invalidUrlFormat'));
 };
 
-/** The documented answer Prism negotiated. */
-export const answer: Step = (x) => exampleAnswer(x.verdict!.output, x.ids);
+/** The documented answer: the fast path's, or the one Prism negotiated. */
+export const answer: Step = (x) => exampleAnswer(x.fast ?? x.verdict!.output, x.ids);
 
 /**
- * The steps in order. Graph's state, rules and permission checks (the directory, duplicate references,
- * sponsor limits, the token's scopes) belong between `validation` and `answer`: a request reaches them only
- * once it is well-formed, authenticated and valid.
+ * The steps in order, as Graph checks a request: the target and body are read; the session, and what its queue
+ * or chaos scripts, are found; Prism (or the fast path) routes and validates; then the token (401), its
+ * permissions (403), the body's and the schema's failures (415, 400), the directory's rules (404, 400) and,
+ * last, the documented answer. A request reaches the directory only once it is well-formed, authenticated,
+ * authorised and valid, so a rejected one changes nothing.
  */
-export const steps: readonly Step[] = [target, body, fastPath, prefer, bodySchema, prism, authenticate, bodyFailure, validation, answer];
+export const steps: readonly Step[] = [
+  target,
+  control,
+  body,
+  session,
+  script,
+  fastPath,
+  prefer,
+  bodySchema,
+  prism,
+  authenticate,
+  token,
+  authorize,
+  bodyFailure,
+  validation,
+  rules,
+  answer,
+];
 
-/** Runs a request through the steps; the first that answers decides. */
-export async function runPipeline(exchange: Exchange, pipeline: readonly Step[] = steps): Promise<MockAnswer> {
+/** Runs a request through the steps; the first that answers decides. The delay (latency, Prefer, queue) comes last. */
+export async function runPipeline(exchange: Exchange, pipeline: readonly Step[] = steps, wait: (ms: number) => Promise<void> = sleep): Promise<MockAnswer> {
+  const answer = await decide(exchange, pipeline);
+  if (exchange.delayMs) await wait(exchange.delayMs);
+  return answer;
+}
+
+async function decide(exchange: Exchange, pipeline: readonly Step[]): Promise<MockAnswer> {
   for (const step of pipeline) {
     const result = await step(exchange);
     if (result instanceof GraphFailure) return failureAnswer(result, exchange.ids);
@@ -154,3 +210,5 @@ export async function runPipeline(exchange: Exchange, pipeline: readonly Step[] 
   }
   throw new Error('the pipeline ended without an answer');
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

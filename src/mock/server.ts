@@ -8,8 +8,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFastRoutes, loadContract, type Contract } from './contract.js';
 import { createHost } from './host.js';
-import { GraphFailure } from './graph-error.js';
-import { runPipeline } from './pipeline.js';
+import { GraphFailure, type MockAnswer } from './graph-error.js';
+import { runPipeline, type Exchange } from './pipeline.js';
+import { controlAllowedMethods, isControlPath } from './control.js';
+import { DEFAULT_SESSION, type SessionStore } from './sessions.js';
+import { createMockState } from './state.js';
+import type { Directory } from './directory.js';
 import { resolveMockOptions, type MockServerOptions } from './settings.js';
 import { readTarget } from './target.js';
 import { watchSources } from './watch.js';
@@ -26,6 +30,8 @@ export interface MockServer {
   warmUp(): Promise<void>;
   /** How many requests each path answered (the fast path's test reads it). */
   readonly stats: { fastPath: number; prism: number };
+  /** The sessions: each one's directory, journal and queue (the control API under /_mock/ reads and changes them). */
+  readonly sessions: SessionStore<Directory>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,6 +53,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const specPath = settings.specPath ?? defaultSpecPath();
   let contract: Contract = await loadContract(specPath);
   const stats = { fastPath: 0, prism: 0 };
+  const state = createMockState(contract.spec, settings);
+  const { sessions } = state;
 
   // The fast path is built after the first answer (so the first request does not wait for it) or on warmUp();
   // until then every request takes the whole pipeline, which the fast path's test shows answers alike.
@@ -60,12 +68,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const allowedMethods = (target: string | undefined): string => {
     if (target === undefined) return [...new Set([...contract.routes.all.map((route) => route.method.toUpperCase()), 'OPTIONS'])].join(', ');
     const read = readTarget(target, undefined);
-    return read instanceof GraphFailure ? 'OPTIONS' : contract.routes.allowedMethods(read.pathname).join(', ');
+    if (read instanceof GraphFailure) return 'OPTIONS';
+    // A browser's preflight before a control call (a frontend's test resetting its session) needs these.
+    if (isControlPath(read.pathname)) return controlAllowedMethods(read.pathname).join(', ');
+    return contract.routes.allowedMethods(read.pathname).join(', ');
   };
   const host = createHost(
     async (request, ids) => {
-      const answer = await runPipeline({ request, ids, contract, stats, method: request.method.toLowerCase() });
+      const started = performance.now();
+      const exchange: Exchange = { request, ids, contract, state, stats, method: request.method.toLowerCase() };
+      const answer = await runPipeline(exchange);
       if (!fastBuild) setImmediate(() => void warmUp().catch(() => undefined));
+      if (!exchange.target || !isControlPath(exchange.target.pathname)) journal(exchange, answer, performance.now() - started);
       return answer;
     },
     settings.limits,
@@ -82,6 +96,24 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const address = host.server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
+  // Every request but the control API's own goes into its session's journal (the default one when the request
+  // failed before its session was known). Only client-request-id is kept of the headers: never a token.
+  const journal = (x: Exchange, answer: MockAnswer, durationMs: number) => {
+    const session = x.session ?? sessions.session(DEFAULT_SESSION);
+    if (session instanceof GraphFailure) return;
+    session.journal.record({
+      time: new Date().toISOString(),
+      method: x.request.method,
+      path: x.target ? x.target.pathname : x.request.target.replace(/\?.*/s, ''),
+      status: answer.status,
+      ...(answer.errorCode && { errorCode: answer.errorCode }),
+      clientRequestId: x.ids.clientRequestId,
+      requestId: x.ids.requestId,
+      session: session.name,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+    });
+  };
+
   const reload = async () => {
     const next = await loadContract(specPath);
     if (settings.fastPath) next.fastRoutes = await buildFastRoutes(next);
@@ -95,9 +127,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     reload,
     warmUp,
     stats,
+    sessions,
     close: async () => {
       await watcher?.close();
       await host.close();
+      sessions.close();
     },
   };
 }

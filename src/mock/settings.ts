@@ -3,6 +3,7 @@
 // (test/mock.settings.test.ts). A refused value is a MockSettingsError naming the setting, the value and
 // what is accepted; the CLI prints its message as one line.
 import { isIP } from 'node:net';
+import { MAX_DELAY_MS } from './chaos.js';
 
 export interface HostLimits {
   maxBodyBytes: number;
@@ -30,7 +31,20 @@ export interface MockServerOptions extends Partial<HostLimits> {
   log?: (line: string) => void;
   /** Answer the common valid request from precompiled checks (src/mock/fast-path.ts); default true. */
   fastPath?: boolean;
+  /** Directory fixture (JSON or YAML) the mock starts from and `POST /_mock/reset` returns to; default: fixtures/default.yaml. */
+  fixture?: string;
+  /** 'open' (default): an id the directory lacks is created on first use; 'strict': it is a 404, as in Graph. */
+  directory?: DirectoryMode;
+  /** 'open' (default): an opaque (non-JWT) bearer token is accepted; 'strict': a JWT with the needed permission is required. */
+  auth?: AuthMode;
+  /** Added to every answer of a contract route, in milliseconds (0–60,000). */
+  latencyMs?: number;
+  /** This fraction (0–1) of contract requests gets one of the operation's documented transient failures; reproducible by seed. */
+  chaos?: { rate: number; seed?: number };
 }
+
+export type DirectoryMode = 'open' | 'strict';
+export type AuthMode = 'open' | 'strict';
 
 /** The options once checked, defaults applied (specPath stays optional: its default is found on disk). */
 export interface ResolvedMockOptions {
@@ -41,7 +55,13 @@ export interface ResolvedMockOptions {
   log: (line: string) => void;
   fastPath: boolean;
   limits: HostLimits;
+  fixture: string | undefined;
+  directory: DirectoryMode;
+  auth: AuthMode;
+  latencyMs: number;
+  chaos: { rate: number; seed: number } | undefined;
 }
+
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -114,7 +134,13 @@ function checkBoolean(value: unknown, setting: string, fallback: boolean): boole
 /** Checks every startMockServer option and applies the defaults; throws MockSettingsError on the first bad one. */
 export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMockOptions {
   if (options === null || typeof options !== 'object') throw new MockSettingsError('options', options, 'pass an object or nothing');
-  const { port, host, specPath, maxBodyBytes, watch, log, fastPath } = options;
+  const { port, host, specPath, maxBodyBytes, watch, log, fastPath, fixture, directory, auth, latencyMs, chaos } = options;
+  if (fixture !== undefined && (typeof fixture !== 'string' || fixture === '')) {
+    throw new MockSettingsError('options.fixture', fixture, 'use the path of a fixture file (JSON or YAML) or leave it out');
+  }
+  if (latencyMs !== undefined && (typeof latencyMs !== 'number' || !Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > MAX_DELAY_MS)) {
+    throw new MockSettingsError('options.latencyMs', latencyMs, `use a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+  }
   if (specPath !== undefined && (typeof specPath !== 'string' || specPath === '')) {
     throw new MockSettingsError('options.specPath', specPath, 'use the path of a bundled spec (JSON) or leave it out');
   }
@@ -146,6 +172,54 @@ export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMoc
     watch: checkBoolean(watch, 'options.watch', false),
     log: log ?? (() => undefined),
     fastPath: checkBoolean(fastPath, 'options.fastPath', true),
+    fixture,
+    directory: checkMode(directory, 'options.directory'),
+    auth: checkMode(auth, 'options.auth'),
+    latencyMs: latencyMs ?? 0,
+    chaos: checkChaos(chaos),
+  };
+}
+
+function checkMode(value: unknown, setting: string): 'open' | 'strict' {
+  if (value === undefined) return 'open';
+  if (value !== 'open' && value !== 'strict') throw new MockSettingsError(setting, value, "use 'open' or 'strict'");
+  return value;
+}
+
+function checkChaos(value: unknown): { rate: number; seed: number } | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') throw new MockSettingsError('options.chaos', value, 'use { rate: 0..1, seed?: integer }');
+  const { rate, seed } = value as { rate?: unknown; seed?: unknown };
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new MockSettingsError('options.chaos.rate', rate, 'use a fraction from 0 to 1');
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
+    throw new MockSettingsError('options.chaos.seed', seed, 'use a whole number');
+  }
+  return { rate, seed: seed ?? 1 };
+}
+
+/**
+ * The CLI's flags and environment for the directory, auth, latency and chaos, read as startMockServer options
+ * (checked there). A flag wins over its variable (MOCK_FIXTURE). Numbers must be plain decimals, as for PORT.
+ */
+export function stateOptionsFromArgs(
+  values: { fixture?: string; directory?: string; auth?: string; latency?: string; chaos?: string; seed?: string },
+  env: Record<string, string | undefined>,
+): Pick<MockServerOptions, 'fixture' | 'directory' | 'auth' | 'latencyMs' | 'chaos'> {
+  const decimal = (flag: string, text: string | undefined, pattern: RegExp, accepted: string): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!pattern.test(text)) throw new MockSettingsError(flag, text, accepted);
+    return Number(text);
+  };
+  const fixture = values.fixture ?? (env.MOCK_FIXTURE || undefined);
+  const rate = decimal('--chaos', values.chaos, /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'use a fraction from 0 to 1, such as 0.1');
+  const seed = decimal('--seed', values.seed, /^-?\d{1,15}$/, 'use a whole number');
+  if (seed !== undefined && rate === undefined) throw new MockSettingsError('--seed', values.seed, 'use it with --chaos');
+  return {
+    fixture,
+    directory: values.directory as DirectoryMode | undefined,
+    auth: values.auth as AuthMode | undefined,
+    latencyMs: decimal('--latency', values.latency, /^\d{1,5}$/, `use a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`),
+    chaos: rate === undefined ? undefined : { rate, seed },
   };
 }
 

@@ -116,6 +116,29 @@ export function exampleStatus(spec: Spec): Map<string, Map<string, number>> {
   return result;
 }
 
+/** A documented error of an operation: its status and the example's Graph error. */
+export interface DocumentedError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** operationId → example name → the documented error (each operation's own: two operations may share a name). */
+export function documentedErrors(spec: Spec): Map<string, Map<string, DocumentedError>> {
+  const result = new Map<string, Map<string, DocumentedError>>();
+  for (const { operationId, op } of operationsOf(spec)) {
+    const byName = new Map<string, DocumentedError>();
+    for (const [status, response] of responsesOf(spec, op)) {
+      for (const [name, value] of exampleValues(spec, response.content?.['application/json'])) {
+        const error = (value as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+        if (typeof error?.code === 'string' && typeof error.message === 'string') byName.set(name, { status: Number(status), code: error.code, message: error.message });
+      }
+    }
+    result.set(operationId, byName);
+  }
+  return result;
+}
+
 export interface RequestExample {
   operationId: string;
   name: string;

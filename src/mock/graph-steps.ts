@@ -1,0 +1,124 @@
+// The steps that make the mock behave like Graph rather than echo its examples: the session a request belongs
+// to, scripted answers (queue, chaos, delays), the bearer token's validity and permissions, and the directory
+// rules. Each reads what the earlier steps of pipeline.ts found; a scripted answer (Prefer, queue, chaos)
+// takes precedence over permissions and rules, as a tester asking for it expects.
+import { MAX_DELAY_MS, parseDelay, transientStatuses } from './chaos.js';
+import { GraphFailure } from './graph-error.js';
+import { unauthenticated } from './prism.js';
+import type { Exchange, Step } from './pipeline.js';
+import { authorize as checkPermissions } from './permissions.js';
+import { applyRules } from './rules.js';
+import { SESSION_HEADER } from './sessions.js';
+import { readBearer, tokenFailure, type AuthFailure } from './token.js';
+import type { EntitySet, ObjectType } from './directory.js';
+
+const headerOf = (x: Exchange, name: string): string | undefined => {
+  const value = x.request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
+
+/** Whether the answer was chosen by the caller (Prefer, the session's queue, chaos): state is then left alone. */
+export const scripted = (x: Exchange): boolean => x.prefer?.code !== undefined || x.prefer?.example !== undefined;
+
+/** The session named by `x-mock-session` (created on first use), or the default one. */
+export const session: Step = (x) => {
+  const session = x.state.sessions.sessionFor(x.request.headers[SESSION_HEADER]);
+  if (session instanceof GraphFailure) return session;
+  x.session = session;
+  return undefined;
+};
+
+/**
+ * What the session's queue or chaos scripts for this request, and how long to wait before answering. A queued
+ * entry is taken by the next request to a contract route, whatever else it carries; the request's own Prefer
+ * still wins over it, and either wins over chaos.
+ */
+export const script: Step = (x) => {
+  if (!x.route) return undefined;
+  const queued = x.session?.queue.next();
+  const own = parseDelay(x.request.headers.prefer);
+  x.delayMs = Math.min(MAX_DELAY_MS, x.state.latencyMs + (own ?? 0) + (queued?.delayMs ?? 0));
+  if (queued?.code !== undefined) x.scripted = { code: queued.code, example: queued.example };
+  else if (x.state.chaos) {
+    const code = x.state.chaos.pick(transientStatuses(x.contract.exampleStatus.get(x.route.operationId) ?? new Map()));
+    if (code !== undefined) x.scripted = { code };
+  }
+  return undefined;
+};
+
+/** The path parameters of the matched route, decoded. */
+function pathParams(x: Exchange): Record<string, string> {
+  const match = x.route!.pattern.exec(x.target!.pathname);
+  const params: Record<string, string> = {};
+  x.route!.pathParams.forEach((name, i) => {
+    const raw = match?.[i + 1] ?? '';
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      params[name] = raw;
+    }
+  });
+  return params;
+}
+
+/** A token check's failure as Graph's error: the spec's example of that name, its text unless the check has its own. */
+function authAnswer(x: Exchange, failure: AuthFailure): GraphFailure {
+  const documented = x.contract.documented(x.route!.operationId, failure.example);
+  const fallback = failure.status === 401 ? x.contract.error('invalidAuthenticationToken') : { code: 'Authorization_RequestDenied', message: '' };
+  return new GraphFailure(failure.status, (documented ?? fallback).code, failure.message ?? (documented ?? fallback).message, failure.headers);
+}
+
+/** 401 when Prism's security check failed (no bearer token at all), with the text and challenge Graph sends. */
+export const authenticate: Step = (x) => {
+  if (!x.route || !x.verdict || !unauthenticated(x.verdict)) return undefined;
+  const failure = tokenFailure(readBearer(headerOf(x, 'authorization')), { auth: 'strict', now: Date.now() });
+  return authAnswer(x, failure ?? { status: 401, example: 'invalidAuthenticationToken', headers: {} });
+};
+
+/** The bearer token's validity: expiry, audience, form (and, with `--auth strict`, that it is a JWT at all). */
+export const token: Step = (x) => {
+  if (!x.route || scripted(x)) return undefined;
+  x.token = readBearer(headerOf(x, 'authorization'));
+  const failure = tokenFailure(x.token, { auth: x.state.authMode, now: Date.now() });
+  return failure ? authAnswer(x, failure) : undefined;
+};
+
+/** The object the path names, read from the operation's `x-rules.target` (the blueprint's owner rule needs it). */
+function targetObject(x: Exchange) {
+  const rules = x.contract.operations.get(x.route!.operationId)?.['x-rules'] as { target?: { parameter: string; entitySet: EntitySet; types: ObjectType[] } } | undefined;
+  const target = rules?.target;
+  if (!target || !x.session) return undefined;
+  const cast = target.types.includes('agentIdentityBlueprint') ? 'agentIdentityBlueprint' : undefined;
+  return x.session.directory.find(target.entitySet, pathParams(x)[target.parameter] ?? '', cast);
+}
+
+/** A JWT's permissions (`scp` or `roles`) and admin roles (`wids`) against what the operation accepts. */
+export const authorize: Step = (x) => {
+  if (!x.route || scripted(x) || x.token?.kind !== 'jwt') return undefined;
+  const permissions = x.contract.permissions.get(x.route.operationId);
+  if (!permissions) return undefined;
+  const failure = checkPermissions(permissions, x.token.claims, permissions.ownerProperty ? targetObject(x) : undefined);
+  return failure ? authAnswer(x, failure) : undefined;
+};
+
+/** Objects a successful request may add at most (target and reference created on first use, the relation). */
+const MAX_GROWTH = 3;
+
+/** The operation's `x-rules` against the session's directory; a request that passes them changes it. */
+export const rules: Step = (x) => {
+  if (!x.route || scripted(x) || !x.session) return undefined;
+  const compiled = x.contract.rules.get(x.route.operationId);
+  if (!compiled) return undefined;
+  const body = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
+  const outcome = applyRules(compiled, x.session.directory, { pathParams: pathParams(x), body, strict: x.state.directoryMode === 'strict' });
+  if (!outcome.ok) {
+    const documented = x.contract.documented(x.route.operationId, outcome.example);
+    if (!documented) return new GraphFailure(500, 'generalException', `Mock failure: the spec's x-rules name an example '${outcome.example}' the operation lacks.`);
+    // Graph's not-found text names the missing object: the example's quoted id becomes the one asked for.
+    const message = outcome.id === undefined ? documented.message : documented.message.replace(/'[^']*'/, `'${outcome.id}'`);
+    return new GraphFailure(documented.status, documented.code, message);
+  }
+  if (!x.state.sessions.canGrow(MAX_GROWTH)) return x.state.sessions.budgetFailure();
+  outcome.commit();
+  return undefined;
+};
