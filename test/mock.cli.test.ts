@@ -308,7 +308,11 @@ describe('lifecycle pieces (no process, no socket)', () => {
     for (const { template, method, op } of operationsOf(spec)) {
       expect(lines).toContain(`  ${method.toUpperCase()} http://0.0.0.0:4010${template}  (${op.operationId}${op.deprecated ? ', deprecated' : ''})`);
     }
-    expect(lines.at(-1)).toMatch(/Authorization: Bearer .*Prefer: code=<status>, example=<name>/);
+    expect(lines.some((line) => /Authorization: Bearer <token>'/.test(line))).toBe(true);
+    expect(lines.some((line) => line.includes('http://0.0.0.0:4010/_mock/'))).toBe(true);
+    expect(lines.at(-1)).toMatch(/Prefer: code=<status>, example=<name>/);
+    const strict = startupLines('http://127.0.0.1:4010', spec, 12, { directory: 'strict', auth: 'strict' });
+    expect(strict.join('\n')).toMatch(/Directory: strict[\s\S]*Auth: strict/);
   });
 
   it('createShutdown: the first signal closes then exits 0; a repeat inside the window is ignored; a later one exits at once', async () => {

@@ -33,7 +33,7 @@ let ready = false;
 const early: string[] = [];
 const log = (line: string) => (ready ? console.log(line) : early.push(line));
 
-async function start(): Promise<{ mock: MockServer; spec: Spec }> {
+async function start(): Promise<{ mock: MockServer; spec: Spec; modes: { directory: string; auth: string } }> {
   const { values } = parseArgs({
     options: {
       spec: { type: 'string' },
@@ -61,7 +61,7 @@ async function start(): Promise<{ mock: MockServer; spec: Spec }> {
   const { startMockServer } = await import('./server.js');
   // Watching regenerates the checkout's own bundle, so it follows only when that bundle is what is served.
   const mock = await startMockServer({ port: context.port, host: context.host, specPath, watch: values.spec === undefined, log, ...state });
-  return { mock, spec: spec as Spec }; // specProblem() found it an OpenAPI 3 object with operations
+  return { mock, spec: spec as Spec, modes: { directory: state.directory ?? 'open', auth: state.auth ?? 'open' } }; // specProblem() found it an OpenAPI 3 object with operations
 }
 
 function fail(line: string): never {
@@ -87,7 +87,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 // Started by npm (`npm run mock`, npx): end with it, even when its signal stops at the shell in between.
 if (process.env.npm_lifecycle_event !== undefined) watchParent({ ppid: () => process.ppid, onGone: () => shutdown('SIGHUP') });
 
-const { mock, spec } = await starting.catch((error: unknown) => fail(describeStartupError(error, context)));
-console.log(startupLines(mock.url, spec, Math.round(performance.now() - startedAt)).join('\n'));
+const { mock, spec, modes } = await starting.catch((error: unknown) => fail(describeStartupError(error, context)));
+console.log(startupLines(mock.url, spec, Math.round(performance.now() - startedAt), modes).join('\n'));
 ready = true;
 for (const line of early) console.log(line);

@@ -33,7 +33,6 @@ export interface Contract {
   fastRoutes: FastRoute[];
 }
 
-
 /** Reads and compiles a bundled spec (JSON). Throws with the file's name when it cannot. */
 export async function loadContract(specPath: string): Promise<Contract> {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;

@@ -93,7 +93,12 @@ export function exampleAnswer(output: ExampleOutput, ids: Ids): MockAnswer {
     body.error.innerError = { ...body.error.innerError, date: graphDate(), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId };
   }
   const errorCode = typeof body?.error?.code === 'string' ? body.error.code : undefined;
-  return { status: output.statusCode, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), ...(errorCode && { errorCode }) };
+  return {
+    status: output.statusCode,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...(errorCode && { errorCode }),
+  };
 }
 
 /**

@@ -85,7 +85,8 @@ export const token: Step = (x) => {
 
 /** The object the path names, read from the operation's `x-rules.target` (the blueprint's owner rule needs it). */
 function targetObject(x: Exchange) {
-  const rules = x.contract.operations.get(x.route!.operationId)?.['x-rules'] as { target?: { parameter: string; entitySet: EntitySet; types: ObjectType[] } } | undefined;
+  const rules = x.contract.operations.get(x.route!.operationId)?.['x-rules'] as
+    { target?: { parameter: string; entitySet: EntitySet; types: ObjectType[] } } | undefined;
   const target = rules?.target;
   if (!target || !x.session) return undefined;
   const cast = target.types.includes('agentIdentityBlueprint') ? 'agentIdentityBlueprint' : undefined;
@@ -113,7 +114,8 @@ export const rules: Step = (x) => {
   const outcome = applyRules(compiled, x.session.directory, { pathParams: pathParams(x), body, strict: x.state.directoryMode === 'strict' });
   if (!outcome.ok) {
     const documented = x.contract.documented(x.route.operationId, outcome.example);
-    if (!documented) return new GraphFailure(500, 'generalException', `Mock failure: the spec's x-rules name an example '${outcome.example}' the operation lacks.`);
+    if (!documented)
+      return new GraphFailure(500, 'generalException', `Mock failure: the spec's x-rules name an example '${outcome.example}' the operation lacks.`);
     // Graph's not-found text names the missing object: the example's quoted id becomes the one asked for.
     const message = outcome.id === undefined ? documented.message : documented.message.replace(/'[^']*'/, `'${outcome.id}'`);
     return new GraphFailure(documented.status, documented.code, message);

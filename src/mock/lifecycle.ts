@@ -6,12 +6,26 @@ import { MockSettingsError, describeBind } from './settings.js';
 export const PROGRAM = 'graph-sponsors-mock';
 
 /** The start-up lines: where to send requests, who can reach them, the spec's operations, how to authenticate. */
-export function startupLines(url: string, spec: Spec, startupMs: number): string[] {
+export function startupLines(
+  url: string,
+  spec: Spec,
+  startupMs: number,
+  modes: { directory: string; auth: string } = { directory: 'open', auth: 'open' },
+): string[] {
   const lines = [`Graph sponsors mock listening on ${url} (ready in ${startupMs} ms)`, describeBind(new URL(url).hostname).line, 'Operations:'];
   for (const { template, method, op } of operationsOf(spec)) {
     lines.push(`  ${method.toUpperCase()} ${url}${template}  (${op.operationId}${op.deprecated ? ', deprecated' : ''})`);
   }
-  lines.push(`Send 'Authorization: Bearer <anything>'; pick an error with 'Prefer: code=<status>, example=<name>' (see README).`);
+  lines.push(
+    modes.directory === 'strict'
+      ? 'Directory: strict (an id the fixture lacks is a 404, as in Graph).'
+      : 'Directory: open (an id the fixture lacks is created on first use; --directory strict makes it a 404).',
+    modes.auth === 'strict'
+      ? `Auth: strict: send 'Authorization: Bearer <JWT>' with the operation's permission (${PROGRAM} token --scp … prints one).`
+      : `Auth: send 'Authorization: Bearer <token>': any opaque token, or a JWT whose exp, aud, scp/roles and wids are checked (${PROGRAM} token --scp …).`,
+    `Control API: ${url}/_mock/ (reset, directory, requests, queue, sessions); one directory per 'x-mock-session' header.`,
+    `Pick a documented answer with 'Prefer: code=<status>, example=<name>' (see README).`,
+  );
   return lines;
 }
 
@@ -56,7 +70,9 @@ export function describeStartupError(error: unknown, context: StartContext): str
     }
   }
   if (code?.startsWith('ERR_PARSE_ARGS')) {
-    return line(`${firstLine((error as Error).message)}; usage: ${PROGRAM} [--spec FILE] [--fixture FILE] [--directory open|strict] [--auth open|strict] … (see --help).`);
+    return line(
+      `${firstLine((error as Error).message)}; usage: ${PROGRAM} [--spec FILE] [--fixture FILE] [--directory open|strict] [--auth open|strict] … (see --help).`,
+    );
   }
   const file = path ?? context.specPath;
   if (code && /^E[A-Z]+$/.test(code) && !['listen', 'bind', 'getaddrinfo'].includes(syscall ?? '') && file !== undefined) {

@@ -62,7 +62,6 @@ export interface ResolvedMockOptions {
   chaos: { rate: number; seed: number } | undefined;
 }
 
-
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

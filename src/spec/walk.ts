@@ -131,7 +131,8 @@ export function documentedErrors(spec: Spec): Map<string, Map<string, Documented
     for (const [status, response] of responsesOf(spec, op)) {
       for (const [name, value] of exampleValues(spec, response.content?.['application/json'])) {
         const error = (value as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-        if (typeof error?.code === 'string' && typeof error.message === 'string') byName.set(name, { status: Number(status), code: error.code, message: error.message });
+        if (typeof error?.code === 'string' && typeof error.message === 'string')
+          byName.set(name, { status: Number(status), code: error.code, message: error.message });
       }
     }
     result.set(operationId, byName);
