@@ -80,7 +80,8 @@ describe('CLI (npm run mock)', () => {
     expect(stdout).toMatch(/^Loopback only: reachable from this machine alone/m);
     // Quiet: the start-up lines, and in a checkout the line saying it watches openapi/; nothing else, stopping included.
     const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(3 + operationsOf(spec).length + 1 + 1);
+    // Listening, scope, 'Operations:', one per operation, directory, auth, control API, Prefer, watching.
+    expect(lines).toHaveLength(3 + operationsOf(spec).length + 4 + 1);
     expect(lines.at(-1)).toMatch(/^Watching .*openapi for spec changes\.$/);
     expect(stderr).toBe('');
   });
