@@ -10,7 +10,6 @@ import { authorize as checkPermissions } from './permissions.js';
 import { applyRules } from './rules.js';
 import { SESSION_HEADER } from './sessions.js';
 import { readBearer, tokenFailure, type AuthFailure } from './token.js';
-import type { EntitySet, ObjectType } from './directory.js';
 
 const headerOf = (x: Exchange, name: string): string | undefined => {
   const value = x.request.headers[name];
@@ -83,14 +82,15 @@ export const token: Step = (x) => {
   return failure ? authAnswer(x, failure) : undefined;
 };
 
-/** The object the path names, read from the operation's `x-rules.target` (the blueprint's owner rule needs it). */
-function targetObject(x: Exchange) {
-  const rules = x.contract.operations.get(x.route!.operationId)?.['x-rules'] as
-    { target?: { parameter: string; entitySet: EntitySet; types: ObjectType[] } } | undefined;
-  const target = rules?.target;
+/**
+ * The owners of the object the path names (its `x-rules.target`), for the blueprint's owner rule: an owner
+ * needs no admin role. Owners are a relation of the directory, handed to the check as the property it reads.
+ */
+function targetOwners(x: Exchange, property: string): { properties: Record<string, unknown> } | undefined {
+  const target = x.contract.rules.get(x.route!.operationId)?.target;
   if (!target || !x.session) return undefined;
-  const cast = target.types.includes('agentIdentityBlueprint') ? 'agentIdentityBlueprint' : undefined;
-  return x.session.directory.find(target.entitySet, pathParams(x)[target.parameter] ?? '', cast);
+  const found = x.session.directory.find(target.entitySet, pathParams(x)[target.parameter] ?? '', target.cast);
+  return found && { properties: { [property]: x.session.directory.related(found.id, property) } };
 }
 
 /** A JWT's permissions (`scp` or `roles`) and admin roles (`wids`) against what the operation accepts. */
@@ -98,7 +98,8 @@ export const authorize: Step = (x) => {
   if (!x.route || scripted(x) || x.token?.kind !== 'jwt') return undefined;
   const permissions = x.contract.permissions.get(x.route.operationId);
   if (!permissions) return undefined;
-  const failure = checkPermissions(permissions, x.token.claims, permissions.ownerProperty ? targetObject(x) : undefined);
+  const owners = permissions.ownerProperty ? targetOwners(x, permissions.ownerProperty) : undefined;
+  const failure = checkPermissions(permissions, x.token.claims, owners);
   return failure ? authAnswer(x, failure) : undefined;
 };
 
