@@ -1,5 +1,7 @@
-// The README's mock section stays true: its curl command answers 204 against the mock, and its Prefer table
-// lists every named error example of the spec (status, code, exact header) and nothing else.
+// The README's mock section stays true: its curl command answers 204 against the mock (and 400 when sent again,
+// as the section says), and its Prefer table lists every named error example of the spec (status, code, exact
+// header) and nothing else.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { errorScenarios } from '../src/spec/walk.js';
@@ -31,7 +33,7 @@ describe('README mock section', () => {
     for (const header of listed) expect(documented).toContain(header);
   });
 
-  it("the issue's curl command, as the README shows it, answers 204 with an empty body", async () => {
+  it("the issue's curl command, as the README shows it, answers 204 with an empty body, then 400 as a duplicate", async () => {
     const line = section.split('\n').find((l) => l.startsWith('curl '))!;
     expect(line).toBeDefined();
     const quoted = [...line.matchAll(/(-H|-d|-X)? ?'([^']*)'/g)];
@@ -39,9 +41,15 @@ describe('README mock section', () => {
     const body = quoted.find((m) => m[1] === '-d')![2];
     const url = new URL(quoted.at(-1)![2]!);
     expect(url.origin).toBe('http://127.0.0.1:4010');
-    // Same request, sent to the suite's mock instead of the default port.
-    const response = await fetch(`${inject('mockUrl')}${url.pathname}`, { method: 'POST', headers, body });
+    expect(section).toContain('answers 204 with an empty body (sent again: 400, the sponsor is there already)');
+    // Same request, sent to the suite's mock instead of the default port, in a session of its own: the mock keeps
+    // state, and the suite's other files use the same mock (the README's reader starts a fresh one).
+    const session = { 'x-mock-session': `readme-${randomUUID()}` };
+    const response = await fetch(`${inject('mockUrl')}${url.pathname}`, { method: 'POST', headers: { ...headers, ...session }, body });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
+    const again = await fetch(`${inject('mockUrl')}${url.pathname}`, { method: 'POST', headers: { ...headers, ...session }, body });
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('Request_BadRequest');
   });
 });
