@@ -19,12 +19,16 @@ const USAGE = `Usage: ${PROGRAM} [options]
 Serves the contract like Microsoft Graph. PORT (default 4010, 0 = a free port) and HOST (default 127.0.0.1,
 loopback only; 0.0.0.0 = every interface) set where it listens.
   --spec FILE         bundled spec (JSON); default: the package's
-  --fixture FILE      directory fixture, JSON or YAML (or MOCK_FIXTURE); default: fixtures/default.yaml
-  --directory MODE    open (default: unknown ids are created on first use) or strict (404, as Graph)
-  --auth MODE         open (default: opaque tokens accepted) or strict (a JWT with the permission is required)
-  --latency MS        added to every answer (0–60000)
-  --chaos RATE        this fraction (0–1) of requests gets a documented 429, 503 or 504
-  --seed N            the chaos's seed (same seed, same failures)`;
+  --fixture FILE      directory fixture, JSON or YAML (or MOCK_FIXTURE); default: fixtures/default.yaml plus the
+                      objects the spec's examples name (a file of your own is taken as written)
+  --directory MODE    open (default: an id the fixture lacks is created on first use) or strict (404, as Graph)
+  --auth MODE         open (default): any opaque token is accepted; strict: a JWT is required. In both, a JWT's
+                      exp, aud, scp/roles and wids are checked (403 without the operation's permission)
+  --latency MS        added to every answer of a Graph route; with Prefer: delay= and queued delays, 60000 at most
+  --chaos RATE        this fraction (0-1) of Graph requests gets a documented 429, 503 or 504
+  --seed N            the chaos's seed (default 1; same seed, same failures); only with --chaos
+Requests with 'x-mock-session: NAME' get their own directory, journal and queue; the control API is under /_mock/
+(reset, directory, requests, queue, sessions; see the README).`;
 
 const startedAt = performance.now();
 const context: StartContext = { port: 4010, host: '127.0.0.1' };

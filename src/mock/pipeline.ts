@@ -115,8 +115,8 @@ export const prefer: Step = (x) => {
   if (x.fast) return undefined;
   const examples = x.route ? x.contract.exampleStatus.get(x.route.operationId) : undefined;
   const own = parsePrefer(x.request.headers.prefer);
-  const asked = own.code !== undefined || own.example !== undefined || !x.scripted ? own : x.scripted;
-  const resolved = resolvePreference(asked, examples);
+  const mine = own.code !== undefined || own.example !== undefined || !x.scripted;
+  const resolved = resolvePreference(mine ? own : x.scripted!, examples, mine ? 'the Prefer header' : "the session's queued answer");
   if (resolved instanceof GraphFailure) return resolved;
   x.prefer = resolved;
   return undefined;

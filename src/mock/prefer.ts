@@ -24,13 +24,18 @@ export function parsePrefer(header: string | string[] | undefined): Preference {
 /**
  * The status Prism is to negotiate. Prism looks for `example=` in the success response only, so an example
  * alone is turned into its documented status; an unknown example, or one asked under another status, is a 400.
- * `examples` maps the operation's example names to their statuses (undefined when no operation matched).
+ * `examples` maps the operation's example names to their statuses (undefined when no operation matched);
+ * `source` names where the preference came from (a queued answer is not a Prefer header).
  */
-export function resolvePreference(prefer: Preference, examples: ReadonlyMap<string, number> | undefined): Preference | GraphFailure {
+export function resolvePreference(
+  prefer: Preference,
+  examples: ReadonlyMap<string, number> | undefined,
+  source = 'the Prefer header',
+): Preference | GraphFailure {
   if (prefer.example === undefined || examples === undefined) return prefer;
   const status = examples.get(prefer.example);
   if (status === undefined) {
-    return new GraphFailure(400, 'BadRequest', `Unknown example '${prefer.example}' in the Prefer header; see the README for the list.`);
+    return new GraphFailure(400, 'BadRequest', `Unknown example '${prefer.example}' in ${source}; see the README for the list.`);
   }
   if (prefer.code !== undefined && prefer.code !== status) {
     return new GraphFailure(400, 'BadRequest', `Example '${prefer.example}' is documented for status ${status}, not ${prefer.code}.`);
