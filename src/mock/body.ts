@@ -15,6 +15,7 @@ export type BodyCheck = { parsed: unknown } | { failure: GraphFailure };
 
 /** `Content-Type` split into its lower-cased type and charset parameter. */
 export function mediaTypeOf(header: string | undefined): { type: string; charset?: string } {
+  if (header !== undefined && !header.includes(';')) return { type: header.trim().toLowerCase() }; // no parameters: nothing to split
   const [type = '', ...params] = (header ?? '').split(';');
   const charset = params
     .map((p) => p.trim().split('='))
@@ -51,6 +52,10 @@ export function jsonShape(bytes: Uint8Array, limits = { depth: MAX_JSON_DEPTH, v
   return { tooDeep: false, tooMany: false };
 }
 
+// One decoder for every body: decode() without `stream` starts afresh on each call (WHATWG Encoding §7.2.2),
+// so sharing it is safe, and a request no longer pays for constructing one.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 const isJsonType = (type: string) => type === 'application/json' || /^application\/[\w.+-]*\+json$/.test(type);
 
 /**
@@ -72,7 +77,7 @@ export function checkBody(bytes: Uint8Array, headers: { 'content-type'?: string;
   if (shape.tooMany) return { failure: new GraphFailure(400, 'BadRequest', `The request payload holds more than ${MAX_JSON_VALUES} values.`) };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+    parsed = JSON.parse(utf8.decode(bytes));
   } catch {
     return {
       failure: new GraphFailure(

@@ -69,11 +69,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       req.off('data', onData).off('end', onEnd);
       resolve(undefined);
     };
-    const onEnd = () => resolve(Buffer.concat(chunks));
+    // A small body arrives in one chunk, which is the body as it is: no copy (Buffer.concat always copies).
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     req.on('data', onData).on('end', onEnd).on('error', reject);
     req.once('close', () => req.complete || reject(new Error('the client went away before the body was complete')));
   });
 }
+
+const tooLarge = (maxBodyBytes: number, ids: Ids): MockAnswer =>
+  failureAnswer(new GraphFailure(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBodyBytes} bytes.`), ids);
 
 /**
  * The 413 for a body over the limit, sent before the body is read. The response is held open until the client
@@ -143,11 +147,10 @@ export function createHost(handle: Handle, limits: HostLimits, allowedMethods: A
     if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && !req.headers.host) {
       return write(res, failureAnswer(new GraphFailure(400, 'BadRequest', 'Bad Request - Invalid Hostname: the request has no Host header.'), ids));
     }
-    const tooLarge = () => failureAnswer(new GraphFailure(413, 'RequestEntityTooLarge', `The request body is larger than ${limits.maxBodyBytes} bytes.`), ids);
     // Bodies over the limit are refused from the headers alone, before a byte of them is read.
-    if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return refuse(req, res, tooLarge());
+    if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return refuse(req, res, tooLarge(limits.maxBodyBytes, ids));
     const body = await readBody(req, limits.maxBodyBytes);
-    if (body === undefined) return refuse(req, res, tooLarge());
+    if (body === undefined) return refuse(req, res, tooLarge(limits.maxBodyBytes, ids));
     write(res, await handle({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body }, ids));
   }
 

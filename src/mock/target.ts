@@ -28,6 +28,29 @@ function decode(segment: string): string | undefined {
   }
 }
 
+/**
+ * What a path may hold that pathProblem() refuses: a percent-encoding (decoded, it may be anything), an empty
+ * segment other than the last (`//`), a dot segment, a control character.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+const SUSPECT_PATH = /%|\/\/|\/\.\.?(?:\/|$)|[\u0000-\u001f\u007f]/;
+
+/** Why a path is refused, segment by segment (decoded); undefined when it is not. */
+function pathProblem(path: string): string | undefined {
+  const segments = path.split('/').slice(1);
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    // A trailing slash is one empty last segment; the router names it. An empty segment inside is `//`.
+    if (segment === '' && i < segments.length - 1) return 'the path has an empty segment (//)';
+    const decoded = decode(segment);
+    if (decoded === undefined) return 'the path has a malformed percent-encoding';
+    if (decoded === '.' || decoded === '..') return 'the path has a dot segment (. or ..)';
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+    if (/[\u0000-\u001f\u007f]/.test(decoded)) return 'the path has a control character';
+  }
+  return undefined;
+}
+
 /** Reads a request target; `host` is the request's Host header. */
 export function readTarget(raw: string, host: string | undefined): Target | GraphFailure {
   let target = raw;
@@ -46,16 +69,12 @@ export function readTarget(raw: string, host: string | undefined): Target | Grap
   const path = mark >= 0 ? target.slice(0, mark) : target;
   const search = mark >= 0 ? target.slice(mark + 1) : '';
 
-  const segments = path.split('/').slice(1);
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
-    // A trailing slash is one empty last segment; the router names it. An empty segment inside is `//`.
-    if (segment === '' && i < segments.length - 1) return invalidUrl('the path has an empty segment (//)');
-    const decoded = decode(segment);
-    if (decoded === undefined) return invalidUrl('the path has a malformed percent-encoding');
-    if (decoded === '.' || decoded === '..') return invalidUrl('the path has a dot segment (. or ..)');
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-    if (/[\u0000-\u001f\u007f]/.test(decoded)) return invalidUrl('the path has a control character');
+  // Most paths hold nothing pathProblem() refuses (no `%`, so every segment decodes to itself): one regex test
+  // then stands for its per-segment loop, which only runs to name the problem (readTarget ~2.9 -> ~0.5 µs on
+  // the bench's path).
+  if (SUSPECT_PATH.test(path)) {
+    const problem = pathProblem(path);
+    if (problem) return invalidUrl(problem);
   }
   const query: Record<string, string> = {};
   if (search !== '') {
