@@ -30,7 +30,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { describeStartupError } from '../src/mock/lifecycle.js';
 import { startMockServer, type MockServerOptions } from '../src/mock/server.js';
-import { stateOptionsFromArgs } from '../src/mock/settings.js';
+import { STATE_FLAGS, stateOptionsFromArgs } from '../src/mock/settings.js';
 import { runTokenCommand } from '../src/mock/token-cli.js';
 import { repoRoot } from './support/spec.js';
 
@@ -243,18 +243,8 @@ function mockOptions(flags: string, folder: string): MockServerOptions {
     const [name, ...value] = words.shift()!.split('=');
     env[name!] = value.join('=');
   }
-  // The option list of src/mock/cli.ts's parseArgs (the flags it reads for the state).
-  const { values } = parseArgs({
-    args: words,
-    options: {
-      fixture: { type: 'string' },
-      directory: { type: 'string' },
-      auth: { type: 'string' },
-      latency: { type: 'string' },
-      chaos: { type: 'string' },
-      seed: { type: 'string' },
-    },
-  });
+  // The flags src/mock/cli.ts reads for the state, read the same way.
+  const { values } = parseArgs({ args: words, options: STATE_FLAGS });
   const options = stateOptionsFromArgs(values, env);
   return { ...options, ...(options.fixture ? { fixture: join(folder, options.fixture) } : {}) };
 }

@@ -7,7 +7,7 @@ import module from 'node:module';
 import { parseArgs } from 'node:util';
 import { PROGRAM, createShutdown, describeStartupError, specProblem, startupLines, watchParent, type StartContext } from './lifecycle.js';
 import type { MockServer } from './server.js';
-import { settingsFromEnv, stateOptionsFromArgs } from './settings.js';
+import { STATE_FLAGS, settingsFromEnv, stateOptionsFromArgs } from './settings.js';
 import type { Spec } from '../spec/walk.js';
 
 // Node 22.1+ keeps V8's compiled code of the 1.7 MB bundle between starts (in the OS temp folder), which saves
@@ -41,12 +41,7 @@ async function start(): Promise<{ mock: MockServer; spec: Spec; modes: { directo
   const { values } = parseArgs({
     options: {
       spec: { type: 'string' },
-      fixture: { type: 'string' },
-      directory: { type: 'string' },
-      auth: { type: 'string' },
-      latency: { type: 'string' },
-      chaos: { type: 'string' },
-      seed: { type: 'string' },
+      ...STATE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -196,6 +196,16 @@ function checkChaos(value: unknown): { rate: number; seed: number } | undefined 
   return { rate, seed: seed ?? 1 };
 }
 
+/** The CLI's flags for the directory, auth, latency and chaos, as node:util parseArgs reads them (all text, checked below). */
+export const STATE_FLAGS = {
+  fixture: { type: 'string' },
+  directory: { type: 'string' },
+  auth: { type: 'string' },
+  latency: { type: 'string' },
+  chaos: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
 /**
  * The CLI's flags and environment for the directory, auth, latency and chaos, read as startMockServer options
  * (checked there). A flag wins over its variable (MOCK_FIXTURE). Numbers must be plain decimals, as for PORT.
