@@ -35,7 +35,7 @@ function accepted(operationId: string) {
   const { op } = operation(operationId);
   const permissions = (op['x-permissions'] ?? {}) as Json;
   const listed = (entry: Json): string[] => [...(entry?.leastPrivileged ?? []), ...(entry?.higherPrivileged ?? [])];
-  const scopes = (op.security ?? []).flatMap((requirement: Json) => requirement.microsoftIdentityPlatform ?? []);
+  const scopes = ((op.security ?? []) as Json[]).flatMap((requirement: Json) => requirement.microsoftIdentityPlatform ?? []);
   return {
     delegated: [...new Set<string>([...scopes, ...listed(permissions.delegatedWorkOrSchool)])],
     application: [...new Set<string>([...scopes, ...listed(permissions.application)])],
@@ -46,7 +46,9 @@ function accepted(operationId: string) {
 
 /** Every admin role the spec names anywhere. */
 const allRoles = [...new Set(referenceOperations.flatMap((id) => [...accepted(id).delegatedRoles, ...accepted(id).applicationRoles]))];
-const emptyBlueprint = defaultFixture.applications.find((a: Json) => a.agentIdentityBlueprint === true && (a.sponsors ?? []).length === 0 && (a.owners ?? []).length > 0);
+const emptyBlueprint = defaultFixture.applications.find(
+  (a: Json) => a.agentIdentityBlueprint === true && (a.sponsors ?? []).length === 0 && (a.owners ?? []).length > 0,
+);
 
 let open: MockServer;
 let strict: MockServer;
@@ -127,9 +129,12 @@ describe('403: the token lacks the permission or the role', () => {
     expect403(await fresh(open.url, operationId, token(['--scp', 'User.Read Mail.Read'])), operationId);
   });
 
-  it.each(referenceOperations.flatMap((id) => accepted(id).delegated.map((scope) => [id, scope])))('%s: a delegated token with %s passes (204)', async (operationId, scope) => {
-    expectNoContent(await fresh(open.url, operationId, token(['--scp', `User.Read ${scope}`])));
-  });
+  it.each(referenceOperations.flatMap((id) => accepted(id).delegated.map((scope) => [id, scope])))(
+    '%s: a delegated token with %s passes (204)',
+    async (operationId, scope) => {
+      expectNoContent(await fresh(open.url, operationId, token(['--scp', `User.Read ${scope}`])));
+    },
+  );
 
   it.each(referenceOperations.filter((id) => accepted(id).delegatedRoles.length > 0))(
     '%s: a delegated token with the scope but wids lacking the admin role is denied',
@@ -147,11 +152,14 @@ describe('403: the token lacks the permission or the role', () => {
     },
   );
 
-  it.each(referenceOperations.filter((id) => accepted(id).delegatedRoles.length > 0))('%s: Global Administrator stands for the admin role (204)', async (operationId) => {
-    const bearer = delegatedToken(operationId, ['--wids', 'Global Administrator']);
-    expect(claimsOf(bearer).wids).toEqual([roleId('Global Administrator')]);
-    expectNoContent(await fresh(open.url, operationId, bearer));
-  });
+  it.each(referenceOperations.filter((id) => accepted(id).delegatedRoles.length > 0))(
+    '%s: Global Administrator stands for the admin role (204)',
+    async (operationId) => {
+      const bearer = delegatedToken(operationId, ['--wids', 'Global Administrator']);
+      expect(claimsOf(bearer).wids).toEqual([roleId('Global Administrator')]);
+      expectNoContent(await fresh(open.url, operationId, bearer));
+    },
+  );
 
   it.each(referenceOperations)('%s: an app token with an accepted application permission passes (204); one without is denied', async (operationId) => {
     expectNoContent(await fresh(open.url, operationId, token(['--roles', accepted(operationId).application.join(',')])));
@@ -165,12 +173,22 @@ describe('403: the token lacks the permission or the role', () => {
   // src/mock/graph-steps.ts targetObject() hands permissions.authorize() the DirectoryObject, whose `properties`
   // lack `owners`, and isOwner() reads properties.owners. The owner gets 403. Remove `.fails` once fixed.
   it.fails("the blueprint's owner passes without an Agent ID role (oid in the blueprint's owners)", async () => {
-    const reply = await call(open.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'users', freshId()), token: ownerToken(emptyBlueprint.owners[0]), session: freshSession('owner') });
+    const reply = await call(open.url, BLUEPRINT, {
+      id: emptyBlueprint.id,
+      body: refBody(BLUEPRINT, 'users', freshId()),
+      token: ownerToken(emptyBlueprint.owners[0]),
+      session: freshSession('owner'),
+    });
     expectNoContent(reply);
   });
 
-  it("a user who does not own the blueprint, with the same scope and no Agent ID role, is denied", async () => {
-    const reply = await call(open.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'users', freshId()), token: ownerToken(freshId()), session: freshSession('owner') });
+  it('a user who does not own the blueprint, with the same scope and no Agent ID role, is denied', async () => {
+    const reply = await call(open.url, BLUEPRINT, {
+      id: emptyBlueprint.id,
+      body: refBody(BLUEPRINT, 'users', freshId()),
+      token: ownerToken(freshId()),
+      session: freshSession('owner'),
+    });
     expect403(reply, BLUEPRINT);
   });
 

@@ -75,17 +75,26 @@ const typeNotSupported = (operationId: string) => checkExample(operationId, (c) 
 let mock: MockServer;
 let strict: MockServer;
 beforeAll(async () => {
-  [mock, strict] = await Promise.all([
-    startMockServer({ port: 0, host: '127.0.0.1' }),
-    startMockServer({ port: 0, host: '127.0.0.1', directory: 'strict' }),
-  ]);
+  [mock, strict] = await Promise.all([startMockServer({ port: 0, host: '127.0.0.1' }), startMockServer({ port: 0, host: '127.0.0.1', directory: 'strict' })]);
 });
 afterAll(async () => {
   await Promise.all([mock?.close(), strict?.close()]);
 });
 
 it('finds every sample object it needs in fixtures/default.yaml', () => {
-  for (const sample of [member, sponsoredGuest, agentUser, validGroup, securityGroup, roleAssignableGroup, servicePrincipal, plainApplication, emptyBlueprint, fullBlueprint, connectedOrganization])
+  for (const sample of [
+    member,
+    sponsoredGuest,
+    agentUser,
+    validGroup,
+    securityGroup,
+    roleAssignableGroup,
+    servicePrincipal,
+    plainApplication,
+    emptyBlueprint,
+    fullBlueprint,
+    connectedOrganization,
+  ])
     expect(sample?.id).toMatch(/\S/);
   expect(referenceOperations.sort()).toEqual([BLUEPRINT, INTERNAL, USERS].sort());
 });
@@ -103,7 +112,11 @@ describe('the duplicate reference (x-rules unique), on each sponsor operation', 
   });
 
   it("the default fixture's own relation is a duplicate too (the sponsored guest's sponsor added again)", async () => {
-    const reply = await call(mock.url, USERS, { id: sponsoredGuest.id, body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]), session: freshSession('dup-fixture') });
+    const reply = await call(mock.url, USERS, {
+      id: sponsoredGuest.id,
+      body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]),
+      session: freshSession('dup-fixture'),
+    });
     expectGraphError(reply, uniqueExample(USERS));
   });
 });
@@ -137,13 +150,27 @@ describe('the blueprint’s limits (seed 004)', () => {
   });
 
   it('a security group (neither Unified nor DynamicMembership) is 400 groupTypeNotSupported', async () => {
-    const reply = await call(mock.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'groups', securityGroup.id), session: freshSession('sec') });
-    expectGraphError(reply, checkExample(BLUEPRINT, (c) => c.require?.groupTypes !== undefined));
+    const reply = await call(mock.url, BLUEPRINT, {
+      id: emptyBlueprint.id,
+      body: refBody(BLUEPRINT, 'groups', securityGroup.id),
+      session: freshSession('sec'),
+    });
+    expectGraphError(
+      reply,
+      checkExample(BLUEPRINT, (c) => c.require?.groupTypes !== undefined),
+    );
   });
 
   it('a role-assignable group is 400 roleAssignableGroupNotSupported', async () => {
-    const reply = await call(mock.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'groups', roleAssignableGroup.id), session: freshSession('role') });
-    expectGraphError(reply, checkExample(BLUEPRINT, (c) => c.deny?.isAssignableToRole === true));
+    const reply = await call(mock.url, BLUEPRINT, {
+      id: emptyBlueprint.id,
+      body: refBody(BLUEPRINT, 'groups', roleAssignableGroup.id),
+      session: freshSession('role'),
+    });
+    expectGraphError(
+      reply,
+      checkExample(BLUEPRINT, (c) => c.deny?.isAssignableToRole === true),
+    );
   });
 
   it('a Microsoft 365 group and a member user pass (204)', async () => {
@@ -156,7 +183,11 @@ describe('the blueprint’s limits (seed 004)', () => {
 
 describe('users and internal sponsors take users and groups only', () => {
   it.each([USERS, INTERNAL])('%s: an agent user is 400 sponsorTypeNotSupported', async (operationId) => {
-    const reply = await call(mock.url, operationId, { id: existingTarget[operationId], body: refBody(operationId, 'users', agentUser.id), session: freshSession('agent') });
+    const reply = await call(mock.url, operationId, {
+      id: existingTarget[operationId],
+      body: refBody(operationId, 'users', agentUser.id),
+      session: freshSession('agent'),
+    });
     expectGraphError(reply, typeNotSupported(operationId));
   });
 });
@@ -188,7 +219,13 @@ describe('unknown ids: created on first use (open) or 404 (strict)', () => {
   });
 
   it.each(referenceOperations)('%s, strict: objects the fixture holds pass (204)', async (operationId) => {
-    expectNoContent(await call(strict.url, operationId, { id: existingTarget[operationId], body: refBody(operationId, 'groups', validGroup.id), session: freshSession('strict-ok') }));
+    expectNoContent(
+      await call(strict.url, operationId, {
+        id: existingTarget[operationId],
+        body: refBody(operationId, 'groups', validGroup.id),
+        session: freshSession('strict-ok'),
+      }),
+    );
   });
 
   it('strict: every documented request still answers 204 (the spec’s examples are seeded)', async () => {
@@ -251,7 +288,10 @@ describe('a rejected request changes nothing', () => {
   it('a duplicate: the relation is not doubled', async () => {
     const session = freshSession('rejected-dup');
     const before = await directoryOf(mock.url, session);
-    expectGraphError(await call(mock.url, USERS, { id: sponsoredGuest.id, body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]), session }), uniqueExample(USERS));
+    expectGraphError(
+      await call(mock.url, USERS, { id: sponsoredGuest.id, body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]), session }),
+      uniqueExample(USERS),
+    );
     expect(await directoryOf(mock.url, session)).toEqual(before);
   });
 

@@ -8,6 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { documentedErrors, operationsOf, type DocumentedError, type OperationEntry } from '../../src/spec/walk.js';
 import { loadSpec, repoRoot, type Json } from './spec.js';
 
+export type { Json } from './spec.js';
+
 export const spec: Json = loadSpec();
 /** fixtures/default.yaml as written (the mock adds the spec's seeds on top of it). */
 export const defaultFixture: Json = parseYaml(readFileSync(`${repoRoot}fixtures/default.yaml`, 'utf8'));
@@ -103,7 +105,12 @@ export function call(base: string, operationId: string, options: CallOptions = {
 }
 
 /** One request to the control API (`/_mock/…`). */
-export function control(base: string, method: string, path: string, options: { session?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+export function control(
+  base: string,
+  method: string,
+  path: string,
+  options: { session?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.session !== undefined) headers['x-mock-session'] = options.session;
   return send(`${base}${path}`, method, headers, options.body);
