@@ -211,4 +211,15 @@ describe('403: the token lacks the permission or the role', () => {
     expect(reply.status).toBe(403);
     expect(holds(await directoryOf(open.url, session), target)).toBe(false);
   });
+
+  it('the token is checked before the directory: in a strict directory an unknown target gets the 401 or 403, not the 404', async () => {
+    const strictDirectory = await startMockServer({ port: 0, host: '127.0.0.1', directory: 'strict' });
+    try {
+      expect401(await fresh(strictDirectory.url, USERS, null), 'invalidAuthenticationToken');
+      expect403(await fresh(strictDirectory.url, USERS, token(['--scp', 'User.Read'])), USERS);
+      expect((await fresh(strictDirectory.url, USERS, delegatedToken(USERS))).status).toBe(404);
+    } finally {
+      await strictDirectory.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // The control API, sessions, the answer queue, chaos and latency end to end, without Prefer (except `Prefer:
 // delay=`, the per-request latency): reset, directory read and replace, the journal (and that it never holds a
 // token), scripted answers, two sessions under load staying apart, reproducible chaos, and delays as lower bounds.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import {
@@ -23,7 +24,7 @@ import {
   type Json,
   type Reply,
 } from './support/e2e.js';
-import { inline } from './support/spec.js';
+import { inline, repoRoot } from './support/spec.js';
 
 const USERS = 'addUserSponsor';
 const sponsoredGuest = defaultFixture.users.find((u: Json) => (u.sponsors ?? []).length > 0);
@@ -204,6 +205,14 @@ describe('POST /_mock/queue', () => {
     expectGraphError(await call(mock.url, USERS, { ...duplicate, session }), uniqueExample());
   });
 
+  it('is taken by contract requests only: control API calls leave it in place', async () => {
+    const session = freshSession('queue-control');
+    expectNoContent(await control(mock.url, 'POST', '/_mock/queue', { session, body: { answers: [{ code: 429 }] } }));
+    await directoryOf(mock.url, session);
+    expect((await control(mock.url, 'GET', '/_mock/requests', { session })).status).toBe(200);
+    expect((await valid(mock.url, session)).status).toBe(429);
+  });
+
   it('an entry naming an example the operation does not document: the request it applies to gets a 400', async () => {
     const session = freshSession('queue-bad');
     expectNoContent(await control(mock.url, 'POST', '/_mock/queue', { session, body: { answers: [{ code: 400, example: 'noSuchExample' }] } }));
@@ -324,5 +333,51 @@ describe('latency', () => {
     const reply = await valid(mock.url, freshSession('delay'), { prefer: `delay=${LATENCY_MS}` });
     expectNoContent(reply);
     expect(reply.elapsedMs).toBeGreaterThanOrEqual(LATENCY_MS - 1);
+  });
+});
+
+describe('the CLI flags (--latency, --directory, --auth, --chaos, --seed)', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  // The CLI starts through tsx: slow on a loaded machine, hence the longer timeout.
+  it('reach the server: answers held back, strict directory and auth, and chaos at rate 0 failing nothing', { timeout: 60_000 }, async () => {
+    const args = ['--latency', String(LATENCY_MS), '--directory', 'strict', '--auth', 'strict', '--chaos', '0', '--seed', '7'];
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, MOCK_FIXTURE: '', PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child!.stdout!.on('data', () => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      void exited.then((code) => reject(new Error(`mock exited (${code}):\n${output}`)));
+    });
+    try {
+      const session = freshSession('cli');
+      // --auth strict: the opaque default token is refused.
+      expect((await valid(url, session)).status).toBe(401);
+      // --directory strict: with a JWT, an unknown target is a 404; --latency: not before the delay.
+      const jwt =
+        Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url') +
+        '.' +
+        Buffer.from(JSON.stringify({ scp: 'User.ReadWrite.All' })).toString('base64url') +
+        '.';
+      const reply = await call(url, USERS, { id: freshId(), body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]), session, token: jwt });
+      expect(reply.status, reply.text).toBe(404);
+      expect(reply.elapsedMs).toBeGreaterThanOrEqual(LATENCY_MS - 1);
+      expectGraphError(await call(url, USERS, { ...duplicate, session, token: jwt }), uniqueExample());
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });
