@@ -51,19 +51,21 @@ let chaosA: MockServer;
 let chaosB: MockServer;
 let chaosOtherSeed: MockServer;
 let chaosZero: MockServer;
+let crowded: MockServer;
 beforeAll(async () => {
   const at = { port: 0, host: '127.0.0.1' };
-  [mock, slow, chaosA, chaosB, chaosOtherSeed, chaosZero] = await Promise.all([
+  [mock, slow, chaosA, chaosB, chaosOtherSeed, chaosZero, crowded] = await Promise.all([
     startMockServer(at),
     startMockServer({ ...at, latencyMs: LATENCY_MS }),
     startMockServer({ ...at, chaos: CHAOS }),
     startMockServer({ ...at, chaos: CHAOS }),
     startMockServer({ ...at, chaos: { ...CHAOS, seed: CHAOS.seed + 1 } }),
     startMockServer({ ...at, chaos: { ...CHAOS, rate: 0 } }),
+    startMockServer(at),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([mock, slow, chaosA, chaosB, chaosOtherSeed, chaosZero].map((server) => server?.close()));
+  await Promise.all([mock, slow, chaosA, chaosB, chaosOtherSeed, chaosZero, crowded].map((server) => server?.close()));
 });
 
 /** A request that passes every rule (fresh target and sponsor, created on first use). */
@@ -190,6 +192,28 @@ describe('GET /_mock/requests (the journal)', () => {
   });
 });
 
+describe('the journal ring', () => {
+  it('keeps the last 1,000 requests of the session: past that the oldest goes', async () => {
+    const session = freshSession('ring');
+    const unauthenticated = () => call(mock.url, USERS, { id: freshId(), body: refBody(USERS, 'users', freshId()), session, token: null });
+    const first = await unauthenticated();
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (sent < 999) {
+          sent++;
+          await unauthenticated();
+        }
+      }),
+    );
+    const last = await unauthenticated();
+    const entries = json(await control(mock.url, 'GET', '/_mock/requests', { session })).value as Json[];
+    expect(entries).toHaveLength(1000);
+    expect(entries.some((e) => e.clientRequestId === first.clientRequestId)).toBe(false);
+    expect(entries.at(-1).clientRequestId).toBe(last.clientRequestId);
+  });
+});
+
 describe('POST /_mock/queue', () => {
   it('scripts "429, then 204" for the session: Retry-After on the 429, then the rules apply again', async () => {
     const session = freshSession('queue');
@@ -290,6 +314,28 @@ describe('sessions', () => {
     }
     const listed = json(await control(mock.url, 'GET', '/_mock/sessions')).value.map((s: Json) => s.name);
     expect(listed).toEqual(expect.arrayContaining([...sessions]));
+  });
+});
+
+describe('the cap on sessions', () => {
+  it('past it, the least recently used session other than default is dropped (its state with it) and counted', async () => {
+    const report = async () => json(await control(crowded.url, 'GET', '/_mock/sessions'));
+    const { maxSessions } = (await report()).limits;
+    const target = freshId();
+    const oldest = freshSession('oldest');
+    for (const session of ['default', oldest])
+      expectNoContent(await call(crowded.url, USERS, { id: target, body: refBody(USERS, 'users', freshId()), session }));
+    // Reading its directory keeps a session in use; then enough others to pass the cap.
+    for (let i = 0; i < maxSessions; i++) await directoryOf(crowded.url, freshSession(`crowd${i}`));
+    const after = await report();
+    const names = after.value.map((s: Json) => s.name);
+    expect(names).toHaveLength(maxSessions);
+    expect(names).toContain('default');
+    expect(names).not.toContain(oldest);
+    expect(after.evicted).toBeGreaterThanOrEqual(1);
+    expect(holds(await directoryOf(crowded.url, 'default'), target)).toBe(true);
+    // Named again, the dropped session starts afresh from the fixture.
+    expect(holds(await directoryOf(crowded.url, oldest), target)).toBe(false);
   });
 });
 
