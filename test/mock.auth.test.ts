@@ -168,11 +168,9 @@ describe('403: the token lacks the permission or the role', () => {
 
   const ownerToken = (oid: string) => token(['--scp', accepted(BLUEPRINT).delegated[0]!, '--wids', 'User Administrator', '--oid', oid]);
 
-  // BUG (reported to the lead): the owner rule never fires end to end. The directory keeps `owners` as a relation
-  // (fixtures/fixture.schema.json marks it one, so Directory.related(id, 'owners') holds it), but
-  // src/mock/graph-steps.ts targetObject() hands permissions.authorize() the DirectoryObject, whose `properties`
-  // lack `owners`, and isOwner() reads properties.owners. The owner gets 403. Remove `.fails` once fixed.
-  it.fails("the blueprint's owner passes without an Agent ID role (oid in the blueprint's owners)", async () => {
+  // The directory keeps `owners` as a relation (fixtures/fixture.schema.json); this test found the owner rule
+  // reading a property instead, and holds it to the relation.
+  it("the blueprint's owner passes without an Agent ID role (oid in the blueprint's owners)", async () => {
     const reply = await call(open.url, BLUEPRINT, {
       id: emptyBlueprint.id,
       body: refBody(BLUEPRINT, 'users', freshId()),
