@@ -221,3 +221,21 @@ describe('fixture errors name the source and the entry', () => {
     expect(() => loadFixture(missing, spec)).toThrow(`fixture ${missing}: cannot be read (ENOENT)`);
   });
 });
+
+describe('ids without regard to case (Entra compares GUIDs so)', () => {
+  it('finds, relates and checks an object whatever case its id is given in, keeping the id as first given', () => {
+    const directory = Directory.fromFixture({ users: [{ id: 'aaaaaaaa-0000-4000-8000-00000000000a' }, { id: 'bbbbbbbb-0000-4000-8000-00000000000b' }] });
+    expect(directory.find('users', 'AAAAAAAA-0000-4000-8000-00000000000A')?.id).toBe('aaaaaaaa-0000-4000-8000-00000000000a');
+    directory.relate('AAAAAAAA-0000-4000-8000-00000000000A', 'sponsors', 'BBBBBBBB-0000-4000-8000-00000000000B');
+    expect(directory.holds('aaaaaaaa-0000-4000-8000-00000000000a', 'sponsors', 'bbbbbbbb-0000-4000-8000-00000000000b')).toBe(true);
+    directory.relate('aaaaaaaa-0000-4000-8000-00000000000a', 'sponsors', 'bbbbbbbb-0000-4000-8000-00000000000b');
+    expect(directory.related('aaaaaaaa-0000-4000-8000-00000000000a', 'sponsors')).toEqual(['bbbbbbbb-0000-4000-8000-00000000000b']);
+    expect(directory.size).toBe(3);
+  });
+
+  it('refuses a fixture whose ids differ only in case', () => {
+    expect(() =>
+      validateFixture({ users: [{ id: 'aaaaaaaa-0000-4000-8000-00000000000a' }, { id: 'AAAAAAAA-0000-4000-8000-00000000000A' }] }, 'f.json'),
+    ).toThrow(/users\[1\]\.id .* is already the id of users\[0\]/);
+  });
+});

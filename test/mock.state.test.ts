@@ -119,6 +119,16 @@ describe('the duplicate reference (x-rules unique), on each sponsor operation', 
     });
     expectGraphError(reply, uniqueExample(USERS));
   });
+
+  it('ids compare without regard to case (Entra GUIDs): the same add with upper-case ids is the duplicate', async () => {
+    const session = freshSession('dup-case');
+    const target = freshId();
+    const sponsor = freshId();
+    expectNoContent(await call(mock.url, USERS, { id: target, body: refBody(USERS, 'users', sponsor), session }));
+    const second = await call(mock.url, USERS, { id: target.toUpperCase(), body: refBody(USERS, 'users', sponsor.toUpperCase()), session });
+    expectGraphError(second, uniqueExample(USERS));
+    expect(relation(await directoryOf(mock.url, session), target, 'sponsors')).toEqual([sponsor]);
+  });
 });
 
 describe('the blueprint’s limits (seed 004)', () => {

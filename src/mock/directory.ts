@@ -21,6 +21,11 @@ import {
 export type { DirectoryObject, EntitySet, Fixture, FixtureObject, ObjectType } from './objects.js';
 
 const UPN = 'userPrincipalName';
+/**
+ * Ids are GUIDs, which Microsoft Entra compares without regard to case: `/users/D8AB5060-…` names the same user
+ * as `/users/d8ab5060-…`. Maps are keyed by the lower-cased id; objects and relations keep the id as first given.
+ */
+const keyOf = (id: string): string => id.toLowerCase();
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -50,10 +55,11 @@ export function firstUse(entitySet: EntitySet, key: string, cast?: ObjectType): 
 }
 
 export class Directory {
+  /** keyOf(id) → object. */
   private readonly objects: Map<string, DirectoryObject>;
   /** Lower-cased userPrincipalName → id: Microsoft Entra compares UPNs case-insensitively. */
   private readonly upns: Map<string, string>;
-  /** Object id → property → related ids in the order added. */
+  /** keyOf(object id) → property → related ids (as their objects have them) in the order added. */
   private readonly relations: Map<string, Map<string, Set<string>>>;
   private relationEntries: number;
   private readonly mintId: (key: string) => string;
@@ -99,10 +105,10 @@ export class Directory {
 
   /** The object an entity set of a URL names by `key` (an id, or in `users` a userPrincipalName), of a type that set (and the cast) holds. */
   find(entitySet: EntitySet, key: string, cast?: ObjectType): DirectoryObject | undefined {
-    let found = this.objects.get(key);
+    let found = this.objects.get(keyOf(key));
     if (!found && entitySet === 'users' && key.includes('@')) {
       const id = this.upns.get(key.toLowerCase());
-      found = id === undefined ? undefined : this.objects.get(id);
+      found = id === undefined ? undefined : this.objects.get(keyOf(id));
     }
     if (!found || !TYPES_IN[entitySet].includes(found.type)) return undefined;
     if (cast && !castAccepts(cast, found.type)) return undefined;
@@ -122,36 +128,42 @@ export class Directory {
   }
 
   get(id: string): DirectoryObject | undefined {
-    return this.objects.get(id);
+    return this.objects.get(keyOf(id));
+  }
+
+  /** The id as the directory's object has it (a relation stores that one, whatever case a request used). */
+  private canonical(id: string): string {
+    return this.objects.get(keyOf(id))?.id ?? id;
   }
 
   related(id: string, property: string): readonly string[] {
-    const set = this.relations.get(id)?.get(property);
+    const set = this.relations.get(keyOf(id))?.get(property);
     return set ? [...set] : [];
   }
 
   /** Whether the relation holds `relatedId` (the `unique` check, without copying the relation). */
   holds(id: string, property: string, relatedId: string): boolean {
-    return this.relations.get(id)?.get(property)?.has(relatedId) ?? false;
+    return this.relations.get(keyOf(id))?.get(property)?.has(this.canonical(relatedId)) ?? false;
   }
 
   /** How many related objects pass `filter`, counting no further than `stopAt` (the `maxCount` check). */
   count(id: string, property: string, filter: (object: DirectoryObject | undefined) => boolean, stopAt = Infinity): number {
     let n = 0;
-    for (const related of this.relations.get(id)?.get(property) ?? []) {
-      if (filter(this.objects.get(related)) && ++n >= stopAt) break;
+    for (const related of this.relations.get(keyOf(id))?.get(property) ?? []) {
+      if (filter(this.objects.get(keyOf(related))) && ++n >= stopAt) break;
     }
     return n;
   }
 
   /** Adds `relatedId` to the relation (once: a relation is a set, as Graph's navigation properties are). */
   relate(id: string, property: string, relatedId: string): void {
-    let byProperty = this.relations.get(id);
-    if (!byProperty) this.relations.set(id, (byProperty = new Map<string, Set<string>>()));
+    let byProperty = this.relations.get(keyOf(id));
+    if (!byProperty) this.relations.set(keyOf(id), (byProperty = new Map<string, Set<string>>()));
     let set = byProperty.get(property);
     if (!set) byProperty.set(property, (set = new Set<string>()));
-    if (set.has(relatedId)) return;
-    set.add(relatedId);
+    const related = this.canonical(relatedId);
+    if (set.has(related)) return;
+    set.add(related);
     this.relationEntries++;
   }
 
@@ -177,7 +189,7 @@ export class Directory {
       const collection = COLLECTION_OF[object.type];
       const entry: FixtureObject = { id: object.id, ...structuredClone(object.properties) };
       if (object.type === 'agentIdentityBlueprint') entry[BLUEPRINT_FLAG] = true;
-      for (const [property, ids] of this.relations.get(object.id) ?? []) if (ids.size > 0) entry[property] = [...ids];
+      for (const [property, ids] of this.relations.get(keyOf(object.id)) ?? []) if (ids.size > 0) entry[property] = [...ids];
       (fixture[collection] ??= []).push(entry);
     }
     return fixture;
@@ -185,7 +197,7 @@ export class Directory {
 
   private put(id: string, type: ObjectType, properties: Record<string, unknown>): DirectoryObject {
     const object = deepFreeze({ id, type, properties });
-    this.objects.set(id, object);
+    this.objects.set(keyOf(id), object);
     const upn = properties[UPN];
     if (typeof upn === 'string') this.upns.set(upn.toLowerCase(), id);
     return object;

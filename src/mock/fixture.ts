@@ -102,9 +102,10 @@ function checkFixture(value: unknown, source: string, schema: boolean): Fixture 
   for (const collection of COLLECTIONS) {
     (fixture[collection] ?? []).forEach((entry, i) => {
       const at = `${collection}[${i}]`;
-      const seen = ids.get(entry.id);
+      // Ids compare without regard to case, as Entra's GUIDs do (directory.ts).
+      const seen = ids.get(entry.id.toLowerCase());
       if (seen) fail(`${at}.id '${entry.id}' is already the id of ${seen}`);
-      ids.set(entry.id, at);
+      ids.set(entry.id.toLowerCase(), at);
       const upn = entry.userPrincipalName;
       if (typeof upn === 'string') {
         const other = upns.get(upn.toLowerCase());
@@ -117,7 +118,7 @@ function checkFixture(value: unknown, source: string, schema: boolean): Fixture 
     (fixture[collection] ?? []).forEach((entry, i) => {
       for (const relation of RELATIONS[collection]) {
         ((entry[relation] as string[] | undefined) ?? []).forEach((id, j) => {
-          if (!ids.has(id)) fail(`${collection}[${i}].${relation}[${j}] '${id}' names no object of the fixture`);
+          if (!ids.has(id.toLowerCase())) fail(`${collection}[${i}].${relation}[${j}] '${id}' names no object of the fixture`);
         });
       }
     });
@@ -178,10 +179,10 @@ export function specSeeds(spec: Spec): Fixture {
 
 /** `extra`'s objects whose id `base` lacks, added to `base`'s collections. */
 function merge(base: Fixture, extra: Fixture): Fixture {
-  const ids = new Set(COLLECTIONS.flatMap((c) => (base[c] ?? []).map((entry) => entry.id)));
+  const ids = new Set(COLLECTIONS.flatMap((c) => (base[c] ?? []).map((entry) => entry.id.toLowerCase())));
   const merged: Fixture = { ...base };
   for (const collection of COLLECTIONS) {
-    const added = (extra[collection] ?? []).filter((entry: FixtureObject) => !ids.has(entry.id));
+    const added = (extra[collection] ?? []).filter((entry: FixtureObject) => !ids.has(entry.id.toLowerCase()));
     if (added.length > 0) merged[collection] = [...(base[collection] ?? []), ...added];
   }
   return merged;
