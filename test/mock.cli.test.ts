@@ -13,6 +13,7 @@ import { startMockServer } from '../src/mock/server.js';
 import { MockSettingsError } from '../src/mock/settings.js';
 import { loadSpec, repoRoot } from './support/spec.js';
 import { accepts } from './support/net.js';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
 
 const spec = loadSpec();
 const user = requestExamples(spec).find((r) => r.operationId === 'addUserSponsor')!;
@@ -67,6 +68,27 @@ function listening(child: ChildProcess, read: () => { stdout: string; stderr: st
 }
 
 describe('CLI (npm run mock)', () => {
+  it('`token` prints an unsigned JWT with the asked claims (role names mapped to template ids) and exits 0, starting no server', async () => {
+    const run = cli({ PORT: '0' }, ['token', '--scp', 'User.ReadWrite.All', '--wids', 'User Administrator']);
+    expect(await run.exited).toBe(0);
+    const { stdout, stderr } = run.output();
+    expect(stderr).toBe('');
+    const [header, payload, signature] = stdout.trim().split('.');
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toMatchObject({ alg: 'none' });
+    expect(signature).toBe('');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    expect(claims.scp).toBe('User.ReadWrite.All');
+    expect(claims.wids).toEqual([entraRoleTemplates['User Administrator']]);
+    expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('`token` with a bad option prints one line and exits 2', async () => {
+    const run = cli({ PORT: '0' }, ['token', '--nope']);
+    expect(await run.exited).toBe(2);
+    expect(run.output().stdout).toBe('');
+    expect(run.output().stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('prints the base URL, loopback scope and the operation URLs, serves on 127.0.0.1, and stops on SIGTERM with exit 0', async () => {
     const run = cli({ PORT: '0', HOST: '127.0.0.1' });
     const url = await listening(run.child, run.output);
