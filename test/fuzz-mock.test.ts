@@ -1,15 +1,18 @@
 // The short, seeded fuzz of the mock (the long one is `npm run fuzz`): hostile raw HTTP requests across every
 // operation, each answered as the spec-derived oracle in test/support/contract.ts says (status, error code,
 // Allow, its own client-request-id), with Graph's error shape and never a 5xx; a valid request still gets its
-// success status afterwards. Plus the raw sender's own framing, which a garbled case could otherwise hide.
+// success status afterwards. Each fuzzed request is in a session nobody has used, so the oracle judges it alone;
+// sequences of adds in one session are judged by a model of the rules that read state (the duplicate, the group
+// limit; SponsorModel). Plus the raw sender's own framing, which a garbled case could otherwise hide.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_MAX_BODY_BYTES, startMockServer } from '../src/mock/server.js';
-import { requestArb, specOperations, validRequest, validToken } from './support/arbitraries.js';
-import { checkAnswer, expectedAnswer } from './support/contract.js';
-import { closeAgent, send, wireHeaders, type RawRequest } from './support/http.js';
+import { deniedToken, otherTokens, requestArb, sessionSequenceArb, specOperations, stepRequest, validRequest, validToken } from './support/arbitraries.js';
+import { checkAnswer, documentedError, expectedAnswer, relationRules, SponsorModel } from './support/contract.js';
+import { closeAgent, errorCode, send, wireHeaders, type RawRequest } from './support/http.js';
+import { freshSession, SESSION_HEADER } from './support/session.js';
 
 const limits = { maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
 let server: Awaited<ReturnType<typeof startMockServer>>;
@@ -75,6 +78,16 @@ describe('oracle (no socket)', () => {
     ['a path starting with //', with_({ path: `//evil.example${valid.path}` }), 400],
     ['a %2e%2e segment', with_({ path: valid.path.replace('/users/', '/users/x/%2e%2e/users/') }), 400],
     ['a %00 id', with_({ path: valid.path.replace(/users\/[^/]+/, 'users/%00') }), 400],
+    ['an opaque token (the default --auth open)', with_({ headers: { authorization: 'Bearer opaque' } }), 204],
+    ['an app token with the permission', with_({ headers: { authorization: otherTokens[1]! } }), 204],
+    ['a token without the permission', with_({ headers: { authorization: deniedToken } }), 403],
+    ['a JWT with neither scp nor roles', with_({ headers: { authorization: otherTokens[4]! } }), 403],
+    ['an expired token', with_({ headers: { authorization: otherTokens[5]! } }), 401],
+    ['a token for another audience', with_({ headers: { authorization: otherTokens[6]! } }), 401],
+    ['a token with four dots', with_({ headers: { authorization: 'Bearer a.b.c.d' } }), 401],
+    ['a token without the permission, answer chosen by Prefer', with_({ headers: { authorization: deniedToken, prefer: userOp.prefers[0]! } }), 400],
+    ['a token without the permission and an invalid body (403 first)', with_({ headers: { authorization: deniedToken }, body: Buffer.from('{}') }), 403],
+    ['a session name the mock refuses, without Authorization', { ...valid, headers: { [SESSION_HEADER]: 'a b' } }, 400],
   ])('%s', (_label, req, status) => {
     expect(expectedAnswer(req, limits).status).toBe(status);
   });
@@ -108,6 +121,45 @@ describe('mock fuzz (seeded)', () => {
         expect(res.body.length).toBe(0);
       }
     }
+  });
+
+  it("keeps each session's sponsors as the model says: duplicates however spelled, the group limit, rejected requests and resets", async () => {
+    const outcomes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(sessionSequenceArb, async (steps) => {
+        const session = freshSession(); // named per run, so a shrunk sequence starts afresh too
+        const model = new SponsorModel();
+        for (const [i, step] of steps.entries()) {
+          const res = await send(url, stepRequest(step, session));
+          const where = `step ${i} of ${JSON.stringify(steps.slice(0, i + 1))}: ${res.body.toString().slice(0, 300)}`;
+          if (step.kind === 'reset') {
+            expect(res.status, where).toBe(204);
+            outcomes.set('reset', (outcomes.get('reset') ?? 0) + 1);
+            model.reset();
+            continue;
+          }
+          // A request the token check rejects changes nothing: the model is left as it was.
+          const expected =
+            step.kind === 'denied'
+              ? { ...documentedError(step.operationId, 'authorizationRequestDenied'), example: 'authorizationRequestDenied' }
+              : model.add(step.operationId, step.targetId, step.reference);
+          expect(res.status, where).toBe(expected.status);
+          if (expected.code !== undefined) {
+            expect(errorCode(res), where).toBe(expected.code);
+            expect(JSON.parse(res.body.toString()).error.message, where).toBe(expected.message);
+          } else expect(res.body.length, where).toBe(0);
+          const outcome = expected.example ?? String(expected.status);
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        }
+      }),
+      { seed: 20261126, numRuns: 40 },
+    );
+    // Each rule that reads state came up (the duplicate, the blueprint's group limit), and so did the rest.
+    for (const example of ['referenceAlreadyExists', 'groupSponsorLimitReached', 'authorizationRequestDenied', '204', 'reset'])
+      expect(outcomes.get(example), example).toBeGreaterThan(0);
+    expect([...relationRules.values()].flatMap((r) => r.checks.map((c) => c.example))).toEqual(
+      expect.arrayContaining(['referenceAlreadyExists', 'groupSponsorLimitReached']),
+    );
   });
 
   // One case per oracle rule that issue 9 added to the mock (or the oracle found): each is decided by its rule and

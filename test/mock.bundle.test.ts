@@ -4,13 +4,14 @@
 // and status, headers and body must match apart from fresh ids and the clock: every documented request example,
 // every documented error scenario, and requests that fail for a reason of their own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { errorScenarios, requestExamples, type RequestExample } from '../src/spec/walk.js';
+import { freshSession } from './support/session.js';
 import { bundledSpecPath, loadSpec, repoRoot } from './support/spec.js';
 
 const spec = loadSpec();
@@ -37,6 +38,9 @@ beforeAll(() => {
   writeFileSync(join(tmp, 'package.json'), JSON.stringify({ type: 'module' }));
   mkdirSync(join(tmp, 'dist/generated'));
   copyFileSync(bundledSpecPath, join(tmp, 'dist/generated/openapi.json'));
+  // The default fixture ships in the package at fixtures/ (package.json `files`): the mock reads
+  // fixtures/default.yaml two levels above dist/mock.
+  cpSync(join(repoRoot, 'fixtures'), join(tmp, 'fixtures'), { recursive: true });
 }, 120_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -182,8 +186,19 @@ describe('the bundled mock (scripts/mock-bundle.mjs)', () => {
       source = await startMockServer({ port: 0, host: '127.0.0.1' });
       await source.warmUp();
       bundle = await startBundle();
+      // The mock keeps state: both servers get the same requests in the same order (and the same session names),
+      // so their directories evolve alike. Each documented request goes in a session nobody has used (204), then
+      // once more in that session (the duplicate, or for the create a second object); the invalid requests below
+      // share the default session.
       const requests: Req[] = [];
-      for (const ex of examples) requests.push(documented(ex, 'documented'), documented(ex, 'Accept: */*', { ...bearer, accept: '*/*' }));
+      for (const ex of examples) {
+        const session = freshSession();
+        requests.push(
+          documented(ex, 'documented', { ...bearer, ...session }),
+          documented(ex, 'documented again in its session', { ...bearer, ...session }),
+          documented(ex, 'Accept: */*', { ...bearer, ...freshSession(), accept: '*/*' }),
+        );
+      }
       for (const scenario of scenarios) {
         const ex = examples.find((e) => e.operationId === scenario.operationId)!;
         const [name, value] = scenario.prefer.split(/:\s*/, 2) as [string, string];
@@ -194,12 +209,18 @@ describe('the bundled mock (scripts/mock-bundle.mjs)', () => {
       requests.push({ label: 'unknown path', method: 'POST', path: '/v1.0/nothing/here', headers: bearer, body: json({}) });
 
       const statuses = new Set<number>();
+      const codes = new Set<string>(); // the answers to the second send of a documented request
       for (const req of requests) {
         const fromSource = normalise(await send(source.url, req));
         const fromBundle = normalise(await send(bundle.url, req));
         expect(fromBundle, req.label).toEqual(fromSource);
         statuses.add(fromSource.status);
+        const code = (fromSource.body as { error?: { code?: string } })?.error?.code;
+        if (req.label.endsWith('documented again in its session')) codes.add(`${fromSource.status} ${code ?? ''}`);
       }
+      // A duplicate, earned without Prefer, was among the compared answers: the bundle keeps state as the source does.
+      const duplicate = scenarios.find((s) => s.example === 'referenceAlreadyExists')!;
+      expect(codes).toContain(`${duplicate.status} ${duplicate.code}`);
       // The walk covered what it should: every example, every scenario, and the mock's own failures.
       expect(examples.length).toBeGreaterThanOrEqual(operationIds.length);
       expect(scenarios.length).toBeGreaterThan(operationIds.length);

@@ -1,8 +1,11 @@
 // End-to-end against the suite's mock (test/global-setup.ts): every documented request example answers 204
 // with no body, raw and through the typed client; every named error example is selectable with Prefer.
+// The mock keeps state, so each request goes in a session nobody has used (test/support/session.ts): the
+// documented requests answer 204 on a fresh start, and a second identical add would be a duplicate.
 import { describe, expect, inject, it } from 'vitest';
 import { createGraphClient, GraphError, operations } from '../src/index.js';
-import { errorScenarios, requestExamples } from '../src/spec/walk.js';
+import { errorScenarios, operationsOf, requestExamples } from '../src/spec/walk.js';
+import { freshSession } from './support/session.js';
 import { loadSpec } from './support/spec.js';
 
 const spec = loadSpec();
@@ -16,13 +19,17 @@ const graphDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 function send(example: (typeof requests)[number], headers: Record<string, string> = {}) {
   return fetch(`${baseUrl}${example.path}`, {
     method: example.method.toUpperCase(),
-    headers: { authorization: 'Bearer mock-token', 'content-type': 'application/json', ...headers },
+    headers: { authorization: 'Bearer mock-token', 'content-type': 'application/json', ...freshSession(), ...headers },
     body: JSON.stringify(example.body),
   });
 }
 
-/** A client whose every request carries the given Prefer header (the client API has no per-call headers). */
+/**
+ * A client whose every request carries the given Prefer header (the client API has no per-call headers) and a
+ * session nobody has used.
+ */
 function clientPreferring(prefer?: string) {
+  const session = freshSession();
   return createGraphClient({
     baseUrl,
     token: 'mock-token',
@@ -30,6 +37,7 @@ function clientPreferring(prefer?: string) {
     fetch: (input, init) => {
       const request = new Request(input, init);
       if (prefer) request.headers.set('prefer', prefer);
+      for (const [name, value] of Object.entries(session)) request.headers.set(name, value);
       return fetch(request);
     },
   });
@@ -68,6 +76,27 @@ describe('documented request examples', () => {
     expect(response.headers.get('request-id')).toMatch(uuid);
     expect(response.headers.get('client-request-id')).toBe('caller-chosen-id-1');
   });
+
+  // The rule an operation declares for a second identical add (`x-rules` check `unique`), with the example it names.
+  const duplicateOf = (operationId: string) => {
+    const rules = operationsOf(spec).find((o) => o.operationId === operationId)!.op['x-rules'] as { checks?: Array<{ unique?: boolean; example: string }> };
+    const name = rules?.checks?.find((c) => c.unique)?.example;
+    return name === undefined ? undefined : scenarios.find((s) => s.operationId === operationId && s.example === name)!;
+  };
+
+  it.each(requests.filter((r) => duplicateOf(r.operationId)).map((r) => [`${r.operationId} ${r.name}`, r] as const))(
+    'raw HTTP: %s sent twice in one session → the second is the documented duplicate',
+    async (_label, example) => {
+      const session = freshSession();
+      expect((await send(example, session)).status).toBe(204);
+      const again = await send(example, session);
+      const duplicate = duplicateOf(example.operationId)!;
+      expect(again.status).toBe(duplicate.status);
+      expect((await again.json()).error).toMatchObject({ code: duplicate.code, message: duplicate.message });
+      // Another session still starts from the fixture.
+      expect((await send(example)).status).toBe(204);
+    },
+  );
 
   it.each(requests.map((r) => [`${r.operationId} ${r.name}`, r] as const))('typed raw client: %s → 204', async (_label, example) => {
     const graph = clientPreferring();

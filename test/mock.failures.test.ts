@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { requestExamples } from '../src/spec/walk.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../src/mock/server.js';
+import { freshSession } from './support/session.js';
 import { createAjv, inline, loadSpec } from './support/spec.js';
 
 const spec = loadSpec();
@@ -17,6 +18,11 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const user = requestExamples(spec).find((r) => r.operationId === 'addUserSponsor')!;
 const connectedOrganization = requestExamples(spec).find((r) => r.operationId === 'addConnectedOrganization')!;
 const good = { authorization: 'Bearer mock-token', 'content-type': 'application/json' };
+/**
+ * The good headers in a session nobody has used: the mock keeps state, so the documented add succeeds there,
+ * where in a session an earlier request already used it would be a duplicate (400).
+ */
+const fresh = () => ({ ...good, ...freshSession() });
 const goodBody = JSON.stringify(user.body);
 const invalidUrl = spec.components.examples.invalidUrlFormat.value.error;
 
@@ -183,7 +189,7 @@ describe('invalid requests get Graph-shaped 4xx', () => {
   });
 
   it('a $ref spelled %24ref is the same operation', async () => {
-    const response = await raw({ method: 'POST', path: user.path.replace('$ref', '%24ref'), headers: good, body: goodBody });
+    const response = await raw({ method: 'POST', path: user.path.replace('$ref', '%24ref'), headers: fresh(), body: goodBody });
     expect(response.status).toBe(204);
   });
 });
@@ -192,7 +198,7 @@ describe('request ids', () => {
   it('echoes client-request-id, generates both ids when absent, a fresh request-id every time', async () => {
     const echoed = await raw({ method: 'POST', path: user.path, headers: { ...good, 'client-request-id': 'my-id-42' }, body: goodBody });
     expect(echoed.headers['client-request-id']).toBe('my-id-42');
-    const a = await raw({ method: 'POST', path: user.path, headers: good, body: goodBody });
+    const a = await raw({ method: 'POST', path: user.path, headers: fresh(), body: goodBody });
     const b = await raw({ method: 'GET', path: '/nowhere', headers: {} });
     for (const r of [echoed, a, b]) expect(r.headers['request-id']).toMatch(uuid);
     expect(a.headers['client-request-id']).toMatch(uuid);
@@ -218,7 +224,7 @@ describe('CORS', () => {
   });
 
   it.each([
-    ['a success', good, 204],
+    ['a success', fresh(), 204],
     ['a failure', { 'content-type': 'application/json' }, 401],
   ] as const)('%s carries the reflected origin and exposes the Graph headers', async (_label, headers, status) => {
     const response = await raw({ method: 'POST', path: user.path, headers: { ...headers, origin }, body: goodBody });
@@ -236,7 +242,7 @@ describe('CORS', () => {
 });
 
 describe('robustness', () => {
-  const goodRequest = () => raw({ method: 'POST', path: user.path, headers: good, body: goodBody });
+  const goodRequest = () => raw({ method: 'POST', path: user.path, headers: fresh(), body: goodBody });
 
   it('refuses a declared oversized body with 413 before it is sent', async () => {
     const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -316,7 +322,7 @@ describe('robustness', () => {
     const response = await raw({
       method: 'POST',
       path: user.path,
-      headers: { ...good, 'x-unknown': 'ü'.normalize(), 'x-ms-whatever': '1', prefer: 'return=minimal' },
+      headers: { ...fresh(), 'x-unknown': 'ü'.normalize(), 'x-ms-whatever': '1', prefer: 'return=minimal' },
       body: goodBody,
     });
     expect(response.status).toBe(204);

@@ -1,6 +1,8 @@
 // The mock's fast path (src/mock/fast-path.ts) must answer exactly as Prism does: the same request goes to a mock
 // with the fast path and to one without (every request through Prism), and status, headers and body must match,
-// for every documented request example and for the seeded fuzz cases of test/support/arbitraries.ts.
+// for every documented request example and for the seeded fuzz cases of test/support/arbitraries.ts. The mock
+// keeps state per session: both servers get the same requests in the same order and sessions, so their
+// directories evolve alike, and each request is sent twice, so a duplicate is compared as well as a first add.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
@@ -59,13 +61,15 @@ async function both(req: RawRequest) {
 describe('mock fast path answers as Prism does', () => {
   it('for every documented request example (also with Accept: */* and a client-request-id)', async () => {
     let cases = 0;
+    const statuses = new Set<number>(); // of the second sends
     for (const op of specOperations) {
       for (let i = 0; i < op.examples.length; i++) {
         const plain = validRequest(op, i);
+        // Each variant in a session nobody has used (validRequest names a fresh one on each call).
         const variants: RawRequest[] = [
           plain,
-          { ...plain, headers: { ...plain.headers, accept: '*/*' } },
-          { ...plain, headers: { ...plain.headers, 'client-request-id': '5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10' } },
+          { ...plain, headers: { ...validRequest(op, i).headers, accept: '*/*' } },
+          { ...plain, headers: { ...validRequest(op, i).headers, 'client-request-id': '5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10' } },
         ];
         for (const req of variants) {
           const before = fast.stats.fastPath;
@@ -76,9 +80,17 @@ describe('mock fast path answers as Prism does', () => {
           expect(fast.stats.fastPath, `${op.operationId} example ${i} took the fast path`).toBe(before + 1);
           cases++;
         }
+        // The same request again in its session: a duplicate where the operation has the rule (a second object
+        // for the create), answered alike after the fast path's checks as after Prism's.
+        const before = fast.stats.fastPath;
+        const { fast: again, prism: againPrism } = await both(plain);
+        expect(again, `${op.operationId} example ${i} sent twice`).toEqual(againPrism);
+        expect(fast.stats.fastPath, `${op.operationId} example ${i} sent twice took the fast path`).toBe(before + 1);
+        statuses.add(againPrism.status);
       }
     }
     expect(cases).toBeGreaterThanOrEqual(specOperations.length * 3);
+    expect(statuses).toContain(400); // a duplicate was compared
     expect(prismOnly.stats.fastPath).toBe(0);
   });
 
@@ -86,8 +98,11 @@ describe('mock fast path answers as Prism does', () => {
     const before = fast.stats.fastPath;
     await fc.assert(
       fc.asyncProperty(requestArb, async (req) => {
-        const { fast: answered, prism } = await both(req);
-        expect(answered, `${req.method} ${req.path.slice(0, 200)} [${req.label}] ${JSON.stringify(req.headers).slice(0, 300)}`).toEqual(prism);
+        // Twice, in the case's own session: a valid add the second time is a duplicate on both servers.
+        for (const time of ['first', 'second']) {
+          const { fast: answered, prism } = await both(req);
+          expect(answered, `${time} send: ${req.method} ${req.path.slice(0, 200)} [${req.label}] ${JSON.stringify(req.headers).slice(0, 300)}`).toEqual(prism);
+        }
       }),
       { seed: 5, numRuns: 300 },
     );

@@ -1,19 +1,29 @@
 // A Microsoft Graph SDK pointed at the mock (only the origin changed) works as against Graph:
-// the documented requests succeed and a documented error reaches the SDK as Graph's error.
+// the documented requests succeed and a documented error reaches the SDK as Graph's error, whether asked for
+// with Prefer or earned as Graph would (a second identical add; a token without the permission). Each client
+// works in a session nobody has used (the mock keeps state; test/support/session.ts).
 import { Client, GraphError as SdkGraphError, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { describe, expect, inject, it } from 'vitest';
-import { requestExamples } from '../src/spec/walk.js';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
+import { runTokenCommand } from '../src/mock/token-cli.js';
+import { errorScenarios, namedExample, requestExamples } from '../src/spec/walk.js';
+import { freshSession } from './support/session.js';
 import { loadSpec } from './support/spec.js';
 
 const spec = loadSpec();
 const mockUrl = inject('mockUrl');
 
 // The SDK's AuthenticationHandler sends a token only to https Graph (or custom) hosts and strips it
-// elsewhere, so over the mock's plain http an app gives the SDK a chain with its own token step.
+// elsewhere, so over the mock's plain http an app gives the SDK a chain with its own token step. It also names
+// the client's mock session.
 class BearerForMock implements Middleware {
   private next!: Middleware;
+  constructor(
+    private readonly token: string,
+    private readonly session: Record<string, string>,
+  ) {}
   async execute(context: Context): Promise<void> {
-    const headers = { ...(context.options?.headers as Record<string, string> | undefined), Authorization: 'Bearer sdk-token' };
+    const headers = { ...(context.options?.headers as Record<string, string> | undefined), Authorization: `Bearer ${this.token}`, ...this.session };
     context.options = { ...context.options, headers };
     return this.next.execute(context);
   }
@@ -22,10 +32,20 @@ class BearerForMock implements Middleware {
   }
 }
 
-function sdkClient() {
-  const chain = new BearerForMock();
+/** An SDK client with the given token, in a session nobody has used. */
+function sdkClient(token = 'sdk-token') {
+  const chain = new BearerForMock(token, freshSession());
   chain.setNext(new HTTPMessageHandler());
   return Client.initWithMiddleware({ baseUrl: mockUrl, middleware: chain });
+}
+
+/** `POST` of a documented request example through an SDK client (the SDK takes the version apart from the path). */
+function postExample(client: Client, example: ReturnType<typeof requestExamples>[number]) {
+  const [, version, ...rest] = example.path.split('/');
+  return client
+    .api(`/${rest.join('/')}`)
+    .version(version!)
+    .post(example.body);
 }
 
 describe('the Microsoft Graph JavaScript SDK against the mock', () => {
@@ -54,6 +74,33 @@ describe('the Microsoft Graph JavaScript SDK against the mock', () => {
     expect(error).toBeInstanceOf(SdkGraphError);
     expect(error).toMatchObject({ statusCode: 404, code: 'Request_ResourceNotFound' });
     expect((error as SdkGraphError).requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("surfaces a second identical add as the SDK's GraphError: 400 Request_BadRequest, the duplicate's text", async () => {
+    const example = examples.find((e) => e.operationId === 'addUserSponsor')!;
+    const duplicate = errorScenarios(spec).find((s) => s.operationId === 'addUserSponsor' && s.example === 'referenceAlreadyExists')!;
+    const client = sdkClient();
+    await expect(postExample(client, example)).resolves.toBeUndefined(); // 204: the SDK resolves without a body
+    const error: unknown = await postExample(client, example).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SdkGraphError);
+    expect(error).toMatchObject({ statusCode: 400, code: 'Request_BadRequest', message: duplicate.message });
+    expect(duplicate.code).toBe('Request_BadRequest');
+    expect((error as SdkGraphError).requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("surfaces a token without the operation's permission as the SDK's GraphError: 403 Authorization_RequestDenied", async () => {
+    const example = examples.find((e) => e.operationId === 'addUserSponsor')!;
+    // A delegated token whose scp holds permissions, none of them one addUserSponsor accepts (the issue's case).
+    const minted = runTokenCommand(['--scp', 'User.Read Mail.Read'], Date.now(), entraRoleTemplates);
+    expect(minted.code).toBe(0);
+    const denied = (namedExample(spec, 'authorizationRequestDenied') as { error: { code: string; message: string } }).error;
+    const error: unknown = await postExample(sdkClient(minted.stdout.trim()), example).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SdkGraphError);
+    expect(error).toMatchObject({ statusCode: 403, code: 'Authorization_RequestDenied', message: denied.message });
+    expect(denied.code).toBe('Authorization_RequestDenied');
+    // The same request with a token that holds the permission succeeds (in its own session): the 403 was the scope's.
+    const allowed = runTokenCommand(['--scp', 'User.ReadWrite.All'], Date.now(), entraRoleTemplates);
+    await expect(postExample(sdkClient(allowed.stdout.trim()), example)).resolves.toBeUndefined();
   });
 
   it('gets 401 InvalidAuthenticationToken with the default chain, which keeps the token from a plain-http host', async () => {

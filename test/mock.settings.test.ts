@@ -1,5 +1,7 @@
 // The mock's settings without a socket: every startMockServer option and the CLI's PORT/HOST are checked,
-// refused values name the setting, the value and what is accepted, and the bind scope is said plainly.
+// refused values name the setting, the value and what is accepted, and the bind scope is said plainly. The
+// stateful mock's options (fixture, directory, auth, latencyMs, chaos) and their CLI reading
+// (stateOptionsFromArgs: --fixture or MOCK_FIXTURE, --directory, --auth, --latency, --chaos, --seed) too.
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
@@ -11,8 +13,10 @@ import {
   describeBind,
   resolveMockOptions,
   settingsFromEnv,
+  stateOptionsFromArgs,
   type MockServerOptions,
 } from '../src/mock/settings.js';
+import { MAX_DELAY_MS } from '../src/mock/chaos.js';
 
 function refusal(run: () => unknown): MockSettingsError {
   try {
@@ -39,7 +43,18 @@ describe('resolveMockOptions', () => {
     const log = () => undefined;
     const limits = { maxBodyBytes: 10, headersTimeoutMs: 100, requestTimeoutMs: 200, maxConnections: 3, shutdownGraceMs: 0 };
     const options: MockServerOptions = { port: 0, host: '::1', specPath: '/tmp/spec.json', watch: true, log, fastPath: false, ...limits };
-    expect(resolveMockOptions(options)).toEqual({ port: 0, host: '::1', specPath: '/tmp/spec.json', watch: true, log, fastPath: false, limits });
+    // The stateful options left out take their defaults: the default fixture, open directory and auth, no delay, no chaos.
+    const stateDefaults = { fixture: undefined, directory: 'open', auth: 'open', latencyMs: 0, chaos: undefined };
+    expect(resolveMockOptions(options)).toEqual({
+      port: 0,
+      host: '::1',
+      specPath: '/tmp/spec.json',
+      watch: true,
+      log,
+      fastPath: false,
+      limits,
+      ...stateDefaults,
+    });
     expect(resolveMockOptions({ port: 65535 }).port).toBe(65535);
     expect(resolveMockOptions({ maxBodyBytes: MAX_BODY_BYTES_LIMIT }).limits.maxBodyBytes).toBe(MAX_BODY_BYTES_LIMIT);
     expect(resolveMockOptions({ host: 'localhost' }).host).toBe('localhost');
@@ -87,6 +102,65 @@ describe('resolveMockOptions', () => {
     expect(error.message).not.toContain('\n');
   });
 
+  it('applies the stateful defaults: default fixture, open directory, open auth, no latency, no chaos', () => {
+    expect(resolveMockOptions()).toMatchObject({ fixture: undefined, directory: 'open', auth: 'open', latencyMs: 0, chaos: undefined });
+  });
+
+  it.each<[string, MockServerOptions, Partial<ReturnType<typeof resolveMockOptions>>]>([
+    ['a fixture path', { fixture: 'fixtures/team.yaml' }, { fixture: 'fixtures/team.yaml' }],
+    ['a strict directory', { directory: 'strict' }, { directory: 'strict' }],
+    ['an open directory', { directory: 'open' }, { directory: 'open' }],
+    ['strict auth', { auth: 'strict' }, { auth: 'strict' }],
+    ['open auth', { auth: 'open' }, { auth: 'open' }],
+    ['no latency', { latencyMs: 0 }, { latencyMs: 0 }],
+    ['the largest latency', { latencyMs: MAX_DELAY_MS }, { latencyMs: MAX_DELAY_MS }],
+    ['chaos without a seed (seed 1)', { chaos: { rate: 0.25 } }, { chaos: { rate: 0.25, seed: 1 } }],
+    ['chaos at rate 0', { chaos: { rate: 0, seed: 7 } }, { chaos: { rate: 0, seed: 7 } }],
+    ['chaos at rate 1 with a negative seed', { chaos: { rate: 1, seed: -3 } }, { chaos: { rate: 1, seed: -3 } }],
+    ['chaos with the largest safe seed', { chaos: { rate: 0.5, seed: Number.MAX_SAFE_INTEGER } }, { chaos: { rate: 0.5, seed: Number.MAX_SAFE_INTEGER } }],
+  ])('accepts %s', (_label, options, resolved) => {
+    expect(resolveMockOptions(options)).toMatchObject(resolved);
+  });
+
+  const badState: Array<[keyof MockServerOptions, unknown, RegExp]> = [
+    ['fixture', '', /fixture file \(JSON or YAML\)/],
+    ['fixture', 7, /fixture file/],
+    ['directory', 'STRICT', /'open' or 'strict'/],
+    ['directory', 'closed', /'open' or 'strict'/],
+    ['directory', true, /'open' or 'strict'/],
+    ['auth', 'none', /'open' or 'strict'/],
+    ['auth', 1, /'open' or 'strict'/],
+    ['latencyMs', -1, new RegExp(`from 0 to ${MAX_DELAY_MS}`)],
+    ['latencyMs', 1.5, /whole number of milliseconds/],
+    ['latencyMs', MAX_DELAY_MS + 1, new RegExp(`from 0 to ${MAX_DELAY_MS}`)],
+    ['latencyMs', Number.NaN, /whole number of milliseconds/],
+    ['latencyMs', '10', /whole number of milliseconds/],
+    ['chaos', null, /rate: 0\.\.1/],
+    ['chaos', 0.5, /rate: 0\.\.1/],
+  ];
+  it.each(badState)('refuses %s = %o, naming the option, the value and what is accepted', (option, value, accepted) => {
+    const error = refusal(() => resolveMockOptions({ [option]: value }));
+    expect(error.setting).toBe(`options.${option}`);
+    expect(error.message).toMatch(new RegExp(`^options\\.${option} `));
+    expect(error.message).toMatch(accepted);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['a negative rate', { rate: -0.1 }, 'options.chaos.rate', /fraction from 0 to 1/],
+    ['a rate above 1', { rate: 1.1 }, 'options.chaos.rate', /fraction from 0 to 1/],
+    ['a NaN rate', { rate: Number.NaN }, 'options.chaos.rate', /fraction from 0 to 1/],
+    ['a rate as text', { rate: '0.1' }, 'options.chaos.rate', /fraction from 0 to 1/],
+    ['no rate', { seed: 3 }, 'options.chaos.rate', /fraction from 0 to 1/],
+    ['a fractional seed', { rate: 0.1, seed: 1.5 }, 'options.chaos.seed', /whole number/],
+    ['a seed past the safe integers', { rate: 0.1, seed: 2 ** 53 }, 'options.chaos.seed', /whole number/],
+    ['a seed as text', { rate: 0.1, seed: '1' }, 'options.chaos.seed', /whole number/],
+  ])('refuses chaos with %s, naming the part', (_label, chaos, setting, accepted) => {
+    const error = refusal(() => resolveMockOptions({ chaos } as MockServerOptions));
+    expect(error.setting).toBe(setting);
+    expect(error.message).toMatch(accepted);
+  });
+
   it('shows strings quoted, so an empty or padded value is visible', () => {
     expect(refusal(() => resolveMockOptions({ host: ' ' })).message).toContain('" "');
     expect(refusal(() => resolveMockOptions({ maxBodyBytes: Number.NaN })).message).toContain('NaN');
@@ -118,6 +192,84 @@ describe('settingsFromEnv (PORT, HOST)', () => {
     const error = refusal(() => settingsFromEnv({ HOST: 'http://localhost' }));
     expect(error.setting).toBe('HOST');
     expect(error.message).toMatch(/^HOST "http:\/\/localhost" is not valid: use an IP address/);
+  });
+});
+
+describe('stateOptionsFromArgs (--fixture or MOCK_FIXTURE, --directory, --auth, --latency, --chaos, --seed)', () => {
+  it('leaves every option to its default when nothing is given', () => {
+    const read = stateOptionsFromArgs({}, {});
+    expect(read).toEqual({ fixture: undefined, directory: undefined, auth: undefined, latencyMs: undefined, chaos: undefined });
+    expect(resolveMockOptions(read)).toMatchObject({ fixture: undefined, directory: 'open', auth: 'open', latencyMs: 0, chaos: undefined });
+  });
+
+  it('reads the fixture from MOCK_FIXTURE, and --fixture over it; an empty MOCK_FIXTURE is no fixture', () => {
+    expect(stateOptionsFromArgs({}, { MOCK_FIXTURE: 'env.yaml' }).fixture).toBe('env.yaml');
+    expect(stateOptionsFromArgs({ fixture: 'flag.json' }, { MOCK_FIXTURE: 'env.yaml' }).fixture).toBe('flag.json');
+    expect(stateOptionsFromArgs({}, { MOCK_FIXTURE: '' }).fixture).toBeUndefined();
+  });
+
+  it('hands --directory and --auth on, to be checked with the options', () => {
+    expect(stateOptionsFromArgs({ directory: 'strict', auth: 'strict' }, {})).toMatchObject({ directory: 'strict', auth: 'strict' });
+    expect(refusal(() => resolveMockOptions(stateOptionsFromArgs({ directory: 'closed' }, {}))).message).toMatch(/"closed".*'open' or 'strict'/);
+    expect(refusal(() => resolveMockOptions(stateOptionsFromArgs({ auth: 'jwt' }, {}))).message).toMatch(/"jwt".*'open' or 'strict'/);
+  });
+
+  it.each([
+    ['0', 0],
+    ['250', 250],
+    [String(MAX_DELAY_MS), MAX_DELAY_MS],
+  ])('reads --latency %s', (text, ms) => {
+    expect(stateOptionsFromArgs({ latency: text }, {}).latencyMs).toBe(ms);
+    expect(resolveMockOptions(stateOptionsFromArgs({ latency: text }, {})).latencyMs).toBe(ms);
+  });
+
+  it.each(['-1', '1.5', '1e3', ' 10', '10ms', '', '0x10', '100000'])('refuses --latency %j as text', (text) => {
+    const error = refusal(() => stateOptionsFromArgs({ latency: text }, {}));
+    expect(error.setting).toBe('--latency');
+    expect(error.message).toBe(`--latency ${JSON.stringify(text)} is not valid: use a whole number of milliseconds from 0 to ${MAX_DELAY_MS}.`);
+  });
+
+  it('refuses a --latency that reads as a number past the largest, when the options are checked', () => {
+    const error = refusal(() => resolveMockOptions(stateOptionsFromArgs({ latency: String(MAX_DELAY_MS + 1) }, {})));
+    expect(error.setting).toBe('options.latencyMs');
+  });
+
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['0.25', 0.25],
+    ['.5', 0.5],
+    ['1.0', 1],
+  ])('reads --chaos %s (seed 1 unless --seed)', (text, rate) => {
+    expect(stateOptionsFromArgs({ chaos: text }, {}).chaos).toEqual({ rate, seed: undefined });
+    expect(resolveMockOptions(stateOptionsFromArgs({ chaos: text }, {})).chaos).toEqual({ rate, seed: 1 });
+  });
+
+  it.each(['1.5', '2', '-0.1', 'abc', '', '0.', '50%', ' 0.1', '1.01'])('refuses --chaos %j', (text) => {
+    const error = refusal(() => stateOptionsFromArgs({ chaos: text }, {}));
+    expect(error.setting).toBe('--chaos');
+    expect(error.message).toMatch(/fraction from 0 to 1/);
+  });
+
+  it.each([
+    ['42', 42],
+    ['-7', -7],
+    ['0', 0],
+    ['999999999999999', 999999999999999],
+  ])('reads --seed %s with --chaos', (text, seed) => {
+    expect(resolveMockOptions(stateOptionsFromArgs({ chaos: '0.1', seed: text }, {})).chaos).toEqual({ rate: 0.1, seed });
+  });
+
+  it.each(['1.5', 'abc', '', '1e3', '0x10', '+3', '1234567890123456'])('refuses --seed %j', (text) => {
+    const error = refusal(() => stateOptionsFromArgs({ chaos: '0.1', seed: text }, {}));
+    expect(error.setting).toBe('--seed');
+    expect(error.message).toMatch(/whole number/);
+  });
+
+  it('refuses --seed without --chaos, which it would not change', () => {
+    const error = refusal(() => stateOptionsFromArgs({ seed: '3' }, {}));
+    expect(error.setting).toBe('--seed');
+    expect(error.message).toMatch(/with --chaos/);
   });
 });
 

@@ -4,7 +4,10 @@
 import fc from 'fast-check';
 import { clouds, operations } from '../../generated/operations.js';
 import { errorScenarios, operationsOf, requestExamples } from '../../src/spec/walk.js';
+import { entraRoleTemplates } from '../../generated/entra-roles.js';
+import { runTokenCommand } from '../../src/mock/token-cli.js';
 import type { RawRequest } from './http.js';
+import { freshSession, freshSessionName, SESSION_HEADER } from './session.js';
 import { loadSpec, type Json } from './spec.js';
 
 export const spec: Json = loadSpec();
@@ -34,15 +37,54 @@ export const specOperations: SpecOperation[] = operationsOf(spec).map(({ templat
     .flatMap((s) => [`code=${s.status}, example=${s.example}`, `example=${s.example}`]),
 }));
 
-export const validToken = 'Bearer eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJmdXp6In0.c2ln';
+/** The Graph permissions the operations accept (read from the spec's `security`), for the tokens below. */
+const everyScope = [
+  ...new Set(
+    operationsOf(spec).flatMap(({ op }) => (op.security ?? spec.security ?? []).flatMap((requirement: Json) => Object.values<string[]>(requirement).flat())),
+  ),
+];
 
-/** A documented request example as raw bytes (the answer is the operation's success status). */
+/** An unsigned JWT minted as `npm run token` does (src/mock/token-cli.ts), valid for a day from now. */
+function mint(...argv: string[]): string {
+  const result = runTokenCommand([...argv, ...(argv.includes('--expired') ? [] : ['--expires-in', '86400'])], Date.now(), entraRoleTemplates);
+  if (result.code !== 0) throw new Error(result.stderr);
+  return `Bearer ${result.stdout.trim()}`;
+}
+
+/**
+ * A delegated token that holds every operation's permission and carries no `wids` (so no admin role is checked):
+ * the mock decodes it and lets every operation through.
+ */
+export const validToken = mint('--scp', everyScope.join(' '));
+
+/**
+ * Tokens the oracle (test/support/contract.ts) judges from their claims alone: which pass, which get a 401
+ * (expired, another audience, malformed) and which a 403 (no accepted permission, or neither `scp` nor `roles`).
+ */
+export const otherTokens: readonly string[] = [
+  'Bearer opaque-token', // not a JWT: accepted by the mock's default `--auth open`
+  mint('--roles', everyScope.join(',')), // an app token with every application permission
+  mint('--scp', 'User.Read Mail.Read'), // delegated, none of the operations' permissions
+  mint('--roles', 'Mail.Read'), // an app token without the permission
+  'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJmdXp6In0.', // a JWT with neither scp nor roles
+  mint('--scp', everyScope.join(' '), '--expired'),
+  mint('--scp', everyScope.join(' '), '--aud', 'https://management.azure.com'),
+  'Bearer bm90LWpzb24.eyJzdWIiOiJ4In0.c2ln', // header not JSON
+  'Bearer eyJhbGciOiJub25lIn0.bm90LWpzb24.c2ln', // payload not JSON
+  'Bearer a.b.c.d', // too many dots
+];
+
+/**
+ * A documented request example as raw bytes (the answer is the operation's success status). It goes in a session
+ * nobody has used (test/support/session.ts): the mock keeps state, and in a used session the same add again would
+ * be a duplicate. Send the same object twice to get that duplicate.
+ */
 export function validRequest(op: SpecOperation, exampleIndex = 0): RawRequest {
   const ex = op.examples[exampleIndex % op.examples.length]!;
   return {
     method: 'POST',
     path: fillPath(op.path, encodeURIComponent(ex.id ?? '')),
-    headers: { authorization: validToken, 'content-type': 'application/json' },
+    headers: { authorization: validToken, 'content-type': 'application/json', ...freshSession() },
     body: Buffer.from(JSON.stringify(ex.body)),
     label: 'valid example',
   };
@@ -142,6 +184,7 @@ export const idArb: fc.Arbitrary<{ encoded: string; label: string }> = fc.oneof(
 
 const authArb = fc.oneof(
   { weight: 4, arbitrary: fc.constant<string | string[] | undefined>(validToken) },
+  { weight: 2, arbitrary: fc.constantFrom<string | string[] | undefined>(...otherTokens) },
   fc.constantFrom<string | string[] | undefined>(
     undefined,
     '',
@@ -228,7 +271,19 @@ const pathArb = (op: SpecOperation, id: string) =>
     ),
   );
 
-/** One fuzzed request against any operation; each carries its own client-request-id, which the answer must echo. */
+/**
+ * The session a fuzzed request names: mostly one nobody has used (named when the case is made, so a shrunk case
+ * gets a new one too), which keeps each answer a function of the request alone; sometimes a name the mock refuses.
+ */
+const sessionArb = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(undefined).map(() => ({ name: freshSessionName(), label: '' })) },
+  fc.constantFrom('', 'has space', 'x'.repeat(65), 'semi;colon', 'ünï', 'a/b').map((name) => ({ name, label: 'bad session name' })),
+);
+
+/**
+ * One fuzzed request against any operation; each carries its own client-request-id, which the answer must echo,
+ * and its own session (see sessionArb).
+ */
 export const requestArb: fc.Arbitrary<RawRequest> = fc
   .constantFrom(...specOperations)
   .chain((op) =>
@@ -242,11 +297,12 @@ export const requestArb: fc.Arbitrary<RawRequest> = fc
       prefer: preferArb(op),
       extra: extraHeadersArb,
       clientRequestId: fc.uuid(),
+      session: sessionArb,
     }),
   )
-  .chain(({ op, id, body, method, auth, contentType, prefer, extra, clientRequestId }) =>
+  .chain(({ op, id, body, method, auth, contentType, prefer, extra, clientRequestId, session }) =>
     pathArb(op, op.path.includes('{id}') ? id.encoded : '').map((p) => {
-      const headers: Record<string, string | string[]> = { ...extra, 'client-request-id': clientRequestId };
+      const headers: Record<string, string | string[]> = { ...extra, 'client-request-id': clientRequestId, [SESSION_HEADER]: session.name };
       if (auth !== undefined) headers.authorization = auth;
       if (contentType !== undefined) headers['content-type'] = contentType;
       if (prefer !== undefined) headers.prefer = prefer;
@@ -255,6 +311,7 @@ export const requestArb: fc.Arbitrary<RawRequest> = fc
         p.label,
         op.path.includes('{id}') && id.label !== 'guid id' ? id.label : '',
         prefer !== undefined ? 'prefer' : '',
+        session.label,
         body.label,
       ]
         .filter(Boolean)
@@ -262,3 +319,73 @@ export const requestArb: fc.Arbitrary<RawRequest> = fc
       return { method, path: p.path, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body.body, label };
     }),
   );
+
+// ---------- sequences in one session (the rules that depend on state) ----------
+
+/** One step of a session's sequence: a valid add, the same add with a token lacking the permission, or a reset. */
+export interface SessionStep {
+  kind: 'add' | 'denied' | 'reset';
+  operationId: string;
+  targetId: string;
+  /** The object `@odata.id` names: its id and the type it is created with (user or group). */
+  reference: { id: string; type: 'user' | 'group' };
+  /** `@odata.id`, spelled with any Graph host, either version and, for a user, any entity set that holds users. */
+  odataId: string;
+}
+
+/** A token that passes authentication and holds none of the operations' permissions (a 403, changing nothing). */
+export const deniedToken = otherTokens[2]!;
+
+const relationOperations = specOperations.filter((o) => o.entitySets.length > 0 && o.path.includes('{id}'));
+const kindsOf = (operationId: string): Record<string, string> => (operations as Json)[operationId].sponsorKinds;
+
+/**
+ * Sequences of adds in one session over small pools of ids (two targets per operation, three users, seven groups,
+ * none in the fixture), so that duplicates, spelled alike or not, and a sixth group on one blueprint come up; the answers are
+ * judged by SponsorModel (test/support/contract.ts).
+ */
+const poolSize = 2 * relationOperations.length + 3 + 7;
+export const sessionSequenceArb: fc.Arbitrary<SessionStep[]> = fc.uniqueArray(guid, { minLength: poolSize, maxLength: poolSize }).chain((ids) => {
+  // Each operation its own two targets: one id never names two objects (Graph's ids are unique across types).
+  const targetsOf = new Map(relationOperations.map((o, i) => [o.operationId, ids.slice(2 * i, 2 * i + 2)]));
+  const [users, groups] = [ids.slice(-10, -7), ids.slice(-7)];
+  const step = fc
+    .record({
+      kind: fc.oneof({ weight: 12, arbitrary: fc.constant('add' as const) }, fc.constantFrom('denied' as const, 'reset' as const)),
+      // The blueprint (where the group limit is) more often than the others.
+      op: fc.oneof(...relationOperations.map((o) => ({ weight: o.operationId.includes('Blueprint') ? 3 : 1, arbitrary: fc.constant(o) }))),
+      // The first target more often, so that one target gathers many sponsors.
+      target: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, fc.constant(1)),
+      reference: fc.oneof(
+        fc.constantFrom(...users).map((id) => ({ id, type: 'user' as const })),
+        { weight: 2, arbitrary: fc.constantFrom(...groups).map((id) => ({ id, type: 'group' as const })) },
+      ),
+      host: fc.constantFrom(...graphHosts),
+      version: fc.constantFrom('v1.0', 'beta'),
+      pick: fc.nat(),
+    })
+    .map(({ kind, op, target, reference, host, version, pick }): SessionStep => {
+      const targetId = targetsOf.get(op.operationId)![target]!;
+      // The entity sets through which this operation may name an object of that type (sponsorKinds).
+      const kinds = kindsOf(op.operationId);
+      const sets = Object.entries(kinds)
+        .filter(([kind]) => (reference.type === 'group' ? kind === 'group' : kind !== 'group'))
+        .map(([, set]) => set);
+      const set = sets[pick % sets.length]!;
+      return { kind, operationId: op.operationId, targetId, reference, odataId: `https://${host}/${version}/${set}/${reference.id}` };
+    });
+  return fc.array(step, { minLength: 10, maxLength: 40, size: 'max' });
+});
+
+/** The raw request of one step, in the given session. */
+export function stepRequest(step: SessionStep, session: Record<string, string>): RawRequest {
+  if (step.kind === 'reset') return { method: 'POST', path: '/_mock/reset', headers: { ...session }, label: 'reset' };
+  const op = specOperations.find((o) => o.operationId === step.operationId)!;
+  return {
+    method: 'POST',
+    path: fillPath(op.path, step.targetId),
+    headers: { authorization: step.kind === 'denied' ? deniedToken : validToken, 'content-type': 'application/json', ...session },
+    body: Buffer.from(JSON.stringify({ '@odata.id': step.odataId })),
+    label: `${step.kind} ${step.operationId}`,
+  };
+}

@@ -3,12 +3,27 @@
 // together (`checkAnswer`), used by the seeded fuzz in `npm test` and by `npm run fuzz`.
 //
 // Order, as Graph checks a request: an oversized body is refused first (from the headers), then the request
-// target and routing (400 / 405), then `Prefer` naming an example the operation lacks, then authorization
-// (401), then the body (415, 400), then the answer a documented `Prefer` selects, else the success status.
-import { namedExample, exampleStatus, operationsOf, parametersOf, deref, type Spec } from '../../src/spec/walk.js';
+// target, the mock's session header, routing (400 / 405), then `Prefer` naming an example the operation lacks,
+// then authentication (no token, or a JWT that is expired, for another audience or malformed: 401) and, unless a
+// documented `Prefer` chose the answer, the token's permissions (403), then the body (415, 400), then the answer a
+// documented `Prefer` selects, else the success status.
+//
+// State. The mock keeps a directory per session, so an answer depends on what came before in that session (a
+// second identical add is a 400 duplicate). This oracle stays a function of the request alone: every fuzzed
+// request carries a session nobody has used (test/support/arbitraries.ts), and in a fresh session every valid
+// fuzzed request passes the directory's rules: ids the fixture lacks are created on first use, a user (`users`,
+// `directoryObjects`) or a Microsoft 365 group (`groups`), which every operation accepts (spec `x-rules`), and a
+// new target holds no sponsor yet, so no duplicate or count limit applies. Choosing that over teaching the oracle
+// the rules keeps it independent of the mock's directory code, which it would otherwise have to mirror (ids by
+// UPN, casts, creation on first use); the rules that depend on state (the duplicate, the group limit) are checked
+// by a model of their own on sequences in one session (`SponsorModel` below, test/fuzz-mock.test.ts).
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { namedExample, errorScenarios, exampleStatus, operationsOf, parametersOf, deref, type Spec } from '../../src/spec/walk.js';
 import { operations } from '../../generated/operations.js';
 import { errorCode, type RawRequest, type RawResponse } from './http.js';
-import { createAjv, inline, loadSpec, type Json } from './spec.js';
+import { SESSION_HEADER } from './session.js';
+import { createAjv, inline, loadSpec, repoRoot, type Json } from './spec.js';
 
 const spec: Spec = loadSpec();
 const ajv = createAjv();
@@ -24,7 +39,80 @@ export const documentedStatuses = new Set<number>([...operationsOf(spec).flatMap
  */
 export const pendingMockChanges: readonly string[] = [];
 
-const errorCodeOf = (name: string): string => (namedExample(spec, name) as { error: { code: string } }).error.code;
+const errorOf = (name: string) => (namedExample(spec, name) as { error: { code: string; message: string } }).error;
+const errorCodeOf = (name: string): string => errorOf(name).code;
+
+/** A session name the mock accepts: the pattern of `x-mock-session` in the control API's spec. */
+const controlSpec: Json = parseYaml(readFileSync(`${repoRoot}openapi/mock-control.yaml`, 'utf8'));
+const sessionParameter: Json = Object.values<Json>(controlSpec.components.parameters).find((p) => p.name === SESSION_HEADER);
+const sessionName = new RegExp(String(sessionParameter.schema.pattern));
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/**
+ * The permissions each operation accepts, read from the spec: the scopes of its `security` and the least- and
+ * higher-privileged entries of `x-permissions` (delegated for `scp`, application for `roles`).
+ */
+const acceptedPermissions = new Map(
+  operationsOf(spec).map(({ operationId, op }) => {
+    const scopes = ((op.security ?? spec.security ?? []) as Json[]).flatMap((requirement) => Object.values<string[]>(requirement).flat());
+    const listed = (entry: Json) => [...strings(entry?.leastPrivileged), ...strings(entry?.higherPrivileged)];
+    const permissions = (op['x-permissions'] ?? {}) as Json;
+    const lower = (values: string[]) => new Set(values.map((v) => v.toLowerCase()));
+    return [
+      operationId,
+      { delegated: lower([...scopes, ...listed(permissions.delegatedWorkOrSchool)]), application: lower([...scopes, ...listed(permissions.application)]) },
+    ] as const;
+  }),
+);
+
+/**
+ * Microsoft Graph's audience: its resource URI or its application id, with or without a trailing slash
+ * (learn.microsoft.com, "Microsoft Graph permissions reference" and the access token claims reference).
+ */
+const graphAudiences = new Set(['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000']);
+
+function jsonSegment(segment: string): Record<string, unknown> | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(segment)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a bearer token earns on an operation, judged from its claims (the signature is not checked, as the mock
+ * documents): undefined when it passes. An opaque token (not three dot-separated parts) passes: the mock's default
+ * is `--auth open`. Tokens of the fuzz are valid for a day or expired an hour ago, far from the clock skew Entra
+ * allows (5 minutes), which is applied here too.
+ */
+function judgeToken(authorization: string, operationId: string, now: number): Expected | undefined {
+  const parts = authorization
+    .replace(/^Bearer +/, '')
+    .trim()
+    .split('.');
+  const unauthorized = (example: string): Expected => ({ status: 401, codes: [errorCodeOf(example)], example, rule: `token: ${example}` });
+  if (parts.length < 3) return undefined;
+  if (parts.length > 3) return unauthorized('tokenTooManyDots');
+  if (!jsonSegment(parts[0]!)) return unauthorized('tokenHeaderNotDecodable');
+  const claims = jsonSegment(parts[1]!);
+  if (!claims) return unauthorized('tokenPayloadNotDecodable');
+  const seconds = now / 1000;
+  if (typeof claims.exp === 'number' && claims.exp + 300 < seconds) return unauthorized('tokenExpired');
+  if (typeof claims.nbf === 'number' && claims.nbf - 300 > seconds) return unauthorized('tokenNotYetValid');
+  const audiences = [claims.aud ?? []].flat();
+  if (claims.aud !== undefined && !audiences.some((a) => typeof a === 'string' && graphAudiences.has(a.replace(/\/$/, ''))))
+    return unauthorized('invalidAudience');
+  // Delegated (`scp`, space-separated) or application (`roles`); neither is denied. The fuzz's tokens carry no
+  // `wids`, so no admin role is required of them.
+  const accepted = acceptedPermissions.get(operationId)!;
+  const scp = typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : [];
+  const held = scp.length > 0 ? { values: scp, accepted: accepted.delegated } : { values: strings(claims.roles), accepted: accepted.application };
+  if (held.values.some((p) => held.accepted.has(p.toLowerCase()))) return undefined;
+  return { status: 403, codes: [errorCodeOf('authorizationRequestDenied')], example: 'authorizationRequestDenied', rule: 'token without the permission' };
+}
 
 interface Route {
   template: string[];
@@ -57,6 +145,8 @@ export interface Expected {
   codes?: string[];
   /** The Allow header a 405 must carry. */
   allow?: string;
+  /** The spec example (components/examples) whose message the error must carry. */
+  example?: string;
   /** The oracle rule that decided it (for the counts and for `pendingMockChanges`). */
   rule: string;
 }
@@ -75,8 +165,8 @@ function acceptsJson(req: RawRequest): boolean {
   return accept.split(',').some((part) => ['*/*', 'application/*', 'application/json'].includes(part.split(';')[0]!.trim().toLowerCase()));
 }
 
-/** The answer the request should get, given the body limit of the mock under test. */
-export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }): Expected {
+/** The answer the request should get, given the body limit of the mock under test (and the clock, for tokens). */
+export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }, now = Date.now()): Expected {
   const badRequest = (rule: string): Expected => ({ status: 400, codes: ['BadRequest'], rule });
   const method = req.method.toUpperCase();
   if (method === 'OPTIONS') return { status: 204, rule: 'CORS preflight' };
@@ -96,6 +186,10 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
   if (decoded.some((segment) => segment === '.' || segment === '..')) return badRequest('dot segment');
   if (decoded.some((segment) => [...segment].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)))
     return badRequest('control character in the path');
+
+  // The mock's session: absent is the default one; a name it cannot hold is refused before routing.
+  const session = req.headers[SESSION_HEADER];
+  if (session !== undefined && (typeof session !== 'string' || !sessionName.test(session))) return badRequest('bad session name');
 
   // Routing: `%24ref` is read as `$ref`; a parameter takes one non-empty segment.
   const segments = rawPath.replace(/\/%24ref$/i, '/$ref').split('/');
@@ -121,8 +215,13 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
   if (exampleAt !== undefined && prefer.code !== undefined && prefer.code !== exampleAt) return badRequest('Prefer: example under another status');
 
   // Authorization: a bearer token (Node keeps the first of repeated Authorization headers).
-  if (!/^Bearer +\S/.test(header(req, 'authorization') ?? ''))
-    return { status: 401, codes: [errorCodeOf('invalidAuthenticationToken')], rule: 'no or bad Authorization' };
+  const authorization = header(req, 'authorization') ?? '';
+  if (!/^Bearer +\S/.test(authorization)) return { status: 401, codes: [errorCodeOf('invalidAuthenticationToken')], rule: 'no or bad Authorization' };
+  // The token's claims, unless Prefer chose the answer (a scripted answer takes precedence over permissions).
+  if (prefer.code === undefined && prefer.example === undefined) {
+    const verdict = judgeToken(authorization, route.operationId, now);
+    if (verdict) return verdict;
+  }
 
   // The body: media type, encoding, JSON, then the schemas of the body and the path parameters.
   const schemaViolation: Expected = {
@@ -198,6 +297,13 @@ export interface Verdict {
 /** The shape every answer must have, and the answer this request should get. */
 export function checkAnswer(req: RawRequest, res: RawResponse, limits: { maxBodyBytes: number }): Verdict {
   const expected = expectedAnswer(req, limits);
+  const message = (() => {
+    try {
+      return String(JSON.parse(res.body.toString('utf8'))?.error?.message);
+    } catch {
+      return '-';
+    }
+  })();
   const shape = checkResponse(req, res);
   if (shape) return { broken: shape, expected };
   const code = errorCode(res);
@@ -208,7 +314,74 @@ export function checkAnswer(req: RawRequest, res: RawResponse, limits: { maxBody
         ? `expected code ${expected.codes.join(' or ')} (${expected.rule}), got ${code}`
         : expected.allow !== undefined && res.headers.allow !== expected.allow
           ? `expected Allow: ${expected.allow}, got ${res.headers.allow}`
-          : undefined;
+          : expected.example !== undefined && req.method !== 'HEAD' && message !== errorOf(expected.example).message
+            ? `expected the message of ${expected.example} (${expected.rule}), got ${message.slice(0, 120)}`
+            : expected.status === 401 && !String(res.headers['www-authenticate'] ?? '').startsWith('Bearer ')
+              ? `a 401 without Graph's WWW-Authenticate challenge (${expected.rule})`
+              : undefined;
   if (wrong && pendingMockChanges.includes(expected.rule)) return { expected, pending: expected.rule };
   return wrong ? { broken: wrong, expected } : { expected };
+}
+
+// ---------- the rules that depend on state, as a model of one session ----------
+
+interface RelationRules {
+  /** Where the relation lives: the target's entity set and the property the `$ref` adds to. */
+  entitySet: string;
+  property: string;
+  /** The `unique` and `maxCount` checks of the operation's `x-rules`, in order, with the example each names. */
+  checks: Array<{ unique?: true; maxCount?: number; whenType?: string; example: string }>;
+}
+
+/** The operations whose `x-rules` add to a relation of the object their path names, read from the spec. */
+export const relationRules = new Map<string, RelationRules>(
+  operationsOf(spec).flatMap(({ operationId, op }) => {
+    const rules = op['x-rules'] as Json;
+    if (!rules?.target || !rules?.reference) return [];
+    const checks = (rules.checks ?? [])
+      .filter((c: Json) => c.unique === true || typeof c.maxCount === 'number')
+      .map((c: Json) => ({ unique: c.unique, maxCount: c.maxCount, whenType: c.when?.type, example: c.example }));
+    return [[operationId, { entitySet: rules.target.entitySet, property: rules.reference.property, checks }] as const];
+  }),
+);
+
+const scenarios = errorScenarios(spec);
+
+/** The documented error an operation answers with for one of its examples (status, code, message). */
+export function documentedError(operationId: string, example: string): { status: number; code: string; message: string } {
+  const found = scenarios.find((s) => s.operationId === operationId && s.example === example);
+  if (!found) throw new Error(`${operationId} documents no example ${example}`);
+  return { status: found.status, code: found.code, message: found.message };
+}
+
+/**
+ * A model of one session's sponsor relations, for sequences of valid adds: the objects are ones the fixture
+ * lacks (created on first use: users, and Microsoft 365 groups, which pass every type check), so only the checks
+ * that read the relation can fail: `unique` (the duplicate) and `maxCount` (e.g. at most 5 groups on a
+ * blueprint), in the order the operation's `x-rules` list them. A rejected request changes nothing; a reset
+ * empties the session.
+ */
+export class SponsorModel {
+  readonly #relations = new Map<string, Array<{ id: string; type: string }>>();
+
+  /** The answer an add should get (and, when it succeeds, the relation grows). */
+  add(operationId: string, targetId: string, reference: { id: string; type: string }): { status: number; code?: string; message?: string; example?: string } {
+    const rules = relationRules.get(operationId);
+    if (!rules) throw new Error(`${operationId} adds to no relation`);
+    const key = `${rules.entitySet}/${targetId}/${rules.property}`;
+    const held = this.#relations.get(key) ?? [];
+    for (const check of rules.checks) {
+      const fails = check.unique
+        ? held.some((r) => r.id === reference.id)
+        : (check.whenType === undefined || check.whenType === reference.type) &&
+          held.filter((r) => check.whenType === undefined || r.type === check.whenType).length >= check.maxCount!;
+      if (fails) return { ...documentedError(operationId, check.example), example: check.example };
+    }
+    this.#relations.set(key, [...held, reference]);
+    return { status: (operations as Record<string, { successStatus: number }>)[operationId]!.successStatus };
+  }
+
+  reset(): void {
+    this.#relations.clear();
+  }
 }
