@@ -309,6 +309,17 @@ describe('applyRules: objects that are missing or of another type', () => {
     expect(run(userSponsor, d, 'guest', { '@odata.id': `${G}/v1.0/directoryObjects/m365/microsoft.graph.group` })).toBe('ok');
   });
 
+  it('one new id as target and as a reference of another type: the reference is not found, and nothing is created', () => {
+    const d = fresh();
+    const before = d.size;
+    expect(apply(userSponsor, d, 'twin', ref('groups', 'TWIN'), false)).toMatchObject({ ok: false, status: 404, example: 'resourceNotFound', id: 'TWIN' });
+    expect(d.size).toBe(before);
+    // The same type under one id is one object: a new user sponsoring itself is created once.
+    expect(run(userSponsor, d, 'self', ref('users', 'self'), false)).toBe('ok');
+    expect(d.related('self', 'sponsors')).toEqual(['self']);
+    expect(d.size).toBe(before + 2);
+  });
+
   it.each([
     ['no body', undefined],
     ['no @odata.id', {}],

@@ -216,6 +216,16 @@ export function applyRules(rules: OperationRules, directory: Directory, request:
   // The set's types (those the cast accepts); an open directory creates the cast's type, else the set's own.
   const added = resolve(directory, url.entitySet, url.key, types, url.cast ?? CREATED_IN[url.entitySet], request.strict);
   if ('notFound' in added) return { ok: false, status: reference.status, example: reference.example, id: added.notFound };
+  // Both created on first use under one id but as two types (`/users/X` given `groups/X`): one id names one
+  // object, which the path makes the target's type, so the reference is not found, as it is once X exists.
+  if (
+    'missing' in owner &&
+    'missing' in added &&
+    owner.missing.key.toLowerCase() === added.missing.key.toLowerCase() &&
+    owner.missing.cast !== added.missing.cast
+  ) {
+    return { ok: false, status: reference.status, example: reference.example, id: added.missing.key };
+  }
 
   const ownerId = 'found' in owner ? owner.found.id : undefined;
   const subject = subjectOf(added);
