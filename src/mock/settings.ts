@@ -220,14 +220,17 @@ export function stateOptionsFromArgs(
     return Number(text);
   };
   const fixture = values.fixture ?? (env.MOCK_FIXTURE || undefined);
+  const latencyRule = `use a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`;
+  const latency = decimal('--latency', values.latency, /^\d{1,5}$/, latencyRule);
+  if (latency !== undefined && latency > MAX_DELAY_MS) throw new MockSettingsError('--latency', values.latency, latencyRule);
   const rate = decimal('--chaos', values.chaos, /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'use a fraction from 0 to 1, such as 0.1');
   const seed = decimal('--seed', values.seed, /^-?\d{1,15}$/, 'use a whole number');
   if (seed !== undefined && rate === undefined) throw new MockSettingsError('--seed', values.seed, 'use it with --chaos');
   return {
     fixture,
-    directory: values.directory as DirectoryMode | undefined,
-    auth: values.auth as AuthMode | undefined,
-    latencyMs: decimal('--latency', values.latency, /^\d{1,5}$/, `use a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`),
+    directory: values.directory === undefined ? undefined : checkMode(values.directory, '--directory'),
+    auth: values.auth === undefined ? undefined : checkMode(values.auth, '--auth'),
+    latencyMs: latency,
     chaos: rate === undefined ? undefined : { rate, seed },
   };
 }
