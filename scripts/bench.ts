@@ -48,8 +48,8 @@ const uuid = (group: 'a000' | 'b000' | 'c000', n: number) => `00000000-0000-4000
 const TARGETS = 1000;
 
 // Tokens. An opaque bearer is accepted as it is (the default `--auth open`): the mock checks no claims. The JWT is
-// the one `npm run token -- --scp <scope>` prints, with the operation's first delegated scope from the spec's
-// `security`, so the JWT row also proves the CLI's token passes the permission check.
+// the one `npm run token -- --scp <scope>` prints, with the first scope the operation's `security` accepts in the
+// spec, so the JWT row also proves the CLI's token passes the permission check.
 const opaqueAuth = 'Bearer bench-opaque-token';
 const scope = (operationsOf(spec).find((o) => o.operationId === op.operationId)!.op.security as Record<string, string[]>[])[0]!.microsoftIdentityPlatform![0]!;
 const minted = runTokenCommand(['--scp', scope], Date.now(), entraRoleTemplates);
