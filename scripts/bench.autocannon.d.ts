@@ -6,6 +6,13 @@ declare module 'autocannon' {
     p99: number;
     total: number;
   }
+  /** The request autocannon is about to send; setupRequest may change it and returns it. */
+  interface RequestParams {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
   interface Options {
     url: string;
     method?: string;
@@ -13,6 +20,8 @@ declare module 'autocannon' {
     body?: string | Buffer;
     connections?: number;
     duration?: number;
+    /** Sent in turn; a request with setupRequest is rebuilt before each send. */
+    requests?: { setupRequest?: (request: RequestParams) => RequestParams }[];
   }
   interface Result {
     requests: Histogram;

@@ -1,15 +1,19 @@
-// `npm run bench [-- --duration 10 --write]`: every figure of issue 5 measured side by side in one run, printed as
-// markdown (and written into BENCHMARKS.md with --write). Servers run as child processes so the load generator
-// (autocannon, in this process) and the server under test never share an event loop.
+// `npm run bench [-- --duration 10 --write]`: every figure of issues 5 and 10 measured side by side in one run,
+// printed as markdown (and written into BENCHMARKS.md with --write). Servers run as child processes so the load
+// generator (autocannon, in this process) and the server under test never share an event loop.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { specOperations, validRequest } from '../test/support/arbitraries.js';
-import { send, closeAgent } from '../test/support/http.js';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
+import { runTokenCommand } from '../src/mock/token-cli.js';
+import { operationsOf } from '../src/spec/walk.js';
+import { spec, specOperations } from '../test/support/arbitraries.js';
+import { send, closeAgent, type RawRequest } from '../test/support/http.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,9 +31,44 @@ const say = (line = '') => {
   console.log(line);
 };
 
-// The request every server gets: the spec's first addUserSponsor example, with a bearer token.
+// The request every server gets: the spec's first addUserSponsor example (path and body), with the ids swapped
+// for fresh ones where the mock keeps state: a second identical add is Graph's 400 duplicate.
 const op = specOperations.find((o) => o.operationId === 'addUserSponsor')!;
-const request = validRequest(op);
+const example = op.examples[0]!;
+const exampleRef = (example.body as { '@odata.id': string })['@odata.id'];
+/** The sponsor's read URL up to its id (`https://graph.microsoft.com/v1.0/users/`), from the example. */
+const refPrefix = exampleRef.slice(0, exampleRef.lastIndexOf('/') + 1);
+if (!refPrefix.endsWith('/users/')) throw new Error(`the bench expects ${op.operationId}'s first example to name a user, not ${exampleRef}`);
+const targetPath = (id: string) => op.path.replace('{id}', encodeURIComponent(id));
+const sponsorBody = (id: string) => JSON.stringify({ '@odata.id': refPrefix + id });
+
+// Ids from a counter. Targets and sponsors differ in the fourth group, so a sponsor is never a target.
+const uuid = (group: 'a000' | 'b000' | 'c000', n: number) => `00000000-0000-4000-${group}-${n.toString(16).padStart(12, '0')}`;
+/** Under load the targets rotate over this many users: no relation grows without bound, none is the only one. */
+const TARGETS = 1000;
+
+// Tokens. An opaque bearer is accepted as it is (the default `--auth open`): the mock checks no claims. The JWT is
+// the one `npm run token -- --scp <scope>` prints, with the first scope the operation's `security` accepts in the
+// spec, so the JWT row also proves the CLI's token passes the permission check.
+const opaqueAuth = 'Bearer bench-opaque-token';
+const scope = (operationsOf(spec).find((o) => o.operationId === op.operationId)!.op.security as Record<string, string[]>[])[0]!.microsoftIdentityPlatform![0]!;
+const minted = runTokenCommand(['--scp', scope], Date.now(), entraRoleTemplates);
+if (minted.code !== 0) throw new Error(`the token command failed: ${minted.stderr}`);
+const jwtAuth = `Bearer ${minted.stdout.trim()}`;
+
+/**
+ * A valid request for a readiness probe or a check, in its own fresh `x-mock-session`: on our mock it neither
+ * meets a sponsor added before (a 400 duplicate) nor adds to the session the load measures.
+ */
+function probeRequest(authorization: string, body = sponsorBody(uuid('c000', 2))): RawRequest {
+  return {
+    method: 'POST',
+    path: targetPath(uuid('c000', 1)),
+    headers: { authorization, 'content-type': 'application/json', 'x-mock-session': `bench-probe-${randomUUID()}` },
+    body: Buffer.from(body),
+    label: 'probe',
+  };
+}
 
 async function freePort(): Promise<number> {
   const srv = net.createServer().listen(0, '127.0.0.1');
@@ -45,7 +84,10 @@ function stopAll() {
 }
 process.on('exit', stopAll);
 
-/** Spawns a server and returns once it answers a request, with the time from spawn to that first answer. */
+/**
+ * Spawns a server and returns once it answers a valid request (probeRequest: 204), with the time from spawn to
+ * that first answer.
+ */
 async function startChild(name: string, argv: string[], port: number, env: Record<string, string> = {}) {
   const started = performance.now();
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -53,10 +95,11 @@ async function startChild(name: string, argv: string[], port: number, env: Recor
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = new URL(`http://127.0.0.1:${port}`);
+  const probe = probeRequest(opaqueAuth);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
     try {
-      const res = await send(url, request);
+      const res = await send(url, probe);
       if (res.status !== 204) throw new Error(`${name} answered the valid request with ${res.status}: ${res.body.toString()}`);
       return { url, child, startupMs: performance.now() - started };
     } catch (err) {
@@ -75,16 +118,68 @@ async function stopChild(child: ChildProcess) {
 
 const bareServer = `require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => { r.statusCode = 204; r.end(); }); }).listen(+process.env.PORT, '127.0.0.1');`;
 
-async function load(url: URL) {
+/**
+ * 10 connections for `duration` s, each request adding a new sponsor (created on first use: the directory is open
+ * by default) to one of TARGETS users, so every request passes the rules and answers 204 on our mock. The
+ * load generator rebuilds each request (setupRequest), which costs it CPU: every mock row is paired with a bare
+ * row sending the same requests.
+ */
+async function load(url: URL, authorization: string) {
+  let n = 0;
   const r = await autocannon({
-    url: url.origin + request.path,
+    url: url.origin + targetPath(uuid('a000', 0)),
     method: 'POST',
-    headers: request.headers as Record<string, string>,
-    body: request.body,
+    headers: { authorization, 'content-type': 'application/json' },
     connections: 10,
     duration,
+    requests: [
+      {
+        setupRequest: (req) => {
+          n++;
+          req.path = targetPath(uuid('a000', n % TARGETS));
+          req.body = sponsorBody(uuid('b000', n));
+          return req;
+        },
+      },
+    ],
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total };
+}
+
+/** The child's resident set (Linux /proc), in MiB; undefined elsewhere. */
+function rssMiB(child: ChildProcess): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A control API call (`/_mock/…`) to our mock's default session; throws unless it answers `status`. */
+async function control(url: URL, method: 'GET' | 'POST', path: string, status: number): Promise<unknown> {
+  const res = await send(url, { method, path, headers: {}, ...(method === 'POST' ? { body: Buffer.alloc(0) } : {}), label: 'control' });
+  if (res.status !== status) throw new Error(`${method} ${path} answered ${res.status}: ${res.body.toString()}`);
+  return res.body.length ? JSON.parse(res.body.toString()) : undefined;
+}
+
+async function defaultSessionSize(url: URL): Promise<number> {
+  const report = (await control(url, 'GET', '/_mock/sessions', 200)) as { value: { name: string; size: number }[] };
+  const found = report.value.find((s) => s.name === 'default');
+  if (!found) throw new Error(`GET /_mock/sessions lists no default session: ${JSON.stringify(report)}`);
+  return found.size;
+}
+
+/** What the non-2xx answers were, from the session's journal (its last 1,000 requests): `400 Request_BadRequest ×12`. */
+async function journalFailures(url: URL): Promise<string> {
+  const { value } = (await control(url, 'GET', '/_mock/requests', 200)) as { value: { status: number; errorCode?: string }[] };
+  const counts = new Map<string, number>();
+  for (const { status, errorCode } of value) {
+    if (status < 300) continue;
+    const key = errorCode ? `${status} ${errorCode}` : String(status);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, c]) => `${k} ×${c}`).join(', ') || 'none among the last 1,000 journaled';
 }
 
 async function time(cmd: string): Promise<number | string> {
@@ -111,7 +206,10 @@ say(
     .map((l) => l.toFixed(1))
     .join(', ')} (1, 5, 15 min); other work on the machine skews every figure, the ratios least.`,
 );
-say(`Every server answers the same valid request (the spec's \`${op.operationId}\` example) on 127.0.0.1.`);
+say(
+  `Every server gets the spec's \`${op.operationId}\` request on 127.0.0.1: the client section its first example as it is, the load ` +
+    `and start-up sections the same request with fresh ids (our mock keeps state: the same sponsor twice is Graph's 400 duplicate).`,
+);
 say();
 
 try {
@@ -122,17 +220,17 @@ try {
     const { createGraphClient } = await import('../src/index.js');
     const baseUrl = bare.url.origin;
     const graph = createGraphClient({ baseUrl, token: 'bench' });
-    const ex = op.examples[0]!;
-    const sponsorBody = ex.body as { '@odata.id': string };
-    const [, kindSet, sponsorId] = /\/(users|groups)\/([^/]+)$/.exec(sponsorBody['@odata.id'])!;
+    const ex = example;
+    const exampleBody = ex.body as { '@odata.id': string };
+    const [, kindSet, sponsorId] = /\/(users|groups)\/([^/]+)$/.exec(exampleBody['@odata.id'])!;
     const kind = kindSet === 'users' ? 'user' : 'group';
-    const targetUrl = `${baseUrl}${request.path}`;
+    const targetUrl = `${baseUrl}${targetPath(ex.id!)}`;
     const calls: Record<string, () => Promise<unknown>> = {
       'plain fetch': async () => {
         const res = await fetch(targetUrl, {
           method: 'POST',
           headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
-          body: JSON.stringify(sponsorBody),
+          body: JSON.stringify(exampleBody),
         });
         if (res.status !== 204) throw new Error(`plain fetch got ${res.status}`);
         await res.arrayBuffer();
@@ -141,7 +239,7 @@ try {
       'raw openapi-fetch client': async () => {
         const { response } = await graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', {
           params: { path: { id: ex.id! } },
-          body: sponsorBody as never,
+          body: exampleBody as never,
         });
         if (response.status !== 204) throw new Error(`raw got ${response.status}`);
       },
@@ -174,44 +272,102 @@ try {
 
   // ---------- servers under load ----------
   {
-    const rows: { name: string; startupMs: number; r: Awaited<ReturnType<typeof load>> }[] = [];
-    const targets: [string, (port: number) => string[], Record<string, string>?][] = [
-      ['bare node:http (204)', () => [process.execPath, '-e', bareServer]],
-      ['our mock', () => [process.execPath, '--import', 'tsx', 'scripts/bench.mock.ts']],
-      [
-        'stock `prism mock` CLI',
-        (port) => [
-          process.execPath,
-          'node_modules/@stoplight/prism-cli/dist/index.js',
-          'mock',
-          'generated/openapi.json',
-          '-p',
-          String(port),
-          '-h',
-          '127.0.0.1',
-        ],
-      ],
+    // Our mock runs from its esbuild bundle, the code users run (the package's `./mock` export and bin, and
+    // `npm run mock`), built the same way into dist/mock.
+    const bundled = await time('node scripts/mock-bundle.mjs --out-dir dist/mock');
+    if (typeof bundled !== 'number') throw new Error(`bundling the mock ${bundled}`);
+    const bare = () => [process.execPath, '-e', bareServer];
+    const ours = () => [process.execPath, 'scripts/bench.mock.mjs', 'dist/mock/server.js'];
+    const prism = (port: number) => [
+      process.execPath,
+      'node_modules/@stoplight/prism-cli/dist/index.js',
+      'mock',
+      'generated/openapi.json',
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
     ];
-    for (const [name, argv] of targets) {
+    type Kind = 'bare' | 'ours' | 'prism';
+    // Each row is compared with the bare row before it, which got the same requests (same token, same rebuilt
+    // bodies): the load generator's share of the 2 cores is then the same on both sides.
+    const targets: { name: string; kind: Kind; argv: (port: number) => string[]; authorization: string }[] = [
+      { name: 'bare node:http (204), opaque token', kind: 'bare', argv: bare, authorization: opaqueAuth },
+      { name: 'our mock, stateful: a new sponsor per request, opaque token', kind: 'ours', argv: ours, authorization: opaqueAuth },
+      { name: 'stock `prism mock` CLI (stateless), the same requests', kind: 'prism', argv: prism, authorization: opaqueAuth },
+      { name: 'bare node:http (204), JWT', kind: 'bare', argv: bare, authorization: jwtAuth },
+      { name: 'our mock, stateful, JWT passing the permission check', kind: 'ours', argv: ours, authorization: jwtAuth },
+    ];
+    const rows: {
+      name: string;
+      kind: Kind;
+      startupMs: number;
+      r: Awaited<ReturnType<typeof load>>;
+      bare: number;
+      rss: [number | undefined, number | undefined];
+      size?: [number, number, number];
+    }[] = [];
+    let bareRps = NaN;
+    for (const { name, kind, argv, authorization } of targets) {
       const port = await freePort();
       const s = await startChild(name, argv(port), port, { PORT: String(port), HOST: '127.0.0.1' });
-      if (name !== 'bare node:http (204)') {
+      if (kind !== 'bare') {
         // Validation must be on while measured: a body the spec rejects gets a 4xx.
-        const bad = await send(s.url, { ...request, body: Buffer.from('{"@odata.id":"not a url"}') });
+        const bad = await send(s.url, probeRequest(authorization, '{"@odata.id":"not a url"}'));
         if (bad.status < 400 || bad.status >= 500) throw new Error(`${name} accepted an invalid body (${bad.status})`);
       }
-      rows.push({ name, startupMs: s.startupMs, r: await load(s.url) });
+      // Our mock: its default session back to the fixture, then measured before and after the load, and reset again
+      // (which must still answer after the load).
+      let sizeBefore = 0;
+      if (kind === 'ours') {
+        await control(s.url, 'POST', '/_mock/reset', 204);
+        sizeBefore = await defaultSessionSize(s.url);
+      }
+      const rssBefore = rssMiB(s.child);
+      const r = await load(s.url, authorization);
+      const rssAfter = rssMiB(s.child);
+      // Only 2xx counts: a refused request (400 duplicate, 403, 503 past the sessions' size cap) is cheaper than
+      // a served one and would inflate the figure, so a row with any is an error, not a result.
+      if (r.non2xx > 0 || r.errors > 0) {
+        const seen = kind === 'ours' ? `; the journal shows ${await journalFailures(s.url)}` : '';
+        throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors} errors under load${seen}`);
+      }
+      let size: [number, number, number] | undefined;
+      if (kind === 'ours') {
+        const sizeAfter = await defaultSessionSize(s.url);
+        // Every 204 added a relation entry (and most a new sponsor object): state was really kept.
+        if (sizeAfter - sizeBefore < r.total) throw new Error(`${name}: ${r.total} requests answered 204 but the directory grew by ${sizeAfter - sizeBefore}`);
+        await control(s.url, 'POST', '/_mock/reset', 204);
+        size = [sizeBefore, sizeAfter, await defaultSessionSize(s.url)];
+      }
+      if (kind === 'bare') bareRps = r.rps;
+      rows.push({ name, kind, startupMs: s.startupMs, r, bare: bareRps, rss: [rssBefore, rssAfter], ...(size ? { size } : {}) });
       await stopChild(s.child);
     }
-    const bare = rows[0]!.r.rps;
+    const TARGET_SHARE = 40;
+    const TARGET_P99_MS = 5;
+    const mib = (n?: number) => (n === undefined ? 'n/a' : f(n, 0));
     say(`## Mock under load`);
     say();
-    say(`autocannon, 10 connections, ${duration} s each, one server at a time, validations on (an invalid body is checked to get a 4xx first).`);
-    say(`Targets for our mock: at least 25% of the bare server's throughput, p99 under 10 ms.`);
+    say(
+      `autocannon, 10 connections, ${duration} s each, one server at a time, validations on (an invalid body is checked to get a 4xx first). ` +
+        `Each request adds a new sponsor (\`${refPrefix}<new id>\`) to one of ${TARGETS.toLocaleString('en')} users, so our mock, which keeps ` +
+        `the directory (open: both are created on first use), answers every one 204 after checking the rules; a row with any non-2xx answer or ` +
+        `error stops the bench. Our mock runs from its esbuild bundle (dist/mock/server.js, bundled in ${f(bundled / 1000, 1)} s). The JWT is ` +
+        `\`npm run token -- --scp ${scope}\`'s. "% of bare" compares with the bare row above it, which got the same requests.`,
+    );
+    say(`Targets for our mock (issue 10): at least ${TARGET_SHARE}% of the bare throughput and p99 at most ${TARGET_P99_MS} ms.`);
     say();
-    say(`| server | req/s | % of bare | p50 ms | p99 ms | non-2xx | errors |`);
-    say(`|---|---:|---:|---:|---:|---:|---:|`);
-    for (const { name, r } of rows) say(`| ${name} | ${f(r.rps, 0)} | ${f((100 * r.rps) / bare)}% | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+    say(`| server | requests | req/s | % of bare | p50 ms | p99 ms | target met | RSS MiB before → after | directory size before → after → reset |`);
+    say(`|---|---:|---:|---:|---:|---:|---|---:|---:|`);
+    for (const { name, kind, r, bare: base, rss, size } of rows) {
+      const share = (100 * r.rps) / base;
+      const met = kind !== 'ours' ? '' : share >= TARGET_SHARE && r.p99 <= TARGET_P99_MS ? 'yes' : '**no**';
+      const sizes = size ? size.map((n) => n.toLocaleString('en')).join(' → ') : '';
+      say(
+        `| ${name} | ${r.total.toLocaleString('en')} | ${f(r.rps, 0)} | ${kind === 'bare' ? '' : `${f(share)}%`} | ${r.p50} | ${r.p99} | ${met} | ${mib(rss[0])} → ${mib(rss[1])} | ${sizes} |`,
+      );
+    }
     say();
 
     // ---------- tooling (before start-up, so the built bin exists to be timed) ----------
@@ -238,7 +394,7 @@ try {
     const { startMockServer } = await import('../src/mock/server.js');
     const t = performance.now();
     const inProc = await startMockServer({ port: 0, host: '127.0.0.1' });
-    const res = await send(new URL(inProc.url), request);
+    const res = await send(new URL(inProc.url), probeRequest(opaqueAuth));
     const inProcMs = performance.now() - t;
     await inProc.close();
     if (res.status !== 204) throw new Error(`in-process mock answered ${res.status}`);
@@ -250,7 +406,15 @@ try {
     say(`| how | median ms | fastest ms |`);
     say(`|---|---:|---:|`);
     say(`| our mock, \`startMockServer()\` in a warm process (modules already loaded), one run | ${f(inProcMs, 0)} | |`);
-    for (const { name, startupMs } of rows) say(`| ${name}, from source with tsx (for ours), one run | ${f(startupMs, 0)} | |`);
+    const started: Record<Kind, string> = {
+      bare: 'bare node:http',
+      ours: 'our mock: the bundle through `scripts/bench.mock.mjs` (`startMockServer()`)',
+      prism: 'stock `prism mock` CLI',
+    };
+    for (const kind of ['bare', 'ours', 'prism'] as const) {
+      const first = rows.find((row) => row.kind === kind);
+      if (first) say(`| ${started[kind]}, the first of its load rows, one run | ${f(first.startupMs, 0)} | |`);
+    }
     // How people start it: the package's bin (the esbuild bundle, built by npm run build above) and `npm run mock`
     // (scripts/mock.mjs: bundles the same way, then runs it), directly and through npm.
     const starts: [string, string[]][] = [];
