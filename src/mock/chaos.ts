@@ -62,6 +62,7 @@ export function transientStatuses(documented: ReadonlyMap<string, number> | Reco
  * as RFC 7240 has a server ignore a preference it cannot honour; the first `delay` counts (RFC 7240, 2).
  */
 export function parseDelay(prefer: string | string[] | undefined): number | undefined {
+  if (prefer === undefined) return undefined; // the common request: nothing to read
   for (const part of [prefer ?? []].flat().join(',').split(',')) {
     const [key, ...rest] = part.split(';')[0]!.split('=');
     if (key?.trim().toLowerCase() !== 'delay') continue;

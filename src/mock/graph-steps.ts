@@ -9,7 +9,7 @@ import type { Exchange, Step } from './pipeline.js';
 import { authorize as checkPermissions } from './permissions.js';
 import { applyRules } from './rules.js';
 import { SESSION_HEADER } from './sessions.js';
-import { readBearer, tokenFailure, type AuthFailure } from './token.js';
+import { readBearer, readBearerCached, tokenFailure, type AuthFailure } from './token.js';
 
 const headerOf = (x: Exchange, name: string): string | undefined => {
   const value = x.request.headers[name];
@@ -77,7 +77,7 @@ export const authenticate: Step = (x) => {
 /** The bearer token's validity: expiry, audience, form (and, with `--auth strict`, that it is a JWT at all). */
 export const token: Step = (x) => {
   if (!x.route || scripted(x)) return undefined;
-  x.token = readBearer(headerOf(x, 'authorization'));
+  x.token = readBearerCached(headerOf(x, 'authorization'));
   const failure = tokenFailure(x.token, { auth: x.state.authMode, now: Date.now() });
   return failure ? authAnswer(x, failure) : undefined;
 };
