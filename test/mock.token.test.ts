@@ -2,7 +2,7 @@
 // compilePermissions/authorize on the bundled spec (Graph's 403), and the token command's output and errors.
 import { describe, expect, it } from 'vitest';
 import { authorize, compilePermissions, type OperationPermissions } from '../src/mock/permissions.js';
-import { readBearer, tokenFailure, type BearerToken, type JwtClaims } from '../src/mock/token.js';
+import { readBearer, tokenFailure, type BearerToken, type JwtClaims, readBearerCached } from '../src/mock/token.js';
 import { runTokenCommand } from '../src/mock/token-cli.js';
 import { namedExample } from '../src/spec/walk.js';
 import { loadSpec } from './support/spec.js';
@@ -332,5 +332,18 @@ describe('runTokenCommand', () => {
   it('without a role table, takes template ids only and says so', () => {
     expect(runTokenCommand(['--wids', 'User Administrator'], NOW).stderr).toMatch(/\(no role table\)/);
     expect(runTokenCommand(['--wids', ROLES['User Administrator']], NOW).code).toBe(0);
+  });
+});
+
+describe('readBearerCached', () => {
+  it('answers as readBearer does, for the same header again and past its bound of remembered headers', () => {
+    const headers = Array.from(
+      { length: 300 },
+      (_, i) => `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ n: i })).toString('base64url')}.`,
+    );
+    for (const round of [1, 2])
+      for (const header of [...headers, 'Bearer opaque', 'Bearer a.b.c.d', undefined]) {
+        expect(readBearerCached(header), `round ${round}`).toEqual(readBearer(header));
+      }
   });
 });
