@@ -20,6 +20,8 @@ declare module 'autocannon' {
     body?: string | Buffer;
     connections?: number;
     duration?: number;
+    /** A first run with these settings whose figures are not counted. */
+    warmup?: { connections?: number; duration?: number };
     /** Sent in turn; a request with setupRequest is rebuilt before each send. */
     requests?: { setupRequest?: (request: RequestParams) => RequestParams }[];
   }
