@@ -62,9 +62,11 @@ function pathParams(x: Exchange): Record<string, string> {
 
 /** A token check's failure as Graph's error: the spec's example of that name, its text unless the check has its own. */
 function authAnswer(x: Exchange, failure: AuthFailure): GraphFailure {
-  const documented = x.contract.documented(x.route!.operationId, failure.example);
-  const fallback = failure.status === 401 ? x.contract.error('invalidAuthenticationToken') : { code: 'Authorization_RequestDenied', message: '' };
-  return new GraphFailure(failure.status, (documented ?? fallback).code, failure.message ?? (documented ?? fallback).message, failure.headers);
+  // An operation of another spec may lack the example: the spec's shared one of that status stands in.
+  const documented =
+    x.contract.documented(x.route!.operationId, failure.example) ??
+    x.contract.error(failure.status === 401 ? 'invalidAuthenticationToken' : 'authorizationRequestDenied');
+  return new GraphFailure(failure.status, documented.code, failure.message ?? documented.message, failure.headers);
 }
 
 /** 401 when Prism's security check failed (no bearer token at all), with the text and challenge Graph sends. */
