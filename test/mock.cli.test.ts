@@ -13,6 +13,7 @@ import { startMockServer } from '../src/mock/server.js';
 import { MockSettingsError } from '../src/mock/settings.js';
 import { loadSpec, repoRoot } from './support/spec.js';
 import { accepts } from './support/net.js';
+import { startCli } from './support/cli.js';
 import { entraRoleTemplates } from '../generated/entra-roles.js';
 
 const spec = loadSpec();
@@ -42,18 +43,7 @@ afterAll(() => {
 
 /** Starts the CLI from source (as `npm run mock` does today) with PORT/HOST etc. on top of this environment. */
 function cli(env: Record<string, string | undefined>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
+  return startCli(args, { ...process.env, ...env }, children);
 }
 
 /** Resolves with the base URL once the start-up lines (ending with the one about Prefer) are printed. */

@@ -1,7 +1,8 @@
 // The control API, sessions, the answer queue, chaos and latency end to end, without Prefer (except `Prefer:
 // delay=`, the per-request latency): reset, directory read and replace, the journal (and that it never holds a
 // token), scripted answers, two sessions under load staying apart, reproducible chaos, and delays as lower bounds.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startCli } from './support/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import {
@@ -24,7 +25,7 @@ import {
   type Json,
   type Reply,
 } from './support/e2e.js';
-import { inline, repoRoot } from './support/spec.js';
+import { inline } from './support/spec.js';
 
 const USERS = 'addUserSponsor';
 const sponsoredGuest = defaultFixture.users.find((u: Json) => (u.sponsors ?? []).length > 0);
@@ -383,30 +384,16 @@ describe('latency', () => {
 });
 
 describe('the CLI flags (--latency, --directory, --auth, --chaos, --seed)', () => {
-  let child: ChildProcess | undefined;
+  const children: ChildProcess[] = [];
   afterAll(() => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
 
   // The CLI starts through tsx: slow on a loaded machine, hence the longer timeout.
   it('reach the server: answers held back, strict directory and auth, and chaos at rate 0 failing nothing', { timeout: 60_000 }, async () => {
     const args = ['--latency', String(LATENCY_MS), '--directory', 'strict', '--auth', 'strict', '--chaos', '0', '--seed', '7'];
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, MOCK_FIXTURE: '', PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      child!.stdout!.on('data', () => {
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      void exited.then((code) => reject(new Error(`mock exited (${code}):\n${output}`)));
-    });
+    const run = startCli(args, { ...process.env, MOCK_FIXTURE: '', PORT: '0', HOST: '127.0.0.1' }, children);
+    const url = await run.listening;
     try {
       const session = freshSession('cli');
       // --auth strict: the opaque default token is refused.
@@ -422,8 +409,8 @@ describe('the CLI flags (--latency, --directory, --auth, --chaos, --seed)', () =
       expect(reply.elapsedMs).toBeGreaterThanOrEqual(LATENCY_MS - 1);
       expectGraphError(await call(url, USERS, { ...duplicate, session, token: jwt }), uniqueExample());
     } finally {
-      child.kill('SIGTERM');
+      run.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await run.exited).toBe(0);
   });
 });

@@ -2,13 +2,14 @@
 // declares in the spec's `x-rules`, open and strict directories, and fixtures (option, CLI flag, MOCK_FIXTURE).
 // Every sample object comes from fixtures/default.yaml and every expected error from the spec; each test uses a
 // session of its own (x-mock-session), so tests never see each other's sponsors.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { FixtureError } from '../src/mock/fixture.js';
+import { startCli } from './support/cli.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { operationsOf, requestExamples } from '../src/spec/walk.js';
 import {
@@ -30,7 +31,6 @@ import {
   spec,
   type Json,
 } from './support/e2e.js';
-import { repoRoot } from './support/spec.js';
 
 const USERS = 'addUserSponsor';
 const BLUEPRINT = 'addAgentIdentityBlueprintSponsor';
@@ -358,29 +358,9 @@ describe('fixtures', () => {
   writeFileSync(badPath, toYaml({ ...good, groups: [{ ...good.groups[0], isAssignableToRole: 'yes' }] }));
   const badEntry = 'groups[0].isAssignableToRole';
 
-  /** The CLI from source, as test/mock.cli.test.ts starts it. */
-  function cli(env: Record<string, string>, args: string[]) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, MOCK_FIXTURE: '', PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const listening = new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', () => {
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`mock exited (${code}):\n${stdout}${stderr}`)));
-    });
-    listening.catch(() => undefined);
-    return { child, exited, listening, output: () => ({ stdout, stderr }) };
-  }
+  /** The CLI from source, as test/mock.cli.test.ts starts it, with no MOCK_FIXTURE from outside. */
+  const cli = (env: Record<string, string>, args: string[]) =>
+    startCli(args, { ...process.env, MOCK_FIXTURE: '', PORT: '0', HOST: '127.0.0.1', ...env }, children);
 
   it('startMockServer({ fixture }) serves that directory as written (no spec seeds), and its relations count', async () => {
     const own = await startMockServer({ port: 0, host: '127.0.0.1', fixture: goodPath });
