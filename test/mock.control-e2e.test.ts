@@ -341,11 +341,10 @@ describe('the cap on sessions', () => {
 });
 
 describe('chaos (--chaos RATE --seed N)', () => {
-  /** Statuses of 50 valid requests in a row. */
-  async function run(server: MockServer): Promise<number[]> {
+  /** Statuses of `count` valid requests in a row in `session`. */
+  async function run(server: MockServer, session: string, count = 50): Promise<number[]> {
     const statuses: number[] = [];
-    const session = freshSession('chaos');
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < count; i++) {
       const reply = await valid(server.url, session);
       statuses.push(reply.status);
       if (reply.status !== 204) {
@@ -357,13 +356,31 @@ describe('chaos (--chaos RATE --seed N)', () => {
   }
 
   it('the same seed gives the same statuses; only the documented transient ones fail; another seed differs; rate 0 fails none', async () => {
-    const [a, b, other, zero] = await Promise.all([run(chaosA), run(chaosB), run(chaosOtherSeed), run(chaosZero)]);
+    const session = freshSession('chaos');
+    const [a, b, other, zero] = await Promise.all([run(chaosA, session), run(chaosB, session), run(chaosOtherSeed, session), run(chaosZero, session)]);
     expect(a).toEqual(b);
     expect(new Set(a).size).toBeGreaterThan(1);
     expect(a.every((s) => s === 204 || transient.includes(s))).toBe(true);
     expect(new Set(a.filter((s) => s !== 204)).size, 'more than one transient status picked').toBeGreaterThan(1);
     expect(other).not.toEqual(a);
     expect(zero.every((s) => s === 204)).toBe(true);
+  });
+
+  it("each session has its own sequence: another session's requests in between change nothing, and reset starts it again", async () => {
+    const [alone, busy, noise] = [freshSession('chaos-alone'), freshSession('chaos-busy'), freshSession('chaos-noise')];
+    const reference = await run(chaosA, alone, 20);
+    // The same name on the other server, with another session's requests interleaved.
+    const interleaved: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await valid(chaosB.url, noise);
+      interleaved.push((await valid(chaosB.url, alone)).status);
+    }
+    expect(interleaved).toEqual(reference);
+    // Two names, two sequences.
+    expect(await run(chaosA, busy, 20)).not.toEqual(reference);
+    // POST /_mock/reset: the session's sequence starts again.
+    expect((await control(chaosA.url, 'POST', '/_mock/reset', { session: alone })).status).toBe(204);
+    expect(await run(chaosA, alone, 20)).toEqual(reference);
   });
 });
 

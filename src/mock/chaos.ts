@@ -34,7 +34,11 @@ export function mulberry32(seed: number): () => number {
  * or undefined. Every call draws once for the rate, whether or not the operation documents a transient status,
  * so the sequence of picks depends on the seed and the order of requests only.
  */
-export function createChaos({ rate, seed = 0 }: ChaosOptions): { pick(statuses: readonly number[]): number | undefined } {
+export interface ChaosPicker {
+  pick(statuses: readonly number[]): number | undefined;
+}
+
+export function createChaos({ rate, seed = 0 }: ChaosOptions): ChaosPicker {
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new RangeError(`chaos rate must be a number from 0 to 1, not ${rate}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`chaos seed must be an integer, not ${seed}`);
   const random = mulberry32(seed);

@@ -38,8 +38,8 @@ export const script: Step = (x) => {
   const own = parseDelay(x.request.headers.prefer);
   x.delayMs = Math.min(MAX_DELAY_MS, x.state.latencyMs + (own ?? 0) + (queued?.delayMs ?? 0));
   if (queued?.code !== undefined) x.scripted = { code: queued.code, example: queued.example };
-  else if (x.state.chaos) {
-    const code = x.state.chaos.pick(transientStatuses(x.contract.exampleStatus.get(x.route.operationId) ?? new Map()));
+  else if (x.state.chaosFor && x.session) {
+    const code = x.state.chaosFor(x.session).pick(transientStatuses(x.contract.exampleStatus.get(x.route.operationId) ?? new Map()));
     if (code !== undefined) x.scripted = { code };
   }
   return undefined;

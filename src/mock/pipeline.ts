@@ -9,7 +9,7 @@ import { GraphFailure, exampleAnswer, failureAnswer, type ExampleOutput, type Id
 import { parsePrefer, resolvePreference, type Preference } from './prefer.js';
 import { isRefusal, refusalFailure, violationFailure, type PrismVerdict } from './prism.js';
 import { authenticate, authorize, rules, script, session, token } from './graph-steps.js';
-import type { createChaos } from './chaos.js';
+import type { ChaosPicker } from './chaos.js';
 import { isControlPath } from './control.js';
 import type { Session, SessionStore } from './sessions.js';
 import type { Directory } from './directory.js';
@@ -35,7 +35,8 @@ export interface MockState {
   authMode: AuthMode;
   /** Added to every answer of a contract route. */
   latencyMs: number;
-  chaos?: ReturnType<typeof createChaos>;
+  /** The chaos of a session (each has its own sequence), when `--chaos` is on. */
+  chaosFor?: (session: Session<Directory>) => ChaosPicker;
   /** Answers the control API under /_mock/ (control.ts). */
   control(request: MockRequest, pathname: string, ids: Ids): Promise<MockAnswer>;
 }
