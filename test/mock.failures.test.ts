@@ -195,13 +195,20 @@ describe('invalid requests get Graph-shaped 4xx', () => {
 });
 
 describe('request ids', () => {
-  it('echoes client-request-id, generates both ids when absent, a fresh request-id every time', async () => {
+  it('echoes client-request-id; without one, client-request-id equals request-id (as Graph); a fresh request-id every time', async () => {
     const echoed = await raw({ method: 'POST', path: user.path, headers: { ...good, 'client-request-id': 'my-id-42' }, body: goodBody });
     expect(echoed.headers['client-request-id']).toBe('my-id-42');
     const a = await raw({ method: 'POST', path: user.path, headers: fresh(), body: goodBody });
     const b = await raw({ method: 'GET', path: '/nowhere', headers: {} });
     for (const r of [echoed, a, b]) expect(r.headers['request-id']).toMatch(uuid);
-    expect(a.headers['client-request-id']).toMatch(uuid);
+    for (const r of [a, b]) expect(r.headers['client-request-id']).toBe(r.headers['request-id']);
+    const failed = await raw({ method: 'POST', path: user.path, headers: { 'content-type': 'application/json' }, body: goodBody });
+    expect(failed.status).toBe(401);
+    expect(failed.headers['client-request-id']).toBe(failed.headers['request-id']);
+    expect(JSON.parse(failed.text).error.innerError).toMatchObject({
+      'request-id': failed.headers['request-id'],
+      'client-request-id': failed.headers['request-id'],
+    });
     expect(new Set([echoed, a, b].map((r) => r.headers['request-id'])).size).toBe(3);
   });
 });

@@ -26,9 +26,15 @@ export interface Host {
   close(): Promise<void>;
 }
 
-function idsOf(req: IncomingMessage): Ids {
+/**
+ * The request's ids. A caller's `client-request-id` is echoed; without one Graph sends its own request-id in
+ * both headers and in innerError (captured answers: msgraph-sdk-design middleware/CompressionHandler.md's 400,
+ * microsoftgraph/msgraph-sample-blazor-clientside#94's 400).
+ */
+export function idsOf(req: Pick<IncomingMessage, 'headers'>): Ids {
   const sent = req.headers['client-request-id'];
-  return { requestId: randomUUID(), clientRequestId: (typeof sent === 'string' && sent) || randomUUID() };
+  const requestId = randomUUID();
+  return { requestId, clientRequestId: (typeof sent === 'string' && sent) || requestId };
 }
 
 /** CORS: the caller's origin is reflected (never `*`), so credentialed browser calls work too. */
