@@ -150,6 +150,8 @@ describe("answers outside the pipeline are Graph's, with the standard reason phr
     expect(response!.statusLine).toBe('HTTP/1.1 405 Method Not Allowed');
     expect(response!.headers.allow).toMatch(/POST/);
     expectGraphError(response!, 'Request_BadRequest');
+    // Graph's wording (learn.microsoft.com/graph/json-batching, request 4 of the batch response).
+    expect(JSON.parse(response!.body).error.message).toBe('Specified HTTP method is not allowed for the request target.');
   });
 
   it('oversized headers: 431 Request Header Fields Too Large', async () => {

@@ -3,7 +3,7 @@
 // session-aware through `x-mock-session`. Pure of sockets: the host reads the body (under its size limit) and
 // writes the answer; the fixture's validation and the Directory come in through the context.
 import { jsonShape, mediaTypeOf, MAX_JSON_DEPTH } from './body.js';
-import { GraphFailure, failureAnswer, type Ids, type MockAnswer } from './graph-error.js';
+import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, failureAnswer, type Ids, type MockAnswer } from './graph-error.js';
 import type { MockRequest } from './pipeline.js';
 import { SESSION_HEADER, sessionName, type SessionDirectory, type SessionStore } from './sessions.js';
 
@@ -133,7 +133,7 @@ export function controlAnswer<D extends SessionDirectory, F>(request: MockReques
   const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
   if (!handler) {
     return answer(
-      new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', {
+      new GraphFailure(405, 'Request_BadRequest', METHOD_NOT_ALLOWED_MESSAGE, {
         allow: controlAllowedMethods(pathname).join(', '),
       }),
     );

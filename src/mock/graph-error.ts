@@ -31,6 +31,12 @@ export interface ExampleOutput {
   body?: unknown;
 }
 
+/**
+ * The directory's 405 message, word for word as Graph's own documented batch response shows it (request 4 of
+ * learn.microsoft.com/graph/json-batching, microsoft-graph-docs-contrib concepts/json-batching.md).
+ */
+export const METHOD_NOT_ALLOWED_MESSAGE = 'Specified HTTP method is not allowed for the request target.';
+
 /** A Graph error the mock raises itself. */
 export class GraphFailure {
   constructor(

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphFailure, failureAnswer, rawGraphResponse, type Ids, type MockAnswer } from './graph-error.js';
+import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, failureAnswer, rawGraphResponse, type Ids, type MockAnswer } from './graph-error.js';
 import type { MockRequest } from './pipeline.js';
 import type { HostLimits } from './settings.js';
 
@@ -199,10 +199,7 @@ export function createHost(handle: Handle, limits: HostLimits, allowedMethods: A
     write(res, failureAnswer(new GraphFailure(417, 'BadRequest', `Expectation '${req.headers.expect}' is not supported; only 100-continue is.`), ids));
   });
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
-    rawAnswer(
-      socket,
-      new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', { allow: allowedMethods(undefined) }),
-    );
+    rawAnswer(socket, new GraphFailure(405, 'Request_BadRequest', METHOD_NOT_ALLOWED_MESSAGE, { allow: allowedMethods(undefined) }));
   });
   // A bound on open connections: one more is told so in Graph's shape and closed.
   let open = 0;

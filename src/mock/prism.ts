@@ -4,7 +4,7 @@
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
 import { DiagnosticSeverity, type IHttpOperation } from '@stoplight/types';
 import type { Spec } from '../spec/walk.js';
-import { GraphFailure, type ExampleOutput, type Violation } from './graph-error.js';
+import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, type ExampleOutput, type Violation } from './graph-error.js';
 import type { Preference } from './prefer.js';
 import type { Routes } from './routes.js';
 
@@ -70,7 +70,7 @@ export const isRefusal = (verdict: PrismVerdict | PrismRefusal): verdict is Pris
 export function refusalFailure(refusal: PrismRefusal, routes: Routes, pathname: string): GraphFailure {
   switch (refusal.refused) {
     case 'NO_METHOD_MATCHED_ERROR':
-      return new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', {
+      return new GraphFailure(405, 'Request_BadRequest', METHOD_NOT_ALLOWED_MESSAGE, {
         allow: routes.allowedMethods(pathname).join(', '),
       });
     case 'NO_PATH_MATCHED_ERROR':
