@@ -410,7 +410,7 @@ export interface components {
                 "application/json": components["schemas"]["odataError"];
             };
         };
-        /** @description Unsupported media type: the body is not sent as `application/json`. */
+        /** @description Unsupported media type: `Content-Type` is sent and is not JSON, or names a charset other than UTF-8. */
         UnsupportedMediaType: {
             headers: {
                 "request-id": components["headers"]["request-id"];
@@ -548,7 +548,7 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body is not JSON, fails the schema, `@odata.id` is not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
+            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`), fails the schema, `@odata.id` is a bare id or not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
             400: {
                 headers: {
                     "request-id": components["headers"]["request-id"];
@@ -594,7 +594,7 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body is not JSON, fails the schema, `@odata.id` is not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
+            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`), fails the schema, `@odata.id` is a bare id or not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
             400: {
                 headers: {
                     "request-id": components["headers"]["request-id"];
@@ -645,7 +645,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request. The body is not JSON or fails the connectedOrganization schema (for example an unknown `state` or identity source type). */
+            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`) or fails the connectedOrganization schema (for example an unknown `state` or identity source type). */
             400: {
                 headers: {
                     "request-id": components["headers"]["request-id"];
@@ -691,7 +691,7 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body is not JSON or fails the schema, `@odata.id` is not an accepted read URL, the reference already exists, or a sponsor limit of the operation is hit. */
+            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`) or fails the schema, `@odata.id` is a bare id or not an accepted read URL, the reference already exists, or a sponsor limit of the operation is hit. */
             400: {
                 headers: {
                     "request-id": components["headers"]["request-id"];

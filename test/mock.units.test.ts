@@ -78,18 +78,29 @@ describe('body checks', () => {
 
   it('parses UTF-8 JSON, and refuses each HTTP-level problem with its status', () => {
     const json = { 'content-type': 'application/json' };
-    expect(checkBody(bytes('{"a":1}'), json, 'UnsupportedMediaType')).toEqual({ parsed: { a: 1 } });
+    const answers = { unreadable: { code: 'BadRequest', message: 'Unable to read JSON request payload.' }, mediaTypeCode: 'UnsupportedMediaType' };
+    expect(checkBody(bytes('{"a":1}'), json, answers)).toEqual({ parsed: { a: 1 } });
     const failure = (b: Uint8Array, h: Record<string, string>) => {
-      const result = checkBody(b, h, 'UnsupportedMediaType');
-      return 'failure' in result ? [result.failure.status, result.failure.code] : undefined;
+      const result = checkBody(b, h, answers);
+      return 'failure' in result ? [result.failure.status, result.failure.code, result.failure.message] : undefined;
     };
-    expect(failure(bytes('a=b'), { 'content-type': 'text/plain' })).toEqual([415, 'UnsupportedMediaType']);
-    expect(failure(bytes('{}'), { 'content-type': 'application/json; charset=utf-16' })).toEqual([415, 'UnsupportedMediaType']);
-    expect(failure(bytes('{}'), { ...json, 'content-encoding': 'gzip' })).toEqual([415, 'UnsupportedMediaType']);
-    expect(failure(bytes('{'), json)).toEqual([400, 'BadRequest']);
-    expect(failure(new Uint8Array([0x22, 0xff, 0x22]), json)).toEqual([400, 'BadRequest']);
-    expect(failure(bytes(`[${'1,'.repeat(MAX_JSON_VALUES + 1)}1]`), json)).toEqual([400, 'BadRequest']);
-    expect(checkBody(bytes('{}'), { 'content-type': 'application/merge-patch+json' }, 'X')).toEqual({ parsed: {} });
+    const unreadable = [400, 'BadRequest', 'Unable to read JSON request payload.'];
+    expect(failure(bytes('a=b'), { 'content-type': 'text/plain' })).toEqual([415, 'UnsupportedMediaType', expect.stringMatching(/text\/plain/)]);
+    expect(failure(bytes('{}'), { 'content-type': 'application/json; charset=utf-16' })).toEqual([
+      415,
+      'UnsupportedMediaType',
+      expect.stringMatching(/utf-16/),
+    ]);
+    // Graph's 400, not 415, to a compressed body (any coding) and to one without Content-Type.
+    expect(failure(bytes('{}'), { ...json, 'content-encoding': 'gzip' })).toEqual(unreadable);
+    expect(failure(bytes('{}'), { ...json, 'content-encoding': 'Deflate' })).toEqual(unreadable);
+    expect(failure(bytes('{}'), { 'content-type': 'text/plain', 'content-encoding': 'gzip' })).toEqual(unreadable);
+    expect(failure(bytes('{}'), {})).toEqual(unreadable);
+    expect(failure(bytes('{'), json)).toEqual(unreadable);
+    expect(failure(new Uint8Array([0x22, 0xff, 0x22]), json)).toEqual(unreadable);
+    expect(failure(bytes(`[${'1,'.repeat(MAX_JSON_VALUES + 1)}1]`), json)).toEqual([400, 'BadRequest', expect.stringMatching(/more than/)]);
+    expect(checkBody(bytes('{}'), { ...json, 'content-encoding': 'identity' }, answers)).toEqual({ parsed: {} });
+    expect(checkBody(bytes('{}'), { 'content-type': 'application/merge-patch+json' }, answers)).toEqual({ parsed: {} });
   });
 });
 

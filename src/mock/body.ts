@@ -58,34 +58,37 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 const isJsonType = (type: string) => type === 'application/json' || /^application\/[\w.+-]*\+json$/.test(type);
 
+/** The spec's answers to a body Graph cannot read: its 400 example and the code of its 415 example. */
+export interface BodyAnswers {
+  /** `unreadableJsonPayload`: Graph's 400 to a body that is not JSON, has no `Content-Type` or is compressed. */
+  unreadable: { code: string; message: string };
+  /** `unsupportedMediaType`'s code: an explicit non-JSON `Content-Type`, or a charset other than UTF-8. */
+  mediaTypeCode: string;
+}
+
 /**
- * Checks a non-empty body. The 415 codes come from the spec's own example (`unsupportedMediaType`), passed in
- * as `mediaTypeCode`, so the mock answers what the contract documents.
+ * Checks a non-empty body. Graph answers its 400 "Unable to read JSON request payload…" to a compressed body
+ * (msgraph-sdk-design middleware/CompressionHandler.md: "return a 400 response code instead of 415"), to a body
+ * without `Content-Type` (microsoft-graph-docs-contrib#6337) and to one that is not JSON; an explicit non-JSON
+ * type or charset stays the 415 (no captured directory answer says otherwise; see the example's source).
  */
-export function checkBody(bytes: Uint8Array, headers: { 'content-type'?: string; 'content-encoding'?: string }, mediaTypeCode: string): BodyCheck {
+export function checkBody(bytes: Uint8Array, headers: { 'content-type'?: string; 'content-encoding'?: string }, answers: BodyAnswers): BodyCheck {
+  const unreadable = () => ({ failure: new GraphFailure(400, answers.unreadable.code, answers.unreadable.message) });
   const media = mediaTypeOf(headers['content-type']);
-  const encoding = (headers['content-encoding'] ?? 'identity').toLowerCase();
+  const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (media.type === '' || (encoding !== 'identity' && encoding !== '')) return unreadable();
   if (!isJsonType(media.type)) {
-    return { failure: new GraphFailure(415, mediaTypeCode, `Content-Type '${media.type || '(none)'}' is not supported; send 'application/json'.`) };
+    return { failure: new GraphFailure(415, answers.mediaTypeCode, `Content-Type '${media.type}' is not supported; send 'application/json'.`) };
   }
-  if (encoding !== 'identity' || (media.charset && !['utf-8', 'utf8'].includes(media.charset))) {
-    const what = encoding !== 'identity' ? encoding : media.charset;
-    return { failure: new GraphFailure(415, mediaTypeCode, `Content encoding '${what}' is not supported; send UTF-8 JSON.`) };
+  if (media.charset && !['utf-8', 'utf8'].includes(media.charset)) {
+    return { failure: new GraphFailure(415, answers.mediaTypeCode, `Charset '${media.charset}' is not supported; send UTF-8 JSON.`) };
   }
   const shape = jsonShape(bytes);
   if (shape.tooDeep) return { failure: new GraphFailure(400, 'BadRequest', `The request payload is nested deeper than ${MAX_JSON_DEPTH} levels.`) };
   if (shape.tooMany) return { failure: new GraphFailure(400, 'BadRequest', `The request payload holds more than ${MAX_JSON_VALUES} values.`) };
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(utf8.decode(bytes));
+    return { parsed: JSON.parse(utf8.decode(bytes)) as unknown };
   } catch {
-    return {
-      failure: new GraphFailure(
-        400,
-        'BadRequest',
-        'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
-      ),
-    };
+    return unreadable();
   }
-  return { parsed };
 }

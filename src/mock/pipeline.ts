@@ -93,7 +93,7 @@ export const body: Step = (x) => {
   const bytes = x.request.body;
   if (bytes && bytes.length > 0) {
     const headers = { 'content-type': headerOf(x, 'content-type'), 'content-encoding': headerOf(x, 'content-encoding') };
-    x.body = checkBody(bytes, headers, x.contract.error('unsupportedMediaType').code);
+    x.body = checkBody(bytes, headers, { unreadable: x.contract.error('unreadableJsonPayload'), mediaTypeCode: x.contract.error('unsupportedMediaType').code });
   }
   return undefined;
 };
@@ -164,7 +164,8 @@ export const bodyFailure: Step = (x) => (x.body && 'failure' in x.body ? x.body.
 /** Schema violations: the body's first one, or what Prism found in path, query and headers. */
 export const validation: Step = (x) => {
   const found = x.bodyViolation ? [x.bodyViolation] : (x.verdict?.violations ?? []).filter((v) => v.code !== 401);
-  return violationFailure(found, x.contract.error('invalidUrlFormat'));
+  const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
+  return violationFailure(found, parsed, { invalidUrlFormat: x.contract.error('invalidUrlFormat'), bareId: x.contract.error('bareIdInOdataId') });
 };
 
 /** The documented answer: the fast path's, or the one Prism negotiated. */

@@ -94,11 +94,25 @@ export function refusalFailure(refusal: PrismRefusal, routes: Routes, pathname: 
 /** Whether Prism found the request unauthenticated (its security check reports code 401). */
 export const unauthenticated = (verdict: PrismVerdict): boolean => verdict.violations.some((v) => v.code === 401);
 
-/** Input violations other than security, as Graph's 400 (the spec's `invalidUrlFormat` for a bad `@odata.id`). */
-export function violationFailure(violations: readonly Violation[], invalidUrlFormat: { code: string; message: string }): GraphFailure | undefined {
+/** The spec's answers to a bad `@odata.id`: a bare id (`bareIdInOdataId`), anything else (`invalidUrlFormat`). */
+export interface UrlFormatAnswers {
+  invalidUrlFormat: { code: string; message: string };
+  bareId: { code: string; message: string };
+}
+
+/** An `@odata.id` that is an id alone: no scheme and no `/` (what msgraph-sdk-dotnet#1846 sent). */
+export const isBareId = (value: unknown): boolean => typeof value === 'string' && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && !value.includes('/');
+
+/**
+ * Input violations other than security, as Graph's 400: a bad `@odata.id` is the spec's `bareIdInOdataId` when
+ * it is a bare id (Graph's `BadRequest`, msgraph-sdk-dotnet#1846), else its `invalidUrlFormat`.
+ */
+export function violationFailure(violations: readonly Violation[], body: unknown, answers: UrlFormatAnswers): GraphFailure | undefined {
   if (violations.length === 0) return undefined;
   if (violations.some((v) => v.location.includes('@odata.id'))) {
-    return new GraphFailure(400, invalidUrlFormat.code, invalidUrlFormat.message, {}, violations);
+    const sent = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['@odata.id'] : undefined;
+    const { code, message } = isBareId(sent) ? answers.bareId : answers.invalidUrlFormat;
+    return new GraphFailure(400, code, message, {}, violations);
   }
   const inBody = violations.every((v) => !['path', 'query', 'header'].includes(String(v.location[0])));
   const named = violations

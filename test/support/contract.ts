@@ -5,7 +5,7 @@
 // Order, as Graph checks a request: an oversized body is refused first (from the headers), then the request
 // target, the mock's session header, routing (400 / 405), then `Prefer` naming an example the operation lacks,
 // then authentication (no token, or a JWT that is expired, for another audience or malformed: 401) and, unless a
-// documented `Prefer` chose the answer, the token's permissions (403), then the body (415, 400), then the answer a
+// documented `Prefer` chose the answer, the token's permissions (403), then the body (400, 415), then the answer a
 // documented `Prefer` selects, else the success status.
 //
 // State. The mock keeps a directory per session, so an answer depends on what came before in that session (a
@@ -238,10 +238,13 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
       .find(([k]) => k?.toLowerCase() === 'charset')?.[1]
       ?.replace(/"/g, '')
       .toLowerCase();
-    const encoding = (header(req, 'content-encoding') ?? 'identity').toLowerCase();
+    const encoding = (header(req, 'content-encoding') ?? 'identity').trim().toLowerCase();
     const unsupported: Expected = { status: 415, codes: [errorCodeOf('unsupportedMediaType')], rule: 'unsupported content type' };
+    // Graph's 400 (unreadableJsonPayload) to a body without Content-Type or with any Content-Encoding.
+    if (mediaType === '' || (encoding !== 'identity' && encoding !== ''))
+      return { status: 400, codes: [errorCodeOf('unreadableJsonPayload')], rule: 'unreadable payload' };
     if (!(mediaType === 'application/json' || /^application\/[\w.+-]*\+json$/.test(mediaType))) return unsupported;
-    if (encoding !== 'identity' || (charset !== undefined && !['utf-8', 'utf8'].includes(charset))) return unsupported;
+    if (charset !== undefined && !['utf-8', 'utf8'].includes(charset)) return unsupported;
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(req.body));
