@@ -361,6 +361,10 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                "Cache-Control": components["headers"]["Cache-Control"];
+                "x-ms-resource-unit": components["headers"]["x-ms-resource-unit"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -370,6 +374,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
@@ -382,6 +388,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 [name: string]: unknown;
             };
             content: {
@@ -393,6 +401,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 [name: string]: unknown;
             };
             content: {
@@ -404,6 +414,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 [name: string]: unknown;
             };
             content: {
@@ -415,6 +427,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 [name: string]: unknown;
             };
             content: {
@@ -426,6 +440,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -438,6 +454,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 [name: string]: unknown;
             };
             content: {
@@ -449,6 +467,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
@@ -461,6 +481,8 @@ export interface components {
             headers: {
                 "request-id": components["headers"]["request-id"];
                 "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                 [name: string]: unknown;
             };
             content: {
@@ -481,6 +503,21 @@ export interface components {
         "request-id": string;
         /** @description The caller's `client-request-id` echoed back, or an id Graph generated when the caller sent none. */
         "client-request-id": string;
+        /** @description HSTS. Graph sends it on every answer, successes and errors alike. */
+        "Strict-Transport-Security": string;
+        /**
+         * @description Graph's front end (AGS) describing the data center and instance that served the request. Diagnostic only;
+         *     Microsoft asks clients not to log or rely on it (microsoftgraph/microsoft-graph-docs#21562).
+         */
+        "x-ms-ags-diagnostic": string;
+        /** @description The directory's answers are not to be cached. */
+        "Cache-Control": string;
+        /**
+         * @description The resource units this request cost against the directory's throttling limits. A write to a directory path
+         *     costs 1 (learn.microsoft.com/graph/throttling-limits, "Identity and access service limits": POST on any
+         *     identity path not listed costs 1).
+         */
+        "x-ms-resource-unit": string;
         /**
          * @description The challenge Graph sends with every `401`: the realm is empty and `authorization_uri` names the common
          *     endpoint, so a client signs in through `login.microsoftonline.com`; `client_id` is Microsoft Graph's app id.
@@ -520,6 +557,10 @@ export type ResponseGatewayTimeout = components['responses']['GatewayTimeout'];
 export type ParameterClientRequestId = components['parameters']['client-request-id'];
 export type HeaderRequestId = components['headers']['request-id'];
 export type HeaderClientRequestId = components['headers']['client-request-id'];
+export type HeaderStrictTransportSecurity = components['headers']['Strict-Transport-Security'];
+export type HeaderXMsAgsDiagnostic = components['headers']['x-ms-ags-diagnostic'];
+export type HeaderCacheControl = components['headers']['Cache-Control'];
+export type HeaderXMsResourceUnit = components['headers']['x-ms-resource-unit'];
 export type HeaderWwwAuthenticate = components['headers']['WWW-Authenticate'];
 export type HeaderRetryAfter = components['headers']['Retry-After'];
 export type $defs = Record<string, never>;
@@ -553,6 +594,8 @@ export interface operations {
                 headers: {
                     "request-id": components["headers"]["request-id"];
                     "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -599,6 +642,8 @@ export interface operations {
                 headers: {
                     "request-id": components["headers"]["request-id"];
                     "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -641,6 +686,10 @@ export interface operations {
                 headers: {
                     "request-id": components["headers"]["request-id"];
                     "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "x-ms-resource-unit": components["headers"]["x-ms-resource-unit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -650,6 +699,8 @@ export interface operations {
                 headers: {
                     "request-id": components["headers"]["request-id"];
                     "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -696,6 +747,8 @@ export interface operations {
                 headers: {
                     "request-id": components["headers"]["request-id"];
                     "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                     [name: string]: unknown;
                 };
                 content: {

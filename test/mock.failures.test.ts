@@ -251,6 +251,39 @@ describe('request ids', () => {
   });
 });
 
+describe("the headers Graph sends on its answers (from the spec's header examples)", () => {
+  const example = (name: string) => String(spec.components.headers[name].schema.examples[0]);
+  const everyAnswer = { 'strict-transport-security': example('Strict-Transport-Security'), 'x-ms-ags-diagnostic': example('x-ms-ags-diagnostic') };
+  const directorySuccess = { 'cache-control': example('Cache-Control'), 'x-ms-resource-unit': example('x-ms-resource-unit') };
+
+  it('the examples are the captured values', () => {
+    // CompressionHandler.md's captured 400 and every other captured Graph answer; learn.microsoft.com/graph/json-batching.
+    expect(everyAnswer['strict-transport-security']).toBe('max-age=31536000');
+    expect(JSON.parse(everyAnswer['x-ms-ags-diagnostic']).ServerInfo).toBeDefined();
+    expect(directorySuccess).toEqual({ 'cache-control': 'no-cache', 'x-ms-resource-unit': '1' });
+  });
+
+  it('a 204 carries all four', async () => {
+    const response = await raw({ method: 'POST', path: user.path, headers: fresh(), body: goodBody });
+    expect(response.status).toBe(204);
+    expect(response.headers).toMatchObject({ ...everyAnswer, ...directorySuccess });
+  });
+
+  it.each([
+    ['a 401 the mock raises', user.path, { 'content-type': 'application/json' }, goodBody, 401],
+    ['a 400 the mock raises (a bare id)', user.path, good, JSON.stringify({ '@odata.id': 'abc' }), 400],
+    ["a 400 to a gzip body (Graph's own capture has both headers)", user.path, { ...good, 'content-encoding': 'gzip' }, goodBody, 400],
+    ['a documented 403 asked for with Prefer', user.path, { ...fresh(), prefer: 'code=403' }, goodBody, 403],
+    ['a 400 for an unknown segment', '/v1.0/printers/x', good, goodBody, 400],
+  ] as const)('%s carries Strict-Transport-Security and x-ms-ags-diagnostic, not the 204-only ones', async (_label, path, headers, body, status) => {
+    const response = await raw({ method: 'POST', path, headers, body });
+    expect(response.status).toBe(status);
+    expect(response.headers).toMatchObject(everyAnswer);
+    expect(response.headers['x-ms-resource-unit']).toBeUndefined();
+    expect(response.headers['cache-control']).toBeUndefined();
+  });
+});
+
 describe('CORS', () => {
   const origin = 'https://app.example.test';
 

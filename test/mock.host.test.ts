@@ -152,6 +152,10 @@ describe("answers outside the pipeline are Graph's, with the standard reason phr
     expectGraphError(response!, 'Request_BadRequest');
     // Graph's wording (learn.microsoft.com/graph/json-batching, request 4 of the batch response).
     expect(JSON.parse(response!.body).error.message).toBe('Specified HTTP method is not allowed for the request target.');
+    // An answer written straight to the socket carries the headers of every answer too (graph-headers.ts).
+    expect(response!.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(response!.headers['x-ms-ags-diagnostic']).toMatch(/ServerInfo/);
+    expect(response!.headers['client-request-id']).toBe(response!.headers['request-id']);
   });
 
   it('oversized headers: 431 Request Header Fields Too Large', async () => {

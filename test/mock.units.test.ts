@@ -16,8 +16,9 @@ import {
 import { runPipeline, steps, type Exchange, type MockRequest } from '../src/mock/pipeline.js';
 import { parsePrefer, resolvePreference } from '../src/mock/prefer.js';
 import { compileRoutes, compileTemplate } from '../src/mock/routes.js';
-import { errorScenarios, requestExamples } from '../src/spec/walk.js';
+import { errorScenarios, requestExamples, type Spec } from '../src/spec/walk.js';
 import { defaultSpecPath } from '../src/mock/server.js';
+import { headersOnEveryAnswer } from '../src/mock/graph-headers.js';
 import { resolveMockOptions } from '../src/mock/settings.js';
 import { createMockState } from '../src/mock/state.js';
 import { readTarget } from '../src/mock/target.js';
@@ -234,5 +235,22 @@ describe('the pipeline, without a socket', async () => {
     expect(noAuth.headers['www-authenticate']).toMatch(/^Bearer/);
     expect((await run({ method: 'POST', target: example.path, headers: auth, body: bytes('{') })).status).toBe(400);
     expect((await run({ method: 'PUT', target: example.path, headers: auth, body: bytes('{') })).status).toBe(405);
+  });
+});
+
+describe('headersOnEveryAnswer', () => {
+  const spec = loadSpec() as unknown as Spec;
+
+  it('is the headers every documented response declares, with their examples, never the live ids', () => {
+    const headers = headersOnEveryAnswer(spec);
+    expect(Object.keys(headers).sort()).toEqual(['strict-transport-security', 'x-ms-ags-diagnostic']);
+    expect(headers['strict-transport-security']).toBe('max-age=31536000');
+  });
+
+  it('leaves out a header one response does not declare', () => {
+    const changed = structuredClone(spec);
+    const responses = changed.components!.responses as Record<string, { headers: Record<string, unknown> }>;
+    delete responses.NotFound!.headers['x-ms-ags-diagnostic'];
+    expect(Object.keys(headersOnEveryAnswer(changed))).toEqual(['strict-transport-security']);
   });
 });

@@ -11,6 +11,7 @@ import { createPrismAdapter, isRefusal, type PrismAdapter } from './prism.js';
 import { compileRoutes, type Routes } from './routes.js';
 import { compileValidators, type OperationValidators } from './validators.js';
 import { fastRoute, type FastRoute } from './fast-path.js';
+import { headersOnEveryAnswer } from './graph-headers.js';
 
 export interface Contract {
   spec: Spec;
@@ -31,6 +32,8 @@ export interface Contract {
   permissions: Map<string, OperationPermissions>;
   /** Filled by buildFastRoutes(); empty until then, when every request takes the whole pipeline. */
   fastRoutes: FastRoute[];
+  /** The headers Graph sends on every answer (graph-headers.ts); the host adds them to each one. */
+  everyAnswer: Record<string, string>;
 }
 
 /** Reads and compiles a bundled spec (JSON). Throws with the file's name when it cannot. */
@@ -54,6 +57,7 @@ export async function loadContract(specPath: string): Promise<Contract> {
       return { code: error.code, message: error.message };
     },
     fastRoutes: [],
+    everyAnswer: headersOnEveryAnswer(spec),
   };
 }
 

@@ -109,11 +109,12 @@ export function exampleAnswer(output: ExampleOutput, ids: Ids): MockAnswer {
 
 /**
  * A whole HTTP/1.1 response as text, for answers written straight to a socket (a request Node could not parse,
- * a refused connection): Graph's body, the standard reason phrase, and `connection: close`.
+ * a refused connection): Graph's body, the standard reason phrase, the headers of every answer, and `connection: close`.
  */
-export function rawGraphResponse(failure: GraphFailure, requestId: string): string {
+export function rawGraphResponse(failure: GraphFailure, requestId: string, everyAnswer: Record<string, string> = {}): string {
   const body = JSON.stringify(graphErrorBody(failure, { requestId, clientRequestId: requestId }));
   const headers = {
+    ...everyAnswer,
     'content-type': 'application/json',
     'request-id': requestId,
     'client-request-id': requestId,

@@ -107,7 +107,17 @@ function refuse(req: IncomingMessage, res: ServerResponse, answer: MockAnswer): 
   req.resume();
 }
 
-export function createHost(handle: Handle, limits: HostLimits, allowedMethods: AllowedMethods): Host {
+/** The headers Graph sends on every answer (the contract's, see graph-headers.ts); read per request, so a reload applies. */
+export type EveryAnswer = () => Record<string, string>;
+
+/** The ids and the headers of every answer, set before anything else can answer. */
+function stamp(res: ServerResponse, ids: Ids, everyAnswer: EveryAnswer): void {
+  for (const [name, value] of Object.entries(everyAnswer())) res.setHeader(name, value);
+  res.setHeader('request-id', ids.requestId);
+  res.setHeader('client-request-id', ids.clientRequestId);
+}
+
+export function createHost(handle: Handle, limits: HostLimits, allowedMethods: AllowedMethods, everyAnswer: EveryAnswer = () => ({})): Host {
   /** Requests received and not yet answered: close() waits for them, and tells their connections to close. */
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -127,8 +137,7 @@ export function createHost(handle: Handle, limits: HostLimits, allowedMethods: A
     (req, res) => {
       if (refused.has(req.socket)) return void res.destroy();
       const ids = idsOf(req);
-      res.setHeader('request-id', ids.requestId);
-      res.setHeader('client-request-id', ids.clientRequestId);
+      stamp(res, ids, everyAnswer);
       if (closing) res.shouldKeepAlive = false;
       const allow = req.method === 'OPTIONS' ? allowedMethods(req.url) : '';
       cors(req, res, allow);
@@ -161,7 +170,7 @@ export function createHost(handle: Handle, limits: HostLimits, allowedMethods: A
   }
 
   const rawAnswer = (socket: Duplex, failure: GraphFailure) => {
-    if (socket.writable) socket.end(rawGraphResponse(failure, randomUUID()));
+    if (socket.writable) socket.end(rawGraphResponse(failure, randomUUID(), everyAnswer()));
     else socket.destroy();
   };
 
@@ -194,8 +203,7 @@ export function createHost(handle: Handle, limits: HostLimits, allowedMethods: A
   });
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const ids = idsOf(req);
-    res.setHeader('request-id', ids.requestId);
-    res.setHeader('client-request-id', ids.clientRequestId);
+    stamp(res, ids, everyAnswer);
     write(res, failureAnswer(new GraphFailure(417, 'BadRequest', `Expectation '${req.headers.expect}' is not supported; only 100-continue is.`), ids));
   });
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {

@@ -84,6 +84,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
     settings.limits,
     allowedMethods,
+    () => contract.everyAnswer,
   );
 
   await new Promise<void>((resolveListen, reject) => {
