@@ -103,17 +103,28 @@ export function namedExample(spec: Spec, name: string): unknown {
   return deref(spec, example).value;
 }
 
-/** operationId → example name → the status whose response holds that example (how `Prefer: example=` picks a status). */
-export function exampleStatus(spec: Spec): Map<string, Map<string, number>> {
-  const result = new Map<string, Map<string, number>>();
+/** Every named JSON example of every operation's responses, with the status that holds it. */
+function* responseExamples(spec: Spec): Generator<{ operationId: string; name: string; status: number; value: unknown }> {
   for (const { operationId, op } of operationsOf(spec)) {
-    const byName = new Map<string, number>();
     for (const [status, response] of responsesOf(spec, op)) {
-      for (const [name] of exampleValues(spec, response.content?.['application/json'])) byName.set(name, Number(status));
+      for (const [name, value] of exampleValues(spec, response.content?.['application/json'])) yield { operationId, name, status: Number(status), value };
     }
-    result.set(operationId, byName);
+  }
+}
+
+/** Groups per operation what `pick` keeps of its response examples (every operation gets a map, maybe empty). */
+function byOperation<T>(spec: Spec, pick: (example: { status: number; value: unknown }) => T | undefined): Map<string, Map<string, T>> {
+  const result = new Map<string, Map<string, T>>(operationsOf(spec).map(({ operationId }) => [operationId, new Map<string, T>()]));
+  for (const example of responseExamples(spec)) {
+    const kept = pick(example);
+    if (kept !== undefined) result.get(example.operationId)!.set(example.name, kept);
   }
   return result;
+}
+
+/** operationId → example name → the status whose response holds that example (how `Prefer: example=` picks a status). */
+export function exampleStatus(spec: Spec): Map<string, Map<string, number>> {
+  return byOperation(spec, ({ status }) => status);
 }
 
 /** A documented error of an operation: its status and the example's Graph error. */
@@ -125,19 +136,10 @@ export interface DocumentedError {
 
 /** operationId → example name → the documented error (each operation's own: two operations may share a name). */
 export function documentedErrors(spec: Spec): Map<string, Map<string, DocumentedError>> {
-  const result = new Map<string, Map<string, DocumentedError>>();
-  for (const { operationId, op } of operationsOf(spec)) {
-    const byName = new Map<string, DocumentedError>();
-    for (const [status, response] of responsesOf(spec, op)) {
-      for (const [name, value] of exampleValues(spec, response.content?.['application/json'])) {
-        const error = (value as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-        if (typeof error?.code === 'string' && typeof error.message === 'string')
-          byName.set(name, { status: Number(status), code: error.code, message: error.message });
-      }
-    }
-    result.set(operationId, byName);
-  }
-  return result;
+  return byOperation(spec, ({ status, value }) => {
+    const error = (value as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    return typeof error?.code === 'string' && typeof error.message === 'string' ? { status, code: error.code, message: error.message } : undefined;
+  });
 }
 
 export interface RequestExample {
