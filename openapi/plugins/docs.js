@@ -137,9 +137,10 @@ function ReferenceTables() {
             add(resolved?.['x-documented-response-body']?.examples, `documented ${status} body (not sent)`);
           }
           const sections = [op.description ?? ''];
-          if (op['x-permissions']) sections.push(permissionsSection(op['x-permissions']));
+          // x-permissions and x-rules checks shared between twins are references (bundling inlines them).
+          if (op['x-permissions']) sections.push(permissionsSection(deref(op['x-permissions'])));
           if (op['x-national-clouds']) sections.push(cloudsSection(op['x-national-clouds'], servers));
-          if (op['x-rules']) sections.push(rulesSection(op['x-rules']));
+          if (op['x-rules']) sections.push(rulesSection({ ...op['x-rules'], checks: deref(op['x-rules'].checks) }));
           if (rows.length) sections.push(examplesSection(rows));
           op.description = sections.join('\n\n');
         }
