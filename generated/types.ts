@@ -70,6 +70,7 @@ export interface paths {
          *     https://learn.microsoft.com/en-us/graph/api/agentuser-post-sponsors?view=graph-rest-1.0 (`POST /users/{id}/sponsors/$ref`),
          *     and the beta "Add sponsor" page (user-post-sponsors?view=graph-rest-beta). The stored copy of the v1.0
          *     user-post-sponsors page itself predates that change, so the v1.0 table is inferred from those two pages.
+         *     The national clouds (all four) are also those pages' (the seed page has no national-cloud table).
          */
         post: operations["addUserSponsor"];
         delete?: never;
