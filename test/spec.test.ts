@@ -85,7 +85,7 @@ function breakings(value: Json): Json[] {
       const url: string = value['@odata.id'];
       broken.push(
         { '@odata.id': url.split('/').pop() }, // a bare id
-        { '@odata.id': url.replace('https://graph.microsoft.com', 'https://example.com') },
+        { '@odata.id': url.replace('https://graph.microsoft.com', 'https://graph.microsoft.com:8443') }, // another port
         { '@odata.id': url.replace('https:', 'http:') },
         { '@odata.id': url.replace(/\/[^/]+$/, '/{id}') },
         { '@odata.id': url.replace(/\/[^/]+$/, '/..') },
