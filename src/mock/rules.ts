@@ -163,4 +163,3 @@ function compileCheck(raw: unknown, where: string, answer: (example: unknown, wh
   if (Number.isInteger(raw.maxCount) && (raw.maxCount as number) >= 0) return { kind: 'maxCount', max: raw.maxCount as number, ...base };
   return fail(`${where} is none of deny, require, unique: true, maxCount: N`);
 }
-
