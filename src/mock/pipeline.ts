@@ -142,6 +142,8 @@ export const prism: Step = async (x) => {
   // left in, an Accept without JSON would let Prism refuse a list or negotiate a Prefer'd error away, and one it
   // cannot parse would make its negotiator throw.
   delete headers.accept;
+  // A Content-Type without a body describes nothing; Prism would still parse it, and throw on one it cannot (a GET).
+  if (!x.request.body || x.request.body.length === 0) delete headers['content-type'];
   const pathname = x.target!.pathname;
   const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
   const verdict = await x.contract.prism.ask(
