@@ -81,6 +81,21 @@ describe('lists and removes read and change what the adds made', () => {
   });
 });
 
+describe('an invalid path parameter of an operation that documents no 400', () => {
+  it.each(['listUserSponsors', 'removeUserSponsor'])('%s: the token is checked first (401), then the parameter (400)', async (operationId) => {
+    // One character more than the id's schema allows (read from the spec).
+    const param = (operation(operationId).pathItem.parameters as Json[]).find((p) => p.name === 'id');
+    const tooLong = 'a'.repeat((param.schema.maxLength as number) + 1);
+    const id = { id: tooLong, sponsorId: freshId() };
+    const unauthenticated = await call(open.url, operationId, { id, token: null, session: freshSession('param') });
+    expect(unauthenticated.status, unauthenticated.text).toBe(401);
+    const invalid = await call(open.url, operationId, { id, session: freshSession('param') });
+    expect(invalid.status, invalid.text).toBe(400);
+    expect(json(invalid).error.code).toBe('BadRequest');
+    expect(json(invalid).error.message).toMatch(/path/);
+  });
+});
+
 describe('create', () => {
   const example = (operationId: string): Json =>
     Object.values<Json>((operation(operationId).op.requestBody as Json).content?.['application/json']?.examples ?? {})[0]?.value ??

@@ -121,6 +121,17 @@ describe('Prefer', () => {
     expect(resolvePreference({ code: 503, example: 'throttled' }, examples)).toMatchObject({ status: 400, message: /documented for status 429, not 503/ });
     expect(resolvePreference({ example: 'nope' }, undefined)).toEqual({ example: 'nope' });
   });
+
+  it('answers a status alone with its first named example, and leaves a status the operation lacks to Prism', () => {
+    const examples = new Map([
+      ['throttled', 429],
+      ['slowDown', 429],
+      ['missing', 404],
+    ]);
+    expect(resolvePreference({ code: 429 }, examples)).toEqual({ code: 429, example: 'throttled' });
+    expect(resolvePreference({ code: 404 }, examples)).toEqual({ code: 404, example: 'missing' });
+    expect(resolvePreference({ code: 418 }, examples)).toEqual({ code: 418 });
+  });
 });
 
 describe('routes', () => {
