@@ -3,11 +3,12 @@
 // rules. Each reads what the earlier steps of pipeline.ts found; a scripted answer (Prefer, queue, chaos)
 // takes precedence over permissions and rules, as a tester asking for it expects.
 import { MAX_DELAY_MS, parseDelay, transientStatuses } from './chaos.js';
-import { GraphFailure } from './graph-error.js';
+import { GraphFailure, exampleAnswer } from './graph-error.js';
 import { unauthenticated } from './prism.js';
 import type { Exchange, Step } from './pipeline.js';
 import { authorize as checkPermissions } from './permissions.js';
 import { applyRules } from './rules.js';
+import { ruleAnswerBody } from './rule-answers.js';
 import { SESSION_HEADER } from './sessions.js';
 import { readBearer, readBearerCached, tokenFailure, type AuthFailure } from './token.js';
 
@@ -85,14 +86,15 @@ export const token: Step = (x) => {
 };
 
 /**
- * The owners of the object the path names (its `x-rules.target`), for the blueprint's owner rule: an owner
- * needs no admin role. Owners are a relation of the directory, handed to the check as the property it reads.
+ * The object the path names (its `x-rules.target`), as the permission check reads it: its type (an agent user
+ * admits the agent-user roles) and, for the blueprint's owner rule, its owners (an owner needs no admin role),
+ * a relation of the directory handed over as the property the check reads.
  */
-function targetOwners(x: Exchange, property: string): { properties: Record<string, unknown> } | undefined {
+function permissionTarget(x: Exchange, ownerProperty: string | undefined): { type: string; properties: Record<string, unknown> } | undefined {
   const target = x.contract.rules.get(x.route!.operationId)?.target;
   if (!target || !x.session) return undefined;
   const found = x.session.directory.find(target.entitySet, pathParams(x)[target.parameter] ?? '', target.cast);
-  return found && { properties: { [property]: x.session.directory.related(found.id, property) } };
+  return found && { type: found.type, properties: ownerProperty ? { [ownerProperty]: x.session.directory.related(found.id, ownerProperty) } : {} };
 }
 
 /** A JWT's permissions (`scp` or `roles`) and admin roles (`wids`) against what the operation accepts. */
@@ -100,15 +102,19 @@ export const authorize: Step = (x) => {
   if (!x.route || scripted(x) || x.token?.kind !== 'jwt') return undefined;
   const permissions = x.contract.permissions.get(x.route.operationId);
   if (!permissions) return undefined;
-  const owners = permissions.ownerProperty ? targetOwners(x, permissions.ownerProperty) : undefined;
-  const failure = checkPermissions(permissions, x.token.claims, owners);
+  const target = permissions.ownerProperty || permissions.agentUserRoles.length > 0 ? permissionTarget(x, permissions.ownerProperty) : undefined;
+  const failure = checkPermissions(permissions, x.token.claims, target);
   return failure ? authAnswer(x, failure) : undefined;
 };
 
 /** Objects a successful request may add at most (target and reference created on first use, the relation). */
 const MAX_GROWTH = 3;
 
-/** The operation's `x-rules` against the session's directory; a request that passes them changes it. */
+/**
+ * The operation's `x-rules` against the session's directory; a request that passes them changes it. A list and
+ * a create answer here, from the directory, with the documented success's status and headers (a create whose
+ * documented success is a 204, the draft, keeps it, without a body).
+ */
 export const rules: Step = (x) => {
   if (!x.route || scripted(x) || !x.session) return undefined;
   const compiled = x.contract.rules.get(x.route.operationId);
@@ -123,7 +129,10 @@ export const rules: Step = (x) => {
     const message = outcome.id === undefined ? documented.message : documented.message.replace(/'[^']*'/, `'${outcome.id}'`);
     return new GraphFailure(documented.status, documented.code, message);
   }
-  if (!x.state.sessions.canGrow(MAX_GROWTH)) return x.state.sessions.budgetFailure();
-  outcome.commit();
-  return undefined;
+  // A list reads and a remove shrinks: only the others can meet the sessions' size budget.
+  if (!compiled.lists && !compiled.removes && !x.state.sessions.canGrow(MAX_GROWTH)) return x.state.sessions.budgetFailure();
+  const result = outcome.commit();
+  const documented = x.fast ?? x.verdict?.output;
+  const answerBody = documented && documented.statusCode !== 204 ? ruleAnswerBody(compiled, result) : undefined;
+  return answerBody && documented ? exampleAnswer({ ...documented, body: answerBody }, x.ids) : undefined;
 };
