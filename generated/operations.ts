@@ -19,7 +19,8 @@ export const operations = {
     ],
     "sponsorKinds": {
       "user": "users",
-      "group": "groups"
+      "group": "groups",
+      "directoryObject": "directoryObjects"
     },
     "successStatus": 204
   },
@@ -33,7 +34,8 @@ export const operations = {
     ],
     "sponsorKinds": {
       "user": "users",
-      "group": "groups"
+      "group": "groups",
+      "directoryObject": "directoryObjects"
     },
     "successStatus": 204
   },
@@ -70,7 +72,8 @@ export const operations = {
     ],
     "sponsorKinds": {
       "user": "users",
-      "group": "groups"
+      "group": "groups",
+      "directoryObject": "directoryObjects"
     },
     "successStatus": 204
   },
@@ -84,7 +87,8 @@ export const operations = {
     ],
     "sponsorKinds": {
       "user": "users",
-      "group": "groups"
+      "group": "groups",
+      "directoryObject": "directoryObjects"
     },
     "successStatus": 204
   },

@@ -603,15 +603,23 @@ export interface components {
     schemas: {
         /**
          * userOrGroupReference
-         * @description An OData entity reference to the user or group to add: `@odata.id` is the read URL of the object on a
-         *     Microsoft Graph host (any national cloud), such as `https://graph.microsoft.com/v1.0/users/{id}`.
-         *     A bare id, another host, `http`, a query or fragment, or another entity set is rejected with 400
-         *     "Invalid URL format specified in payload.".
+         * @description An OData entity reference to the user or group to add: `@odata.id` is the read URL of the object,
+         *     such as `https://graph.microsoft.com/v1.0/users/{id}`, `.../groups/{id}` or `.../directoryObjects/{id}`
+         *     (the object's own type then decides), on a Microsoft Graph host of `servers` (any national cloud, any
+         *     letter case, an optional `:443`), or the same path without scheme and host (`/v1.0/users/{id}`), which is
+         *     resolved against the request's service root. The pattern checks the host loosely (JSON Schema cannot
+         *     compare without regard to case); a host that is none of `servers` answers 400 "Invalid URL format
+         *     specified in payload." as does another port, `http`, a path that does not start with `/`, a query or a
+         *     fragment. A bare id answers 400 with code `BadRequest`.
+         *
+         *     `x-odata-id-forms` lists every form with the contract's answer and its source (examples are sent to a
+         *     v1.0 operation; `refusedBy` says whether this schema or the check against `servers` refuses a form;
+         *     `graphObserved` is set where Graph was seen to answer otherwise than the contract).
          */
         userOrGroupReference: {
             /**
-             * Format: uri
-             * @description Read URL of the user or group, `https://{graph host}/{v1.0|beta}/{users|groups}/{id}`.
+             * Format: uri-reference
+             * @description Read URL of the user or group, `https://{graph host}/{v1.0|beta}/{users|groups|directoryObjects}/{id}`, or its path `/{v1.0|beta}/...` alone.
              * @example https://graph.microsoft.com/v1.0/users/3b5d7a1e-9c2f-4e61-8d0a-6f4b2c1e9a70
              */
             "@odata.id": string;
@@ -619,14 +627,17 @@ export interface components {
         /**
          * directoryObjectReference
          * @description An OData entity reference to the directoryObject (a user or a group) to add as a sponsor: `@odata.id`
-         *     is its read URL on a Microsoft Graph host (any national cloud), such as
-         *     `https://graph.microsoft.com/beta/directoryObjects/{id}`. Service principals and agent users are not
-         *     supported as sponsors; the service rejects them with 400 (see the operation's examples).
+         *     is its read URL, such as `https://graph.microsoft.com/beta/directoryObjects/{id}`, on a Microsoft Graph
+         *     host of `servers` (any national cloud, any letter case, an optional `:443`), or the same path without
+         *     scheme and host (`/beta/directoryObjects/{id}`), resolved against the request's service root. The
+         *     accepted and refused forms, with their answers and sources, are those of `userOrGroupReference`
+         *     (`x-odata-id-forms`). Service principals and agent users are not supported as sponsors; the service
+         *     rejects them with 400 (see the operation's examples).
          */
         directoryObjectReference: {
             /**
-             * Format: uri
-             * @description Read URL of the sponsor, `https://{graph host}/{v1.0|beta}/{directoryObjects|users|groups}/{id}`.
+             * Format: uri-reference
+             * @description Read URL of the sponsor, `https://{graph host}/{v1.0|beta}/{directoryObjects|users|groups}/{id}`, or its path `/{v1.0|beta}/...` alone.
              * @example https://graph.microsoft.com/beta/directoryObjects/0c4b2a8e-5d3f-4b7a-9e1c-2f6d8a0b4c91
              */
             "@odata.id": string;
@@ -639,6 +650,13 @@ export interface components {
          *     (`readOnly`) and ignored in a request.
          */
         connectedOrganization: {
+            /**
+             * Format: uri
+             * @description The context URL Graph annotates an entity it answers with, such as
+             *     `https://graph.microsoft.com/v1.0/$metadata#identityGovernance/entitlementManagement/connectedOrganizations/$entity`
+             *     on a create's `201`. An annotation of the answer, not a property of the object.
+             */
+            readonly "@odata.context"?: string;
             /**
              * @description Optional OData type annotation. Only Graph's public type name is accepted; the source page's
              *     `#Microsoft.IGAELM.PDS.FrontEnd.ExternalModel.connectedOrganization` is a service-internal name.
@@ -753,7 +771,7 @@ export interface components {
         };
         /**
          * socialIdentitySource
-         * @description A social identity provider.
+         * @description A social identity source of a connected organization.
          */
         socialIdentitySource: {
             /**
@@ -764,10 +782,10 @@ export interface components {
             /** @description Display name of the identity source. */
             displayName?: string;
             /**
-             * @description The social identity provider.
+             * @description The social identity source; Graph's `socialIdentitySourceType` enum (`facebook`, `unknownFutureValue`).
              * @enum {string}
              */
-            socialIdentityProviderType?: "microsoft" | "google" | "facebook" | "unknownFutureValue";
+            socialIdentitySourceType?: "facebook" | "unknownFutureValue";
         };
         /**
          * odataError
@@ -786,14 +804,19 @@ export interface components {
                     message: string;
                     target?: string;
                 }[];
-                /** @description Diagnostics for support; Graph adds other keys at times, which are allowed. */
+                /**
+                 * @description Diagnostics for support; Graph adds other keys at times, which are allowed. `client-request-id` is
+                 *     not required: Graph's documented throttling sample
+                 *     (https://learn.microsoft.com/en-us/graph/throttling#sample-response) has `code`, `date`, `message`,
+                 *     `request-id` and `status` without it. This package's mock always sends it.
+                 */
                 innerError: {
                     /** @description UTC time of the error, without a time zone designator (as Graph sends it). */
                     date: string;
                     /** @description Id of the request at Graph; quote it to Microsoft support. */
                     "request-id": string;
                     /** @description The caller's `client-request-id`, or one Graph generated. */
-                    "client-request-id": string;
+                    "client-request-id"?: string;
                 } & {
                     [key: string]: unknown;
                 };
@@ -1091,6 +1114,26 @@ export interface components {
          *     allowed by HTTP and handled by this package's client.
          */
         "Retry-After": string;
+        /**
+         * @description The operation is deprecated, since the date given (an HTTP-date). Graph's gateway adds this header when the
+         *     request URL names a deprecated element of its model; this contract sends it on every answer of an operation
+         *     marked `deprecated: true`. Graph writes a date (the form of draft-dalal-deprecation-header-02), not RFC 9745's
+         *     `@{seconds}` nor `true`; clients should accept either.
+         * @example Wed, 30 Mar 2022 11:59:59 GMT
+         */
+        Deprecation: string;
+        /**
+         * @description The earliest date the deprecated operation may be removed (an HTTP-date, RFC 8594). Graph's gateway sends it
+         *     beside `Deprecation`, with the element's removal date.
+         * @example Sun, 30 Jun 2024 23:59:59 GMT
+         */
+        Sunset: string;
+        /**
+         * @description Where the deprecation is explained: a link with relation `deprecation` (RFC 9745, section 3), here to the
+         *     published call that replaces the draft (`POST .../connectedOrganizations`, 201 Created).
+         * @example <https://learn.microsoft.com/en-us/graph/api/entitlementmanagement-post-connectedorganizations?view=graph-rest-beta>; rel="deprecation"; type="text/html"; title="connectedOrganizations/$ref"
+         */
+        "Link-deprecation": string;
     };
     pathItems: never;
 }
@@ -1135,6 +1178,9 @@ export type HeaderCacheControl = components['headers']['Cache-Control'];
 export type HeaderXMsResourceUnit = components['headers']['x-ms-resource-unit'];
 export type HeaderWwwAuthenticate = components['headers']['WWW-Authenticate'];
 export type HeaderRetryAfter = components['headers']['Retry-After'];
+export type HeaderDeprecation = components['headers']['Deprecation'];
+export type HeaderSunset = components['headers']['Sunset'];
+export type HeaderLinkDeprecation = components['headers']['Link-deprecation'];
 export type $defs = Record<string, never>;
 export interface operations {
     addConnectedOrganizationInternalSponsor: {
@@ -1238,6 +1284,9 @@ export interface operations {
                     "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "x-ms-resource-unit": components["headers"]["x-ms-resource-unit"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    Link: components["headers"]["Link-deprecation"];
                     [name: string]: unknown;
                 };
                 content?: never;
