@@ -325,7 +325,7 @@ describe('ids', () => {
 
   it('refuses a sponsor kind the operation does not accept (untyped callers)', async () => {
     const { fetch, calls: sent } = recordingFetch();
-    const sponsor = { kind: 'directoryObject', id: 'd1' } as unknown as { kind: 'user'; id: string };
+    const sponsor = { kind: 'servicePrincipal', id: 'sp1' } as unknown as { kind: 'user'; id: string };
     await expect(client(fetch).addUserSponsor('u1', sponsor)).rejects.toBeInstanceOf(RangeError);
     expect(sent).toHaveLength(0);
   });
