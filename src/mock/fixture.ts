@@ -150,7 +150,8 @@ function parseText(text: string, source: string): unknown {
 /**
  * The objects the spec's examples name: each example of the path parameter an operation's `x-rules.target`
  * reads (an object of the target's first type), and each read URL in a request example's `x-rules.reference.from`
- * property (an object of its entity set's type, or its cast). Derived from the spec, never copied by hand.
+ * property (an object of its entity set's type, or its cast). Derived from the spec, never copied by hand. No
+ * relation is seeded: the documented adds and removes name the same pairs, and an add must succeed on a fresh start.
  */
 export function specSeeds(spec: Spec): Fixture {
   const directory = Directory.empty(stableId);
@@ -169,9 +170,9 @@ export function specSeeds(spec: Spec): Fixture {
     }
   }
   for (const example of requestExamples(spec)) {
-    const from = rules.get(example.operationId)?.reference?.from;
-    if (from === undefined || typeof example.body !== 'object' || example.body === null) continue;
-    const url = parseReadUrl((example.body as Record<string, unknown>)[from]);
+    const reference = rules.get(example.operationId)?.reference;
+    if (reference === undefined || typeof example.body !== 'object' || example.body === null) continue;
+    const url = parseReadUrl((example.body as Record<string, unknown>)[reference.from], reference.hosts);
     if (url) add(url.entitySet, url.key, url.cast);
   }
   return directory.toFixture();
