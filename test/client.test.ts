@@ -21,6 +21,7 @@ import {
 import { errorScenarios, operationsOf, requestExamples } from '../src/spec/walk.js';
 import { sponsorMethods } from '../src/sponsors.js';
 import { maxTimerMs } from '../src/retry.js';
+import { nextPageTarget, pagesOption, readPage } from '../src/paging.js';
 import { uuidV4 } from '../src/uuid.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
@@ -521,6 +522,47 @@ describe('list: every page of the collection, same origin only', () => {
     await expect(list(client(fetch))).resolves.toEqual([item('a'), item('b')]);
     expect(calls.map((c) => c.url)).toEqual([`${clouds.global}${path}`, `${clouds.global}${path}?$skiptoken=2`, `${clouds.global}${path}?$skiptoken=2`]);
     expect(calls[1]!.headers['client-request-id']).not.toBe(calls[2]!.headers['client-request-id']);
+  });
+});
+
+describe('paging (pure): what a page holds and which next link is followed', () => {
+  const origin = 'https://graph.microsoft.com';
+  const page = `${origin}/v1.0/users/u1/sponsors`;
+
+  it.each([
+    [`${origin}/v1.0/users/u1/sponsors?$skiptoken=X1`, '/v1.0/users/u1/sponsors?$skiptoken=X1'],
+    ['/v1.0/users/u1/sponsors?$skiptoken=X2', '/v1.0/users/u1/sponsors?$skiptoken=X2'],
+    ['?$skiptoken=X3', '/v1.0/users/u1/sponsors?$skiptoken=X3'],
+    [`${origin}:443/v1.0/users/u1/sponsors?$top=1#frag`, '/v1.0/users/u1/sponsors?$top=1'],
+    ['HTTPS://GRAPH.MICROSOFT.COM/v1.0/x?$skiptoken={a}', '/v1.0/x?$skiptoken=%7Ba%7D'],
+  ])('follows %j as %j', (link, target) => {
+    expect(nextPageTarget(link, page, origin)).toBe(target);
+  });
+
+  it.each([
+    ['another host', 'https://graph.microsoft.us/v1.0/users/u1/sponsors'],
+    ['http instead of https', 'http://graph.microsoft.com/v1.0/users/u1/sponsors'],
+    ['another port', 'https://graph.microsoft.com:8443/v1.0/users/u1/sponsors'],
+    ['userinfo', 'https://u:p@graph.microsoft.com/v1.0/users/u1/sponsors'],
+    ['a look-alike host', 'https://graph.microsoft.com.attacker.example/v1.0'],
+    ['protocol-relative', '//attacker.example/v1.0'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['unparsable', 'https://[::1'],
+  ])('refuses %s', (_, link) => {
+    expect(nextPageTarget(link, page, origin)).toBeUndefined();
+  });
+
+  it('reads a collection page and refuses anything else', () => {
+    expect(readPage({ value: [1], '@odata.nextLink': 'n', '@odata.context': 'c' })).toEqual({ value: [1], nextLink: 'n' });
+    expect(readPage({ value: [] })).toEqual({ value: [], nextLink: undefined });
+    for (const bad of [undefined, null, 'x', [], {}, { value: 'x' }, { value: [], '@odata.nextLink': null }])
+      expect(readPage(bad), JSON.stringify(bad)).toBeUndefined();
+  });
+
+  it(`maxPages: default ${defaultMaxPages}, integers from 1`, () => {
+    expect(pagesOption(undefined)).toBe(defaultMaxPages);
+    expect(pagesOption(1)).toBe(1);
+    for (const bad of [0, -1, 2.5, NaN, Infinity, '2', null]) expect(() => pagesOption(bad), String(bad)).toThrow(RangeError);
   });
 });
 
