@@ -18,6 +18,7 @@ import {
   type GraphVersion,
   type OperationId,
   type SponsorMethodName,
+  type Sponsor,
   type SponsorOperationId,
 } from './sponsors.js';
 import type { ClientMethods } from './methods.js';
@@ -172,7 +173,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   const owner = (row: Row) => ('owner' in row ? row.owner : 'id');
 
   // One factory per kind of method; build() reads the kind from the operation's metadata.
-  const add = (name: string, row: Row) => async (ownerId: string, sponsor: never, callOptions?: VersionOptions) => {
+  const add = (name: string, row: Row) => async (ownerId: string, sponsor: Sponsor<SponsorOperationId>, callOptions?: VersionOptions) => {
     const op = operationOf(name, row, callOptions?.version) as SponsorOperationId;
     assertValidId(ownerId, owner(row));
     const body = { '@odata.id': sponsorODataId(cloud, op, sponsor) };
