@@ -1,6 +1,7 @@
 // The token and permission checks of the mock without a socket: readBearer/tokenFailure (Graph's 401s),
 // compilePermissions/authorize on the bundled spec (Graph's 403), and the token command's output and errors.
 import { describe, expect, it } from 'vitest';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { authorize, compilePermissions, type OperationPermissions } from '../src/mock/permissions.js';
 import { readBearer, tokenFailure, type BearerToken, type JwtClaims, readBearerCached } from '../src/mock/token.js';
 import { runTokenCommand } from '../src/mock/token-cli.js';
@@ -11,17 +12,9 @@ const spec = loadSpec();
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const nowSeconds = NOW / 1000;
 
-// Role name → template id, as generated/entra-roles.ts will map them. The first four are Microsoft's built-in
-// role template ids (learn.microsoft.com "Microsoft Entra built-in roles"); the Agent ID ones are stand-ins, as
-// only the owner rule and a missing role are tested on the blueprint.
-const ROLES = {
-  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
-  'Directory Writers': '9360feb5-f418-4baa-8175-e2a00bac4301',
-  'Identity Governance Administrator': '45d8d3c5-c802-45c6-b32a-1d70b5e1e86e',
-  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
-  'Agent ID Administrator': '11111111-1111-4111-8111-111111111111',
-  'Agent ID Developer': '22222222-2222-4222-8222-222222222222',
-};
+// Role name → template id: the generated table (openapi/entra-roles.yaml), which names every role the spec's
+// operations name.
+const ROLES: Readonly<Record<keyof typeof entraRoleTemplates, string>> = entraRoleTemplates;
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8'; // Helpdesk Administrator: named by no operation
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -145,9 +138,10 @@ describe('compilePermissions', () => {
   const perms = compilePermissions(spec, ROLES);
 
   it('reads each operation from security and x-permissions, roles as template ids', () => {
+    const accepted = ['User.ReadWrite.All', 'AgentIdUser.ReadWrite.All', 'AgentIdUser.ReadWrite.IdentityParentedBy', 'Directory.ReadWrite.All'];
     expect(perms.get('addUserSponsor')).toEqual({
-      delegated: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-      application: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+      delegated: accepted,
+      application: accepted,
       delegatedRoles: [ROLES['Directory Writers'], ROLES['User Administrator']],
       applicationRoles: [],
     });

@@ -7,7 +7,7 @@ import type { Contract } from './contract.js';
 import { findFastRoute, eligible } from './fast-path.js';
 import { GraphFailure, exampleAnswer, failureAnswer, type ExampleOutput, type Ids, type MockAnswer, type Violation } from './graph-error.js';
 import { parsePrefer, resolvePreference, type Preference } from './prefer.js';
-import { isRefusal, refusalFailure, violationFailure, type PrismVerdict } from './prism.js';
+import { isRefusal, refusalFailure, violationFailure, type PrismRefusal, type PrismVerdict } from './prism.js';
 import { authenticate, authorize, rules, script, session, token } from './graph-steps.js';
 import type { ChaosPicker } from './chaos.js';
 import { isControlPath } from './control.js';
@@ -131,11 +131,6 @@ export const bodySchema: Step = (x) => {
   return undefined;
 };
 
-// Prism's negotiator throws 'invalid media type' on an Accept it cannot parse; such an Accept says nothing
-// usable, so it is dropped and the documented media type is answered.
-const tchar = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const mediaRange = new RegExp(`^\\s*${tchar}/${tchar}\\s*(;\\s*${tchar}\\s*=\\s*(${tchar}|"(?:[^"\\\\]|\\\\.)*")\\s*)*$`);
-
 /** Prism: route, security, validation (unless the body is already known to be invalid) and negotiation. */
 export const prism: Step = async (x) => {
   if (x.fast) return undefined;
@@ -143,10 +138,12 @@ export const prism: Step = async (x) => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(x.request.headers)) if (typeof value === 'string') headers[name] = value;
   delete headers.prefer; // negotiation follows our own reading of Prefer
-  if (headers.accept !== undefined && !headers.accept.split(',').every((part) => mediaRange.test(part))) delete headers.accept;
-  // A documented error asked for with Prefer is JSON whatever Accept says (Graph's errors always are); left in,
-  // an Accept without JSON would let Prism negotiate the error away and answer the success instead.
-  if (x.prefer?.code !== undefined && x.prefer.code >= 300) delete headers.accept;
+  // Graph answers JSON whatever Accept says (its errors, a list, a created object), so Accept is not negotiated:
+  // left in, an Accept without JSON would let Prism refuse a list or negotiate a Prefer'd error away, and one it
+  // cannot parse would make its negotiator throw.
+  delete headers.accept;
+  // A Content-Type without a body describes nothing; Prism would still parse it, and throw on one it cannot (a GET).
+  if (!x.request.body || x.request.body.length === 0) delete headers['content-type'];
   const pathname = x.target!.pathname;
   const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
   const verdict = await x.contract.prism.ask(
@@ -154,10 +151,33 @@ export const prism: Step = async (x) => {
     x.prefer ?? {},
     { validateRequest: x.bodyViolation === undefined },
   );
-  if (isRefusal(verdict)) return refusalFailure(verdict, x.contract.routes, pathname);
+  if (isRefusal(verdict))
+    return (await invalidWithoutBadRequest(x, verdict, headers, parsed)) ? undefined : refusalFailure(verdict, x.contract.routes, pathname);
   x.verdict = verdict;
   return undefined;
 };
+
+/**
+ * Prism refuses a request that fails validation when the operation documents no 400 to answer with (a list, a
+ * remove): the answer would come before the token checks. Graph checks the token first, so Prism is asked again
+ * without validation (security is still checked) and the violation waits for the validation step, where it is
+ * the 400 every operation's invalid request gets.
+ */
+async function invalidWithoutBadRequest(x: Exchange, refusal: PrismRefusal, headers: Record<string, string>, body: unknown): Promise<boolean> {
+  if (refusal.refused !== 'UNPROCESSABLE_ENTITY' || x.prefer?.code !== undefined || x.prefer?.example !== undefined || !x.route) return false;
+  const values: Record<string, string> = {};
+  const match = x.route.pattern.exec(x.target!.pathname);
+  x.route.pathParams.forEach((name, i) => (values[name.toLowerCase()] = match?.[i + 1] ?? ''));
+  const violation = x.contract.validators.get(x.route.operationId)?.pathViolation(values) ?? { location: ['path'], message: refusal.detail };
+  const again = await x.contract.prism.ask(
+    { method: x.method as never, url: { path: x.target!.pathname, query: x.target!.query }, headers, body },
+    {},
+    { validateRequest: false },
+  );
+  if (isRefusal(again)) return false;
+  x.verdict = { ...again, violations: [...again.violations, { ...violation, code: 400 }] };
+  return true;
+}
 
 /** The body's HTTP-level failure, now that routing and auth have passed. */
 export const bodyFailure: Step = (x) => (x.body && 'failure' in x.body ? x.body.failure : undefined);

@@ -119,13 +119,15 @@ interface Route {
   method: string;
   operationId: string;
   successStatus: number;
+  /** Whether the operation takes a body (a list or a remove does not). */
+  hasBody: boolean;
   validateBody: (value: unknown) => boolean;
   validateParams: (params: Record<string, string>) => boolean;
 }
 
 const routes: Route[] = operationsOf(spec).map((entry) => {
   const media = deref(spec, entry.op.requestBody)?.content?.['application/json'];
-  const bodySchema = ajv.compile(inline(spec, media?.schema) as object);
+  const bodySchema = ajv.compile((inline(spec, media?.schema) ?? {}) as object);
   const pathParams = parametersOf(spec, entry).filter((p) => p.in === 'path');
   const paramSchemas = pathParams.map((p) => ({ name: p.name, validate: ajv.compile((inline(spec, p.schema) ?? {}) as object) }));
   return {
@@ -133,11 +135,52 @@ const routes: Route[] = operationsOf(spec).map((entry) => {
     method: entry.method.toUpperCase(),
     operationId: entry.operationId,
     successStatus: (operations as Record<string, { successStatus: number }>)[entry.operationId]!.successStatus,
+    hasBody: entry.op.requestBody !== undefined,
     validateBody: (value) => bodySchema(value) === true,
     validateParams: (params) => paramSchemas.every(({ name, validate }) => validate(params[name]) === true),
   };
 });
 const statusOfExample = exampleStatus(spec);
+
+/**
+ * The removes, read from the spec's `x-rules`: the path parameters naming the target and the related object, and
+ * the relation. In a fresh session a remove succeeds only where the mock's default fixture (fixtures/default.yaml,
+ * read here as written) already holds the relation; the spec's seeds add objects, never relations.
+ */
+const removes = new Map(
+  operationsOf(spec).flatMap(({ operationId, op }) => {
+    const rules = op['x-rules'] as Json;
+    return rules?.removes
+      ? [
+          [
+            operationId,
+            { target: rules.target.parameter as string, related: rules.removes.parameter as string, property: rules.removes.property as string },
+          ] as const,
+        ]
+      : [];
+  }),
+);
+/** The adds whose `x-rules.reference` names an `invalid` answer, and the body property holding the read URL. */
+const invalidReferences = new Map(
+  operationsOf(spec).flatMap(({ operationId, op }) => {
+    const reference = (op['x-rules'] as Json)?.reference;
+    return reference?.invalid ? [[operationId, { from: reference.from as string, example: reference.invalid as string }] as const] : [];
+  }),
+);
+/** The hosts of the spec's servers (a host compares without regard to case). */
+const serverHosts = new Set((spec.servers ?? []).map((server) => new URL(server.url).hostname.toLowerCase()));
+const defaultFixture: Json = parseYaml(readFileSync(`${repoRoot}fixtures/default.yaml`, 'utf8'));
+const fixtureRelations = new Set<string>(
+  Object.values<Json[]>(defaultFixture).flatMap((entries) =>
+    (Array.isArray(entries) ? entries : []).flatMap((entry: Json) =>
+      Object.entries<unknown>(entry).flatMap(([property, ids]) =>
+        Array.isArray(ids) ? ids.map((id) => `${String(entry.id).toLowerCase()}/${property}/${String(id).toLowerCase()}`) : [],
+      ),
+    ),
+  ),
+);
+const fixtureHolds = (property: string, target: string, related: string): boolean =>
+  fixtureRelations.has(`${target.toLowerCase()}/${property}/${related.toLowerCase()}`);
 
 export interface Expected {
   status: number;
@@ -230,7 +273,11 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
     rule: 'schema violation',
   };
   const params = Object.fromEntries(route.template.flatMap((t, i) => (/^\{.+\}$/.test(t) ? [[t.slice(1, -1), decoded[i]!] as const] : [])));
-  if (bodyLength > 0) {
+  let parsed: unknown;
+  if (!route.hasBody) {
+    // A list or a remove: no body to read (the fuzz sends none), only the path parameters' schemas.
+    if (!route.validateParams(params)) return schemaViolation;
+  } else if (bodyLength > 0) {
     const [type = '', ...mediaParams] = (header(req, 'content-type') ?? '').split(';');
     const mediaType = type.trim().toLowerCase();
     const charset = mediaParams
@@ -245,7 +292,6 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
       return { status: 400, codes: [errorCodeOf('unreadableJsonPayload')], rule: 'unreadable payload' };
     if (!(mediaType === 'application/json' || /^application\/[\w.+-]*\+json$/.test(mediaType))) return unsupported;
     if (charset !== undefined && !['utf-8', 'utf8'].includes(charset)) return unsupported;
-    let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(req.body));
     } catch {
@@ -261,6 +307,15 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
     if (!documentedStatuses.has(prefer.code) || prefer.code === 405) return badRequest('Prefer: undocumented status');
     return { status: prefer.code, rule: acceptsJson(req) || prefer.code < 300 ? 'Prefer: documented status' : 'Prefer under an Accept without JSON' };
   }
+  // An `@odata.id` the schema takes (any https host) on a host that is none of the servers: the rules' `invalid`.
+  const invalid = invalidReferences.get(route.operationId);
+  const odataId = invalid && typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[invalid.from] : undefined;
+  const host = typeof odataId === 'string' ? /^https:\/\/([^/:?#]+)/i.exec(odataId)?.[1]?.toLowerCase() : undefined;
+  if (invalid && host !== undefined && !serverHosts.has(host))
+    return { status: 400, codes: [errorCodeOf(invalid.example)], example: invalid.example, rule: "reference on a host none of the spec's servers" };
+  const removal = removes.get(route.operationId);
+  if (removal && !fixtureHolds(removal.property, params[removal.target]!, params[removal.related]!))
+    return { status: 404, codes: [errorCodeOf('resourceNotFound')], rule: 'remove of a relation the session lacks' };
   return { status: route.successStatus, rule: 'valid request' };
 }
 
@@ -282,6 +337,8 @@ export function checkResponse(req: RawRequest, res: RawResponse): string | undef
   } catch {
     return `${res.status} body is not JSON: ${res.body.toString('utf8', 0, 200)}`;
   }
+  // A list's 200 and a create's 201: a JSON object (test/mock.examples checks it against the documented schema).
+  if (res.status < 300) return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? undefined : `${res.status} body is no JSON object`;
   if (!validateODataError(parsed))
     return `${res.status} body is not Graph's error shape: ${ajv.errorsText(validateODataError.errors)} in ${res.body.toString('utf8', 0, 300)}`;
   if (typeof sentId === 'string' && parsed.error?.innerError?.['client-request-id'] !== sentId)
@@ -348,6 +405,26 @@ export const relationRules = new Map<string, RelationRules>(
   }),
 );
 
+/**
+ * The list and remove operations of each relation (`entitySet/property`, read from their `x-rules`), so that a
+ * sequence can read back, or take out, what the adds to that relation made.
+ */
+export const relationReaders = new Map<string, { list?: string; remove?: string }>();
+for (const { operationId, op } of operationsOf(spec)) {
+  const rules = op['x-rules'] as Json;
+  const property = rules?.lists?.property ?? rules?.removes?.property;
+  if (!rules?.target || property === undefined) continue;
+  const key = `${rules.target.entitySet}/${property}`;
+  relationReaders.set(key, { ...relationReaders.get(key), [rules.lists ? 'list' : 'remove']: operationId });
+}
+
+/** The relation (`entitySet/property`) an add, a list or a remove works on. */
+export function relationKey(operationId: string): string | undefined {
+  const rules = operationsOf(spec).find((o) => o.operationId === operationId)?.op['x-rules'] as Json;
+  const property = rules?.reference?.property ?? rules?.lists?.property ?? rules?.removes?.property;
+  return rules?.target && property !== undefined ? `${rules.target.entitySet}/${property}` : undefined;
+}
+
 const scenarios = errorScenarios(spec);
 
 /** The documented error an operation answers with for one of its examples (status, code, message). */
@@ -371,7 +448,7 @@ export class SponsorModel {
   add(operationId: string, targetId: string, reference: { id: string; type: string }): { status: number; code?: string; message?: string; example?: string } {
     const rules = relationRules.get(operationId);
     if (!rules) throw new Error(`${operationId} adds to no relation`);
-    const key = `${rules.entitySet}/${targetId}/${rules.property}`;
+    const key = `${relationKey(operationId)}/${targetId}`;
     const held = this.#relations.get(key) ?? [];
     for (const check of rules.checks) {
       const fails = check.unique
@@ -382,6 +459,28 @@ export class SponsorModel {
     }
     this.#relations.set(key, [...held, reference]);
     return { status: (operations as Record<string, { successStatus: number }>)[operationId]!.successStatus };
+  }
+
+  /** The ids a list of the target's relation should answer, in the order they were added. */
+  list(operationId: string, targetId: string): string[] {
+    return (this.#relations.get(`${relationKey(operationId)}/${targetId}`) ?? []).map((r) => r.id);
+  }
+
+  /** The answer a remove should get: 204 (the relation shrinks), or the documented 404 naming the related id. */
+  remove(operationId: string, targetId: string, relatedId: string): { status: number; code?: string; message?: string; example?: string } {
+    const key = `${relationKey(operationId)}/${targetId}`;
+    const held = this.#relations.get(key) ?? [];
+    if (!held.some((r) => r.id === relatedId)) {
+      const example = (operationsOf(spec).find((o) => o.operationId === operationId)!.op['x-rules'] as Json).removes.notFound as string;
+      const notFound = documentedError(operationId, example);
+      // Graph's not-found text names the missing object.
+      return { ...notFound, message: notFound.message.replace(/'[^']*'/, `'${relatedId}'`), example };
+    }
+    this.#relations.set(
+      key,
+      held.filter((r) => r.id !== relatedId),
+    );
+    return { status: 204 };
   }
 
   reset(): void {
