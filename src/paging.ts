@@ -3,7 +3,9 @@
 
 /**
  * Pages one list call reads at most unless the call says otherwise: a bound, so a server that keeps answering
- * a next link (or the same one) cannot hold a call forever (Graph pages sponsors 100 at a time by default).
+ * a next link (or the same one) cannot hold a call forever. Far beyond a real sponsor list: the contract's
+ * limits allow 100 sponsors, and Graph's directory collections answer up to 100 objects a page by default
+ * (GET /users: default 100, at most 999), so even one object a page stays within it.
  */
 export const defaultMaxPages = 100;
 
