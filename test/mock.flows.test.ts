@@ -3,7 +3,9 @@
 // organization is found by the operations after it, a type cast segment works in every spelling, and a deprecated
 // operation's every answer carries its deprecation headers. Ids, paths and rules come from the spec.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
+import { runTokenCommand } from '../src/mock/token-cli.js';
 import { responsesOf } from '../src/spec/walk.js';
 import {
   call,
@@ -78,6 +80,38 @@ describe('lists and removes read and change what the adds made', () => {
         message: notFound.message.replace(/'[^']*'/, `'${missing}'`),
       });
     }
+  });
+});
+
+describe('an invalid path parameter of an operation that documents no 400', () => {
+  it.each(['listUserSponsors', 'removeUserSponsor'])('%s: the token is checked first (401), then the parameter (400)', async (operationId) => {
+    // One character more than the id's schema allows (read from the spec).
+    const param = (operation(operationId).pathItem.parameters as Json[]).find((p) => p.name === 'id');
+    const tooLong = 'a'.repeat((param.schema.maxLength as number) + 1);
+    const id = { id: tooLong, sponsorId: freshId() };
+    const unauthenticated = await call(open.url, operationId, { id, token: null, session: freshSession('param') });
+    expect(unauthenticated.status, unauthenticated.text).toBe(401);
+    const invalid = await call(open.url, operationId, { id, session: freshSession('param') });
+    expect(invalid.status, invalid.text).toBe(400);
+    expect(json(invalid).error.code).toBe('BadRequest');
+    expect(json(invalid).error.message).toMatch(/path/);
+  });
+});
+
+describe('the agent-user admin roles', () => {
+  it("Agent ID Administrator may add a sponsor to an agent user, not to a user (the operation's leastPrivilegedRolesForAgentUsers)", async () => {
+    const roles = (operation('addUserSponsor').op['x-permissions'] as Json).adminRoles.delegatedWorkOrSchool;
+    const [role] = roles.leastPrivilegedRolesForAgentUsers as string[];
+    expect(roles.leastPrivilegedRoles).not.toContain(role);
+    const minted = runTokenCommand(['--scp', 'User.ReadWrite.All', '--wids', role!, '--expires-in', '3600'], Date.now(), entraRoleTemplates);
+    expect(minted.code, minted.stderr).toBe(0);
+    const token = minted.stdout.trim();
+    const agentUser = (defaultFixture.agentUsers as Json[])[0]!.id as string;
+    const user = (defaultFixture.users as Json[]).find((u) => u.userType === 'Member')!.id as string;
+    const body = refBody('addUserSponsor', 'users', freshId());
+    expectNoContent(await call(open.url, 'addUserSponsor', { id: agentUser, token, body, session: freshSession('agent-role') }));
+    const denied = await call(open.url, 'addUserSponsor', { id: user, token, body, session: freshSession('agent-role') });
+    expectGraphError(denied, documented('addUserSponsor', 'authorizationRequestDenied'));
   });
 });
 

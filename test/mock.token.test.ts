@@ -144,6 +144,7 @@ describe('compilePermissions', () => {
       application: accepted,
       delegatedRoles: [ROLES['Directory Writers'], ROLES['User Administrator']],
       applicationRoles: [],
+      agentUserRoles: [ROLES['Agent ID Administrator']],
     });
     expect(perms.get('addConnectedOrganizationInternalSponsor')).toMatchObject({
       delegatedRoles: [ROLES['Identity Governance Administrator']],
@@ -185,6 +186,13 @@ describe('authorize (403)', () => {
     expect(user({ scp: 'User.ReadWrite.All', wids: [] })).toEqual(denied);
   });
 
+  it('accepts the agent-user roles only when the path names an agent user', () => {
+    const claims = { oid: 'aaaaaaaa-0000-4000-8000-000000000001', scp: 'User.ReadWrite.All', wids: [ROLES['Agent ID Administrator']] };
+    expect(authorize(op('addUserSponsor'), claims, { type: 'agentUser', properties: {} })).toBeUndefined();
+    expect(authorize(op('addUserSponsor'), claims, { type: 'user', properties: {} })).toEqual(denied);
+    expect(authorize(op('addUserSponsor'), claims)).toEqual(denied);
+  });
+
   it('lets Global Administrator stand for any admin role', () => {
     expect(user({ scp: 'User.ReadWrite.All', wids: [ROLES['Global Administrator']] })).toBeUndefined();
     expect(user({ scp: 'User.Read', wids: [ROLES['Global Administrator']] })).toEqual(denied); // the scope is still needed
@@ -224,7 +232,7 @@ describe('authorize (403)', () => {
   });
 
   it('checks nothing an operation does not name', () => {
-    const open: OperationPermissions = { delegated: [], application: [], delegatedRoles: [], applicationRoles: [] };
+    const open: OperationPermissions = { delegated: [], application: [], delegatedRoles: [], applicationRoles: [], agentUserRoles: [] };
     expect(authorize(open, {})).toBeUndefined();
     expect(authorize(open, { scp: 'User.Read', wids: [HELPDESK] })).toBeUndefined();
   });

@@ -16,12 +16,15 @@ import {
 import { runPipeline, steps, type Exchange, type MockRequest } from '../src/mock/pipeline.js';
 import { parsePrefer, resolvePreference } from '../src/mock/prefer.js';
 import { compileRoutes, compileTemplate } from '../src/mock/routes.js';
-import { errorScenarios, requestExamples, type Spec } from '../src/spec/walk.js';
+import { errorScenarios, operationsOf, requestExamples, type Spec } from '../src/spec/walk.js';
 import { defaultSpecPath } from '../src/mock/server.js';
 import { headersOnEveryAnswer } from '../src/mock/graph-headers.js';
 import { resolveMockOptions } from '../src/mock/settings.js';
 import { createMockState } from '../src/mock/state.js';
+import { SessionStore } from '../src/mock/sessions.js';
+import { Directory } from '../src/mock/directory.js';
 import { readTarget } from '../src/mock/target.js';
+import { documentedRequests } from './support/documented.js';
 import { loadSpec } from './support/spec.js';
 
 const spec = loadSpec();
@@ -120,6 +123,17 @@ describe('Prefer', () => {
     expect(resolvePreference({ code: 503, example: 'throttled' }, examples)).toMatchObject({ status: 400, message: /documented for status 429, not 503/ });
     expect(resolvePreference({ example: 'nope' }, undefined)).toEqual({ example: 'nope' });
   });
+
+  it('answers a status alone with its first named example, and leaves a status the operation lacks to Prism', () => {
+    const examples = new Map([
+      ['throttled', 429],
+      ['slowDown', 429],
+      ['missing', 404],
+    ]);
+    expect(resolvePreference({ code: 429 }, examples)).toEqual({ code: 429, example: 'throttled' });
+    expect(resolvePreference({ code: 404 }, examples)).toEqual({ code: 404, example: 'missing' });
+    expect(resolvePreference({ code: 418 }, examples)).toEqual({ code: 418 });
+  });
 });
 
 describe('routes', () => {
@@ -216,16 +230,41 @@ describe('the pipeline, without a socket', async () => {
 
   it('answers every documented error scenario when Prefer asks for it', async () => {
     for (const scenario of errorScenarios(spec)) {
-      const example = requestExamples(spec).find((r) => r.operationId === scenario.operationId)!;
+      // Lists and removes included: their documented request has no body.
+      const example = documentedRequests().find((r) => r.operationId === scenario.operationId)!;
       const answer = await run({
         method: example.method,
         target: example.path,
         headers: { ...auth, prefer: scenario.prefer.slice('Prefer: '.length) },
-        body: bytes(JSON.stringify(example.body)),
+        ...(example.body === undefined ? {} : { body: bytes(JSON.stringify(example.body)) }),
       });
       expect(answer.status).toBe(scenario.status);
       expect(JSON.parse(answer.body!).error).toMatchObject({ code: scenario.code, message: scenario.message });
     }
+  });
+
+  it('a full session budget refuses an add (503) but still serves a list and a remove', async () => {
+    const state = fresh();
+    // Every byte of the budget already spent: nothing may grow.
+    state.sessions = new SessionStore<Directory>({ base: () => Directory.empty(), maxTotalSize: 0 });
+    const send = (method: string, target: string, body?: unknown) =>
+      runPipeline({
+        request: { method, target, headers: auth, ...(body === undefined ? {} : { body: bytes(JSON.stringify(body)) }) },
+        ids,
+        contract,
+        state,
+        stats: { fastPath: 0, prism: 0 },
+        method: method.toLowerCase(),
+      });
+    const add = requestExamples(spec).find((r) => r.operationId === 'addUserSponsor')!;
+    expect((await send('POST', add.path, add.body)).status).toBe(503);
+    const path = (operationId: string) =>
+      operationsOf(spec)
+        .find((o) => o.operationId === operationId)!
+        .template.replace('{id}', add.pathParams.id!)
+        .replace('{sponsorId}', 'x');
+    expect((await send('GET', path('listUserSponsors'))).status).toBe(200);
+    expect((await send('DELETE', path('removeUserSponsor'))).status).toBe(404);
   });
 
   it('checks auth before the body, and the body before the schema', async () => {
