@@ -66,16 +66,25 @@ export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
   return typeof code === 'string' && typeof message === 'string';
 }
 
-/** A 2xx other than the operation's success status breaks the contract: reject rather than guess. */
-export function unexpectedSuccess(response: Response, successStatus: number, data: unknown): GraphError {
+/**
+ * An answer that breaks the contract although its status may be fine (a 2xx other than the success status, a
+ * success body that is not what the operation returns, a next link the client will not follow): reject rather
+ * than guess, with the answer's ids so it can be traced.
+ */
+export function invalidResponse(response: Response, message: string, body: unknown): GraphError {
   return new GraphError({
     status: response.status,
     code: 'InvalidResponse',
-    message: `HTTP ${response.status} where the contract answers ${successStatus}`,
+    message,
     requestId: response.headers.get('request-id') ?? undefined,
     clientRequestId: response.headers.get('client-request-id') ?? undefined,
-    body: data === '' ? undefined : data,
+    body: body === '' ? undefined : body,
   });
+}
+
+/** A 2xx other than the operation's success status. */
+export function unexpectedSuccess(response: Response, successStatus: number, data: unknown): GraphError {
+  return invalidResponse(response, `HTTP ${response.status} where the contract answers ${successStatus}`, data);
 }
 
 /** Builds the GraphError from Graph's error body and headers; a clear one when the body isn't Graph's. */

@@ -1,13 +1,24 @@
 // Public entry point of the typed client.
 export { createGraphClient } from './client.js';
-export type { GraphClient, GraphClientOptions, CallOptions } from './client.js';
+export type { GraphClient, GraphClientOptions, CallOptions, VersionOptions, ListOptions, ClientMethods } from './client.js';
 export { assertValidId, sponsorODataId } from './sponsors.js';
-export type { Cloud, OperationId, SponsorOperationId, SponsorKind, Sponsor, ConnectedOrganizationBody } from './sponsors.js';
+export type {
+  Cloud,
+  GraphVersion,
+  OperationId,
+  SponsorOperationId,
+  SponsorKind,
+  Sponsor,
+  ConnectedOrganizationBody,
+  ConnectedOrganization,
+  DirectoryObject,
+} from './sponsors.js';
 export { GraphError, InvalidIdError, isGraphErrorBody } from './errors.js';
 export type { GraphErrorBody, GraphErrorInit } from './errors.js';
 export { parseRetryAfter, defaultRetry, retryableStatuses, maxAttemptsLimit } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export { defaultTimeoutMs } from './abort.js';
+export { defaultMaxPages } from './paging.js';
 // Spec-derived metadata and types, so callers need no second import.
 export { clouds, operations } from '../generated/operations.js';
 export type { paths, components, operations as OperationTypes } from '../generated/types.js';

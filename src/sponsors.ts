@@ -1,12 +1,14 @@
 // Spec-derived facts about the operations (types from generated/, never hand-copied), the id checks, the
-// `@odata.id` builder, and the one table the client's sponsor methods are built from.
-import type { operations as OperationTypes } from '../generated/types.js';
+// `@odata.id` builder, and the one table every client method is built from.
+import type { components, operations as OperationTypes } from '../generated/types.js';
 import { clouds, operations } from '../generated/operations.js';
 import { InvalidIdError } from './errors.js';
 
 export type Cloud = keyof typeof clouds;
 type Operations = typeof operations;
 export type OperationId = keyof Operations;
+/** The Graph versions the spec's operations carry (`x-graph-version`). */
+export type GraphVersion = Operations[OperationId]['version'];
 
 /** Operations whose body is a sponsor reference (`@odata.id`). */
 export type SponsorOperationId = {
@@ -22,19 +24,74 @@ export interface Sponsor<Op extends SponsorOperationId> {
   id: string;
 }
 
-export type ConnectedOrganizationBody = OperationTypes['addConnectedOrganization']['requestBody']['content']['application/json'];
+/** The JSON body an operation takes. */
+export type RequestBody<Op extends OperationId> = OperationTypes[Op] extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+/** The JSON body of an operation's success answer; `void` when it has none (204). */
+export type SuccessBody<Op extends OperationId> = OperationTypes[Op]['responses'][Operations[Op]['successStatus'] &
+  keyof OperationTypes[Op]['responses']] extends {
+  content: { 'application/json': infer B };
+}
+  ? B
+  : void;
+
+export type ConnectedOrganizationBody = RequestBody<'addConnectedOrganization'>;
+/** A connected organization as Graph answers it (the create's 201 body). */
+export type ConnectedOrganization = components['schemas']['connectedOrganization'];
+/** An item of a sponsors collection: its `@odata.type` names the object's real type. */
+export type DirectoryObject = components['schemas']['directoryObject'];
+
+/** The operations of one Graph version. */
+type OperationOfVersion<V extends GraphVersion> = { [K in OperationId]: Operations[K]['version'] extends V ? K : never }[OperationId];
+
+interface MethodRow {
+  /** The operation per Graph version: the `version` call option picks one; v1.0 when the row has it. */
+  readonly ops: { readonly [V in GraphVersion]?: OperationOfVersion<V> };
+  /** Label of the owner id (the path's first parameter) in error messages; absent for a create. */
+  readonly owner?: string;
+}
 
 /**
- * One row per sponsor operation: client method name → operationId, and the label its owner id gets in
- * error messages. The client builds each method from its row; tests read the same table.
+ * One row per client method: its operation in each Graph version, and the label its owner id gets in error
+ * messages. What the method does (add, list, remove or create) is read from the operation's metadata, so the
+ * client builds every method from its row and tests read the same table. The JSDoc of a row is the method's.
  */
 export const sponsorMethods = {
-  addInternalSponsor: { op: 'addConnectedOrganizationInternalSponsor', owner: 'connectedOrganizationId' },
-  addUserSponsor: { op: 'addUserSponsor', owner: 'userId' },
-  addAgentIdentityBlueprintSponsor: { op: 'addAgentIdentityBlueprintSponsor', owner: 'applicationId' },
-} as const satisfies Record<string, { op: SponsorOperationId; owner: string }>;
+  /** POST …/connectedOrganizations/{id}/internalSponsors/$ref */
+  addInternalSponsor: {
+    ops: { 'v1.0': 'addConnectedOrganizationInternalSponsor', beta: 'addConnectedOrganizationInternalSponsorBeta' },
+    owner: 'connectedOrganizationId',
+  },
+  /** POST /users/{id}/sponsors/$ref */
+  addUserSponsor: { ops: { 'v1.0': 'addUserSponsor', beta: 'addUserSponsorBeta' }, owner: 'userId' },
+  /** POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref */
+  addAgentIdentityBlueprintSponsor: {
+    ops: { 'v1.0': 'addAgentIdentityBlueprintSponsorV1', beta: 'addAgentIdentityBlueprintSponsor' },
+    owner: 'applicationId',
+  },
+  /** GET /users/{id}/sponsors, every page */
+  listUserSponsors: { ops: { 'v1.0': 'listUserSponsors' }, owner: 'userId' },
+  /** GET …/connectedOrganizations/{id}/internalSponsors, every page */
+  listInternalSponsors: { ops: { 'v1.0': 'listConnectedOrganizationInternalSponsors' }, owner: 'connectedOrganizationId' },
+  /** GET /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors, every page */
+  listAgentIdentityBlueprintSponsors: { ops: { 'v1.0': 'listAgentIdentityBlueprintSponsors' }, owner: 'applicationId' },
+  /** DELETE /users/{id}/sponsors/{sponsorId}/$ref */
+  removeUserSponsor: { ops: { 'v1.0': 'removeUserSponsor' }, owner: 'userId' },
+  /** DELETE …/connectedOrganizations/{id}/internalSponsors/{sponsorId}/$ref */
+  removeInternalSponsor: { ops: { 'v1.0': 'removeConnectedOrganizationInternalSponsor' }, owner: 'connectedOrganizationId' },
+  /** DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorId}/$ref */
+  removeAgentIdentityBlueprintSponsor: { ops: { 'v1.0': 'removeAgentIdentityBlueprintSponsor' }, owner: 'applicationId' },
+  /** POST …/connectedOrganizations: resolves the created connectedOrganization (201) */
+  createConnectedOrganization: { ops: { 'v1.0': 'createConnectedOrganization', beta: 'createConnectedOrganizationBeta' } },
+  /** @deprecated The published Graph API creates a connected organization with POST …/connectedOrganizations (201): use createConnectedOrganization. */
+  addConnectedOrganization: { ops: { beta: 'addConnectedOrganization' } },
+} as const satisfies Record<string, MethodRow>;
 
 export type SponsorMethodName = keyof typeof sponsorMethods;
+
+/** The version a call uses when it names none: v1.0 when the row has it, else the row's only version. */
+export function defaultVersion(row: { readonly ops: object }): GraphVersion {
+  return 'v1.0' in row.ops ? 'v1.0' : (Object.keys(row.ops)[0] as GraphVersion);
+}
 
 // With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only
 // (String.prototype.isWellFormed is ES2024: Safari 16.4+, Firefox 119+).

@@ -64,6 +64,42 @@ describe('timeoutMs', () => {
     await expect(settled).rejects.toMatchObject(timeoutError);
   });
 
+  it('bounds a list call as a whole: pages answered in time, then a page that never answers, is one TimeoutError', async () => {
+    fakeTimers();
+    const requests: Request[] = [];
+    const page = (n: number) => ({ value: [{ id: `s${n}` }], '@odata.nextLink': `https://graph.microsoft.com/v1.0/users/u1/sponsors?$skiptoken=${n}` });
+    const fetch = ((input: Request) => {
+      requests.push(input);
+      // Each of the first three pages answers after 300 ms; the fourth never does.
+      if (requests.length > 3) return new Promise<Response>(() => undefined);
+      return new Promise<Response>((resolve) => setTimeout(() => resolve(Response.json(page(requests.length))), 300));
+    }) as unknown as typeof globalThis.fetch;
+    const settled = createGraphClient({ token: 't', fetch }).listUserSponsors('u1', { timeoutMs: 1000 });
+    settled.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(requests).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(settled).rejects.toMatchObject(timeoutError);
+  });
+
+  it('bounds a remove and a create as it bounds an add', async () => {
+    fakeTimers();
+    const { fetch, requests } = silentFetch();
+    const graph = createGraphClient({ token: 't', fetch, timeoutMs: 500 });
+    const removed = graph.removeUserSponsor('u1', 's1');
+    const created = graph.createConnectedOrganization({ displayName: 'C', description: 'D', identitySources: [], state: 'proposed' });
+    removed.catch(() => undefined);
+    created.catch(() => undefined);
+    await until(() => requests.length === 2);
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(removed).rejects.toMatchObject(timeoutError);
+    await expect(created).rejects.toMatchObject(timeoutError);
+    expect(requests.map((r) => [r.method, r.signal.aborted])).toEqual([
+      ['DELETE', true],
+      ['POST', true],
+    ]);
+  });
+
   it('covers a getToken that never settles: TimeoutError, nothing sent', async () => {
     fakeTimers();
     const { fetch, requests } = silentFetch();

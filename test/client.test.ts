@@ -5,6 +5,7 @@ import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   createGraphClient,
+  defaultMaxPages,
   defaultRetry,
   defaultTimeoutMs,
   maxAttemptsLimit,
@@ -20,6 +21,7 @@ import {
 import { errorScenarios, operationsOf, requestExamples } from '../src/spec/walk.js';
 import { sponsorMethods } from '../src/sponsors.js';
 import { maxTimerMs } from '../src/retry.js';
+import { nextPageTarget, pagesOption, readPage } from '../src/paging.js';
 import { uuidV4 } from '../src/uuid.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
@@ -61,8 +63,42 @@ const specOperations = operationsOf(spec).map(({ template, op }) => ({
   errors: errorsOf
     .filter((e) => e.operationId === op.operationId)
     .map((e) => ({ status: e.status, name: e.example, body: e.body as Json, retryAfter: e.retryAfter })),
-  bodySchema: inline(spec, inline(spec, op.requestBody).content['application/json'].schema),
+  bodySchema: op.requestBody ? inline(spec, inline(spec, op.requestBody).content['application/json'].schema) : undefined,
+  success: successExample(op),
 }));
+
+/** The first documented example of an operation's success answer (its JSON body), if it has one. */
+function successExample(op: Json): Json {
+  const status = Object.keys(op.responses).find((code) => code.startsWith('2'))!;
+  const media = inline(spec, op.responses[status]).content?.['application/json'];
+  if (!media) return undefined;
+  return media.examples ? (Object.values<Json>(media.examples)[0]?.value ?? undefined) : media.example;
+}
+
+type Kind = 'add' | 'list' | 'remove' | 'create';
+/** What the client does with an operation, read from its metadata as the client reads it. */
+function kindOf(operationId: OperationId): Kind {
+  const meta = operations[operationId] as { method: string; sponsorKinds?: object };
+  if (meta.sponsorKinds) return 'add';
+  return meta.method === 'get' ? 'list' : meta.method === 'delete' ? 'remove' : 'create';
+}
+
+/** The client method and version that call an operation, from the client's own table. */
+function methodFor(operationId: OperationId): { name: string; version: string; owner: string | undefined } {
+  for (const [name, row] of Object.entries(sponsorMethods) as Array<[string, { ops: Record<string, string>; owner?: string }]>) {
+    const version = Object.keys(row.ops).find((v) => row.ops[v] === operationId);
+    if (version) return { name, version, owner: row.owner };
+  }
+  throw new Error(`no client method calls ${operationId}`);
+}
+
+/** The answer the contract gives on success: the status and, for a list or create, its documented body. */
+function successAnswer(operationId: OperationId): Response {
+  const { successStatus } = operations[operationId];
+  if (successStatus === 204) return new Response(null, { status: 204 });
+  const body = specOperations.find((o) => o.operationId === operationId)!.success;
+  return Response.json(body, { status: successStatus });
+}
 
 /** The `{ kind, id }` sponsor and cloud a documented `@odata.id` stands for, read back through the metadata. */
 function sponsorOf(operationId: OperationId, odataId: string) {
@@ -75,31 +111,50 @@ function sponsorOf(operationId: OperationId, odataId: string) {
   return { cloud: cloud!, sponsor: { kind: kind!, id: decodeURIComponent(id!) } };
 }
 
-/** Calls the operation function for a documented request; `any` because the example is only known at run time. */
-function callOperation(graph: GraphClient, operationId: OperationId, id: string | undefined, body: Json, options?: Json) {
-  const g = graph as Json;
-  const method = Object.entries(sponsorMethods).find(([, row]) => row.op === operationId)?.[0];
-  if (method === undefined) return g.addConnectedOrganization(body, options);
-  return g[method](id, sponsorOf(operationId, body['@odata.id']).sponsor, options);
+/**
+ * Calls the client method of an operation (with the version option that selects it); `any` because the
+ * operation is only known at run time. `body` is the request body (add, create); `ids` the owner and sponsor id.
+ */
+function callOperation(graph: GraphClient, operationId: OperationId, ids: { id?: string | undefined; sponsorId?: string }, body?: Json, options: Json = {}) {
+  const { name, version } = methodFor(operationId);
+  const method = (graph as Json)[name];
+  const withVersion = { ...options, version };
+  switch (kindOf(operationId)) {
+    case 'add':
+      return method(ids.id, sponsorOf(operationId, body['@odata.id']).sponsor, withVersion);
+    case 'list':
+      return method(ids.id, withVersion);
+    case 'remove':
+      return method(ids.id, ids.sponsorId, withVersion);
+    case 'create':
+      return method(body, withVersion);
+  }
 }
 
-function expectedUrl(origin: string, path: string, id: string | undefined) {
-  return origin + (id === undefined ? path : path.replace('{id}', encodeURIComponent(id)));
+/** An operation's path with its ids, as the client encodes them. */
+function expectedUrl(origin: string, path: string, ids: { id?: string | undefined; sponsorId?: string }) {
+  return origin + path.replace(/\{([^{}]+)\}/g, (_, name: 'id' | 'sponsorId') => encodeURIComponent(ids[name]!));
 }
+
+const bodylessOperations = specOperations.filter((o) => o.bodySchema === undefined);
 
 describe('request examples: the client sends exactly what the spec shows', () => {
-  it('covers every operation of the spec and of the metadata', () => {
+  it('covers every operation of the spec and of the metadata; every operation with a body has request examples', () => {
     expect(specOperations.map((o) => o.operationId).sort()).toEqual(Object.keys(operations).sort());
-    for (const op of specOperations) expect(op.requests.length, op.operationId).toBeGreaterThan(0);
+    for (const op of specOperations) if (op.bodySchema) expect(op.requests.length, op.operationId).toBeGreaterThan(0);
   });
 
-  it('has exactly one sponsor method per sponsor operation of the metadata, named as the README documents', () => {
-    const sponsorOps = (Object.keys(operations) as OperationId[]).filter((op) => 'sponsorKinds' in operations[op]);
-    expect(
-      Object.values(sponsorMethods)
-        .map((row) => row.op)
-        .sort(),
-    ).toEqual(sponsorOps.sort());
+  it('has one client method for every operation, each version under its Graph version, twins on the same path', () => {
+    const called = Object.values(sponsorMethods).flatMap((row) => Object.values<OperationId>(row.ops));
+    expect([...called].sort()).toEqual(Object.keys(operations).sort());
+    for (const [name, row] of Object.entries(sponsorMethods)) {
+      const ops = Object.entries(row.ops as Record<string, OperationId>);
+      for (const [version, op] of ops) expect(operations[op].version, `${name} ${version}`).toBe(version);
+      // Twins: the same method, path and kind once the version segment is set aside.
+      const shapes = new Set(ops.map(([, op]) => `${operations[op].method} ${operations[op].path.replace(/^\/[^/]+/, '')} ${kindOf(op)}`));
+      expect(shapes.size, name).toBe(1);
+      expect('owner' in row, `${name} has an owner label exactly when its path has an id`).toBe(operations[ops[0]![1]].pathParams.length > 0);
+    }
     const graph = createGraphClient();
     for (const name of Object.keys(sponsorMethods)) expect(typeof (graph as Json)[name], name).toBe('function');
   });
@@ -108,15 +163,15 @@ describe('request examples: the client sends exactly what the spec shows', () =>
     for (const example of requests) {
       for (const origin of [undefined, mockOrigin]) {
         it(`${operationId} ${example.name} via the operation function (baseUrl ${origin ?? 'default'})`, async () => {
-          const { fetch, calls } = recordingFetch();
+          const { fetch, calls } = recordingFetch(() => successAnswer(operationId));
           const cloud = example.body['@odata.id'] ? sponsorOf(operationId, example.body['@odata.id']).cloud : 'global';
           const graph = client(fetch, { cloud, ...(origin ? { baseUrl: origin } : {}) });
-          await expect(callOperation(graph, operationId, example.id, example.body)).resolves.toBeUndefined();
+          const expected = specOperations.find((o) => o.operationId === operationId)!.success;
+          await expect(callOperation(graph, operationId, { id: example.id }, example.body)).resolves.toEqual(expected);
           expect(calls).toHaveLength(1);
           const [sent] = calls;
           expect(sent!.method).toBe('POST');
-          expect(sent!.url).toBe(expectedUrl(origin ?? clouds[cloud], path, example.id));
-          expect(sent!.url).toContain('/$ref');
+          expect(sent!.url).toBe(expectedUrl(origin ?? clouds[cloud], path, { id: example.id }));
           expect(sent!.headers['authorization']).toBe('Bearer test-token');
           expect(sent!.headers['content-type']).toBe('application/json');
           expect(sent!.headers['client-request-id']).toMatch(uuid);
@@ -125,14 +180,14 @@ describe('request examples: the client sends exactly what the spec shows', () =>
       }
 
       it(`${operationId} ${example.name} via graph.raw`, async () => {
-        const { fetch, calls } = recordingFetch();
+        const { fetch, calls } = recordingFetch(() => successAnswer(operationId));
         const graph = client(fetch);
         const params = example.id === undefined ? {} : { path: { id: example.id } };
         const { response } = await (graph.raw.POST as Json)(path, { params, body: example.body });
-        expect(response.status).toBe(204);
+        expect(response.status).toBe(operations[operationId].successStatus);
         expect(calls).toHaveLength(1);
         expect(calls[0]!.method).toBe('POST');
-        expect(calls[0]!.url).toBe(expectedUrl(clouds.global, path, example.id));
+        expect(calls[0]!.url).toBe(expectedUrl(clouds.global, path, { id: example.id }));
         expect(calls[0]!.headers['authorization']).toBe('Bearer test-token');
         expect(calls[0]!.headers['content-type']).toBe('application/json');
         expect(calls[0]!.headers['client-request-id']).toMatch(uuid);
@@ -162,7 +217,7 @@ describe('request examples: the client sends exactly what the spec shows', () =>
     await graph.addUserSponsor('u1', { kind: 'group', id: 'g1' });
     expect(new URL(calls[0]!.url).origin).toBe(mockOrigin);
     expect(JSON.parse(calls[0]!.body)['@odata.id']).toBe(
-      `${clouds.usGovL4}/${operations.addAgentIdentityBlueprintSponsor.version}/${operations.addAgentIdentityBlueprintSponsor.sponsorKinds.directoryObject}/d1`,
+      `${clouds.usGovL4}/${operations.addAgentIdentityBlueprintSponsorV1.version}/${operations.addAgentIdentityBlueprintSponsorV1.sponsorKinds.directoryObject}/d1`,
     );
     expect(JSON.parse(calls[1]!.body)['@odata.id']).toBe(
       `${clouds.usGovL4}/${operations.addUserSponsor.version}/${operations.addUserSponsor.sponsorKinds.group}/g1`,
@@ -198,8 +253,19 @@ describe('ids', () => {
     expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  const calls: Array<[string, (g: GraphClient, id: string) => Promise<void>]> = [
+  const calls: Array<[string, (g: GraphClient, id: string) => Promise<unknown>]> = [
     ['addInternalSponsor path id', (g, id) => g.addInternalSponsor(id, { kind: 'user', id: 's1' })],
+    ['addInternalSponsor beta path id', (g, id) => g.addInternalSponsor(id, { kind: 'user', id: 's1' }, { version: 'beta' })],
+    ['addUserSponsor beta sponsor id', (g, id) => g.addUserSponsor('u1', { kind: 'user', id }, { version: 'beta' })],
+    ['listUserSponsors owner id', (g, id) => g.listUserSponsors(id)],
+    ['listInternalSponsors owner id', (g, id) => g.listInternalSponsors(id)],
+    ['listAgentIdentityBlueprintSponsors owner id', (g, id) => g.listAgentIdentityBlueprintSponsors(id)],
+    ['removeUserSponsor owner id', (g, id) => g.removeUserSponsor(id, 's1')],
+    ['removeUserSponsor sponsor id', (g, id) => g.removeUserSponsor('u1', id)],
+    ['removeInternalSponsor owner id', (g, id) => g.removeInternalSponsor(id, 's1')],
+    ['removeInternalSponsor sponsor id', (g, id) => g.removeInternalSponsor('c1', id)],
+    ['removeAgentIdentityBlueprintSponsor owner id', (g, id) => g.removeAgentIdentityBlueprintSponsor(id, 's1')],
+    ['removeAgentIdentityBlueprintSponsor sponsor id', (g, id) => g.removeAgentIdentityBlueprintSponsor('a1', id)],
     ['addInternalSponsor sponsor id', (g, id) => g.addInternalSponsor('c1', { kind: 'group', id })],
     ['addUserSponsor path id', (g, id) => g.addUserSponsor(id, { kind: 'user', id: 's1' })],
     ['addUserSponsor sponsor id', (g, id) => g.addUserSponsor('u1', { kind: 'user', id })],
@@ -260,9 +326,327 @@ describe('ids', () => {
 
   it('refuses a sponsor kind the operation does not accept (untyped callers)', async () => {
     const { fetch, calls: sent } = recordingFetch();
-    const sponsor = { kind: 'directoryObject', id: 'd1' } as unknown as { kind: 'user'; id: string };
+    const sponsor = { kind: 'servicePrincipal', id: 'sp1' } as unknown as { kind: 'user'; id: string };
     await expect(client(fetch).addUserSponsor('u1', sponsor)).rejects.toBeInstanceOf(RangeError);
     expect(sent).toHaveLength(0);
+  });
+});
+
+describe('versions: each method calls the operation of the version it is given', () => {
+  const addMethods = Object.entries(sponsorMethods).filter(([, row]) => kindOf(Object.values(row.ops)[0] as OperationId) === 'add');
+
+  for (const [name, row] of addMethods) {
+    const ops = row.ops as Record<string, OperationId>;
+    for (const version of [undefined, ...Object.keys(ops)]) {
+      const op = ops[version ?? ('v1.0' in ops ? 'v1.0' : Object.keys(ops)[0]!)]!;
+      it(`${name}(…, ${version === undefined ? 'no version' : `{ version: '${version}' }`}) → ${op}, every kind the body schema lists`, async () => {
+        const { fetch, calls } = recordingFetch();
+        const graph = client(fetch, { cloud: 'china' }) as Json;
+        const kinds = (operations[op] as { sponsorKinds: Record<string, string> }).sponsorKinds;
+        for (const kind of Object.keys(kinds)) {
+          await expect(graph[name]('owner-1', { kind, id: 's#1' }, version === undefined ? undefined : { version })).resolves.toBeUndefined();
+        }
+        expect(calls).toHaveLength(Object.keys(kinds).length);
+        Object.keys(kinds).forEach((kind, i) => {
+          expect(calls[i]!.method).toBe('POST');
+          expect(calls[i]!.url).toBe(expectedUrl(clouds.china, operations[op].path, { id: 'owner-1' }));
+          expect(JSON.parse(calls[i]!.body)).toEqual({ '@odata.id': `${clouds.china}/${operations[op].version}/${kinds[kind]}/s%231` });
+        });
+      });
+    }
+  }
+
+  it('a sponsor kind is accepted wherever the operation body schema lists it in x-sponsor-kinds (directoryObject included)', () => {
+    for (const { operationId, bodySchema } of specOperations) {
+      if (kindOf(operationId) !== 'add') continue;
+      const fromSchema = bodySchema['x-sponsor-kinds'] ?? bodySchema.properties?.['@odata.id']?.['x-sponsor-kinds'];
+      expect((operations[operationId] as { sponsorKinds: object }).sponsorKinds, operationId).toEqual(fromSchema);
+    }
+  });
+
+  it('the built @odata.id of every kind passes the body schema of the operation', async () => {
+    const validate = (schema: Json) => createAjv().compile(schema);
+    for (const { operationId, bodySchema } of specOperations) {
+      if (kindOf(operationId) !== 'add') continue;
+      const check = validate(bodySchema);
+      const { fetch, calls } = recordingFetch();
+      const { name, version } = methodFor(operationId);
+      for (const kind of Object.keys((operations[operationId] as { sponsorKinds: object }).sponsorKinds)) {
+        await (client(fetch) as Json)[name]('o1', { kind, id: 'alex_contoso.com#EXT#@fabrikam.onmicrosoft.com' }, { version });
+        const body = JSON.parse(calls.at(-1)!.body);
+        expect(check(body), `${operationId} ${kind}: ${JSON.stringify(check.errors)}`).toBe(true);
+      }
+    }
+  });
+
+  it.each([['v2.0'], ['BETA'], [null], [1]])('an unknown version %j rejects with a RangeError naming the versions, nothing sent', async (version) => {
+    const { fetch, calls } = recordingFetch();
+    const graph = client(fetch) as Json;
+    await expect(graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { version })).rejects.toThrow(/^addUserSponsor: version must be one of v1\.0, beta/);
+    await expect(graph.listUserSponsors('u1', { version: 'beta' })).rejects.toThrow(/^listUserSponsors: version must be one of v1\.0;/);
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('list: every page of the collection, same origin only', () => {
+  const listOps = bodylessOperations.filter((o) => kindOf(o.operationId) === 'list');
+  const item = (id: string) => ({ '@odata.type': '#microsoft.graph.user', id, displayName: `User ${id}` });
+
+  it('there are list operations, each with a documented 200 example', () => {
+    expect(listOps.map((o) => methodFor(o.operationId).name).sort()).toEqual([
+      'listAgentIdentityBlueprintSponsors',
+      'listInternalSponsors',
+      'listUserSponsors',
+    ]);
+    for (const op of listOps) expect(Array.isArray(op.success?.value), op.operationId).toBe(true);
+  });
+
+  for (const { operationId, path, success } of listOps) {
+    const { name } = methodFor(operationId);
+
+    it(`${name} GETs ${path} and resolves the documented value (no body, token, client-request-id)`, async () => {
+      const { fetch, calls } = recordingFetch(() => Response.json(success, { status: 200 }));
+      const owner = 'alex_contoso.com#EXT#@fabrikam.onmicrosoft.com';
+      await expect((client(fetch) as Json)[name](owner)).resolves.toEqual(success.value);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({ method: 'GET', url: expectedUrl(clouds.global, path, { id: owner }), body: '' });
+      expect(calls[0]!.headers['authorization']).toBe('Bearer test-token');
+      expect(calls[0]!.headers['content-type']).toBeUndefined();
+      expect(calls[0]!.headers['client-request-id']).toMatch(uuid);
+    });
+
+    it(`${name} follows @odata.nextLink on baseUrl's origin, with the token, and concatenates the pages in order`, async () => {
+      const next = (n: number) => `${mockOrigin}${path.replace('{id}', 'u1')}?$skiptoken=page${n}`;
+      const pages = [{ '@odata.nextLink': next(2), value: [item('a'), item('b')] }, { '@odata.nextLink': next(3), value: [] }, { value: [item('c')] }];
+      const { fetch, calls } = recordingFetch((_, n) => Response.json(pages[n - 1], { status: 200 }));
+      await expect((client(fetch, { baseUrl: mockOrigin }) as Json)[name]('u1', { clientRequestId: 'corr-1' })).resolves.toEqual([
+        item('a'),
+        item('b'),
+        item('c'),
+      ]);
+      expect(calls.map((c) => c.url)).toEqual([expectedUrl(mockOrigin, path, { id: 'u1' }), next(2), next(3)]);
+      for (const call of calls) {
+        expect(call.method).toBe('GET');
+        expect(call.headers['authorization']).toBe('Bearer test-token');
+        expect(call.headers['client-request-id']).toBe('corr-1');
+      }
+    });
+  }
+
+  const list = (graph: GraphClient, options?: Json) => graph.listUserSponsors('u1', options);
+  const path = operations.listUserSponsors.path.replace('{id}', 'u1');
+
+  it.each([
+    ['another host', 'https://attacker.example/v1.0/users/u1/sponsors?$skiptoken=x'],
+    ['another port', 'http://127.0.0.1:4011/v1.0/users/u1/sponsors?$skiptoken=x'],
+    ['https instead of http', 'https://127.0.0.1:4010/v1.0/users/u1/sponsors?$skiptoken=x'],
+    ['credentials in the URL', 'http://user:pass@127.0.0.1:4010/v1.0/users/u1/sponsors?$skiptoken=x'],
+    ['a protocol-relative URL to another host', '//attacker.example/v1.0/users/u1/sponsors'],
+    ['not a URL', 'http://['],
+  ])('refuses a nextLink to %s: GraphError InvalidResponse, not followed', async (_, nextLink) => {
+    let asked = 0;
+    const { fetch, calls } = recordingFetch(() =>
+      Response.json({ value: [item('a')], '@odata.nextLink': nextLink }, { status: 200, headers: { 'request-id': 'rid-1' } }),
+    );
+    const graph = createGraphClient({ fetch, baseUrl: mockOrigin, getToken: () => (asked++, 'secret') });
+    const error = await list(graph).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: 200, code: 'InvalidResponse', requestId: 'rid-1', body: { '@odata.nextLink': nextLink } });
+    expect((error as Error).message).toContain(`@odata.nextLink ${JSON.stringify(nextLink)} is not on ${mockOrigin}`);
+    expect(calls).toHaveLength(1);
+    expect(asked).toBe(1);
+  });
+
+  it('resolves a relative nextLink against the page it came from (same origin)', async () => {
+    const pages = [{ value: [item('a')], '@odata.nextLink': '/v1.0/users/u1/sponsors?$skiptoken={x}' }, { value: [item('b')] }];
+    const { fetch, calls } = recordingFetch((_, n) => Response.json(pages[n - 1], { status: 200 }));
+    await expect(list(client(fetch, { baseUrl: mockOrigin }))).resolves.toEqual([item('a'), item('b')]);
+    expect(calls[1]!.url).toBe(`${mockOrigin}/v1.0/users/u1/sponsors?$skiptoken=%7Bx%7D`);
+    expect(calls[1]!.headers['authorization']).toBe('Bearer test-token');
+  });
+
+  it(`reads at most maxPages pages (default ${defaultMaxPages}), then rejects with a RangeError`, async () => {
+    const loop = () => Response.json({ value: [item('a')], '@odata.nextLink': `${clouds.global}${path}?$skiptoken=same` }, { status: 200 });
+    const first = recordingFetch(loop);
+    await expect(list(client(first.fetch))).rejects.toThrow(
+      new RangeError(`listUserSponsors: the collection has more than ${defaultMaxPages} pages (maxPages); not all were read`),
+    );
+    expect(first.calls).toHaveLength(defaultMaxPages);
+    const second = recordingFetch(loop);
+    await expect(list(client(second.fetch), { maxPages: 2 })).rejects.toThrow(/more than 2 pages/);
+    expect(second.calls).toHaveLength(2);
+  });
+
+  it.each([[0], [1.5], [-1], ['3'], [null], [Infinity]])('maxPages %j rejects with a RangeError naming it, nothing sent', async (maxPages) => {
+    const { fetch, calls } = recordingFetch();
+    await expect(list(client(fetch), { maxPages })).rejects.toThrow(/^maxPages must be an integer from 1/);
+    expect(calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['an object without value', { items: [] }],
+    ['value that is not an array', { value: {} }],
+    ['a nextLink that is not a string', { value: [], '@odata.nextLink': 42 }],
+    ['an array', []],
+    ['no body at all', undefined],
+  ])('a 200 that is not a collection (%s) rejects with GraphError InvalidResponse', async (_, body) => {
+    const { fetch } = recordingFetch(() => (body === undefined ? new Response(null, { status: 200 }) : Response.json(body, { status: 200 })));
+    await expect(list(client(fetch))).rejects.toMatchObject({ name: 'GraphError', status: 200, code: 'InvalidResponse' });
+  });
+
+  it('a 200 whose body is not JSON rejects with GraphError InvalidResponse, the text kept', async () => {
+    const { fetch } = recordingFetch(() => new Response('<html>', { status: 200, headers: { 'Content-Type': 'text/html' } }));
+    await expect(list(client(fetch))).rejects.toMatchObject({ status: 200, code: 'InvalidResponse', body: '<html>' });
+  });
+
+  it('a GraphError on a later page rejects the call (pages read so far are dropped)', async () => {
+    const answers = [
+      Response.json({ value: [item('a')], '@odata.nextLink': `${clouds.global}${path}?$skiptoken=2` }, { status: 200 }),
+      Response.json({ error: { code: 'Request_ResourceNotFound', message: 'gone' } }, { status: 404 }),
+    ];
+    const { fetch, calls } = recordingFetch((_, n) => answers[n - 1]!);
+    await expect(list(client(fetch))).rejects.toMatchObject({ name: 'GraphError', status: 404, code: 'Request_ResourceNotFound' });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('retries a throttled page (GET is idempotent) and goes on', async () => {
+    const answers = [
+      Response.json({ value: [item('a')], '@odata.nextLink': `${clouds.global}${path}?$skiptoken=2` }, { status: 200 }),
+      Response.json({ error: { code: 'TooManyRequests', message: 'later' } }, { status: 429, headers: { 'Retry-After': '0' } }),
+      Response.json({ value: [item('b')] }, { status: 200 }),
+    ];
+    const { fetch, calls } = recordingFetch((_, n) => answers[n - 1]!);
+    await expect(list(client(fetch))).resolves.toEqual([item('a'), item('b')]);
+    expect(calls.map((c) => c.url)).toEqual([`${clouds.global}${path}`, `${clouds.global}${path}?$skiptoken=2`, `${clouds.global}${path}?$skiptoken=2`]);
+    expect(calls[1]!.headers['client-request-id']).not.toBe(calls[2]!.headers['client-request-id']);
+  });
+});
+
+describe('paging (pure): what a page holds and which next link is followed', () => {
+  const origin = 'https://graph.microsoft.com';
+  const page = `${origin}/v1.0/users/u1/sponsors`;
+
+  it.each([
+    [`${origin}/v1.0/users/u1/sponsors?$skiptoken=X1`, '/v1.0/users/u1/sponsors?$skiptoken=X1'],
+    ['/v1.0/users/u1/sponsors?$skiptoken=X2', '/v1.0/users/u1/sponsors?$skiptoken=X2'],
+    ['?$skiptoken=X3', '/v1.0/users/u1/sponsors?$skiptoken=X3'],
+    [`${origin}:443/v1.0/users/u1/sponsors?$top=1#frag`, '/v1.0/users/u1/sponsors?$top=1'],
+    ['HTTPS://GRAPH.MICROSOFT.COM/v1.0/x?$skiptoken={a}', '/v1.0/x?$skiptoken=%7Ba%7D'],
+  ])('follows %j as %j', (link, target) => {
+    expect(nextPageTarget(link, page, origin)).toBe(target);
+  });
+
+  it.each([
+    ['another host', 'https://graph.microsoft.us/v1.0/users/u1/sponsors'],
+    ['http instead of https', 'http://graph.microsoft.com/v1.0/users/u1/sponsors'],
+    ['another port', 'https://graph.microsoft.com:8443/v1.0/users/u1/sponsors'],
+    ['userinfo', 'https://u:p@graph.microsoft.com/v1.0/users/u1/sponsors'],
+    ['a look-alike host', 'https://graph.microsoft.com.attacker.example/v1.0'],
+    ['protocol-relative', '//attacker.example/v1.0'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['unparsable', 'https://[::1'],
+  ])('refuses %s', (_, link) => {
+    expect(nextPageTarget(link, page, origin)).toBeUndefined();
+  });
+
+  it('reads a collection page and refuses anything else', () => {
+    expect(readPage({ value: [1], '@odata.nextLink': 'n', '@odata.context': 'c' })).toEqual({ value: [1], nextLink: 'n' });
+    expect(readPage({ value: [] })).toEqual({ value: [], nextLink: undefined });
+    for (const bad of [undefined, null, 'x', [], {}, { value: 'x' }, { value: [], '@odata.nextLink': null }])
+      expect(readPage(bad), JSON.stringify(bad)).toBeUndefined();
+  });
+
+  it(`maxPages: default ${defaultMaxPages}, integers from 1`, () => {
+    expect(pagesOption(undefined)).toBe(defaultMaxPages);
+    expect(pagesOption(1)).toBe(1);
+    for (const bad of [0, -1, 2.5, NaN, Infinity, '2', null]) expect(() => pagesOption(bad), String(bad)).toThrow(RangeError);
+  });
+});
+
+describe('remove: DELETE the relation', () => {
+  const removeOps = bodylessOperations.filter((o) => kindOf(o.operationId) === 'remove');
+
+  it('there are remove operations, each with the owner id and the sponsor id in its path', () => {
+    expect(removeOps.map((o) => methodFor(o.operationId).name).sort()).toEqual([
+      'removeAgentIdentityBlueprintSponsor',
+      'removeInternalSponsor',
+      'removeUserSponsor',
+    ]);
+    for (const { path } of removeOps) expect(path).toMatch(/\{id\}.*\{sponsorId\}/);
+  });
+
+  for (const { operationId, path } of removeOps) {
+    const { name } = methodFor(operationId);
+    it(`${name} DELETEs ${path} with both ids encoded, no body, and resolves undefined on 204`, async () => {
+      const { fetch, calls } = recordingFetch();
+      const ids = { id: 'alex_contoso.com#EXT#@fabrikam.onmicrosoft.com', sponsorId: 'a/b?c' };
+      await expect((client(fetch) as Json)[name](ids.id, ids.sponsorId)).resolves.toBeUndefined();
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({ method: 'DELETE', url: expectedUrl(clouds.global, path, ids), body: '' });
+      expect(calls[0]!.url).toContain('/$ref');
+      expect(calls[0]!.headers['authorization']).toBe('Bearer test-token');
+      expect(calls[0]!.headers['content-type']).toBeUndefined();
+    });
+  }
+
+  it('retries a 503 (DELETE is idempotent)', async () => {
+    const answers = [Response.json({ error: { code: 'serviceNotAvailable', message: 'later' } }, { status: 503, headers: { 'Retry-After': '0' } })];
+    const { fetch, calls } = recordingFetch((_, n) => answers[n - 1] ?? new Response(null, { status: 204 }));
+    await expect(client(fetch).removeUserSponsor('u1', 's1')).resolves.toBeUndefined();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('rejects a 200 where the contract answers 204', async () => {
+    const { fetch } = recordingFetch(() => Response.json({}, { status: 200 }));
+    await expect(client(fetch).removeUserSponsor('u1', 's1')).rejects.toMatchObject({ status: 200, code: 'InvalidResponse' });
+  });
+});
+
+describe('create: POST the connected organization, resolve the created object', () => {
+  const createOps = specOperations.filter((o) => kindOf(o.operationId) === 'create' && operations[o.operationId].successStatus !== 204);
+
+  it('createConnectedOrganization has a v1.0 and a beta operation answering 201 with a documented body', () => {
+    expect(Object.keys(sponsorMethods.createConnectedOrganization.ops).sort()).toEqual(['beta', 'v1.0']);
+    for (const op of createOps) {
+      expect(operations[op.operationId].successStatus, op.operationId).toBe(201);
+      expect(op.success?.id, op.operationId).toEqual(expect.any(String));
+    }
+  });
+
+  const body = { displayName: 'Contoso', description: 'Partner', identitySources: [], state: 'proposed' as const };
+
+  it('resolves the 201 body as sent back', async () => {
+    const created = { ...body, id: 'c1', createdDateTime: '2026-11-26T19:00:00Z' };
+    const { fetch, calls } = recordingFetch(() => Response.json(created, { status: 201 }));
+    await expect(client(fetch).createConnectedOrganization(body)).resolves.toEqual(created);
+    expect(calls[0]).toMatchObject({ method: 'POST', url: `${clouds.global}${operations.createConnectedOrganization.path}` });
+    expect(JSON.parse(calls[0]!.body)).toEqual(body);
+    await client(fetch).createConnectedOrganization(body, { version: 'beta' });
+    expect(calls[1]!.url).toBe(`${clouds.global}${operations.createConnectedOrganizationBeta.path}`);
+  });
+
+  it.each([
+    ['no body', () => new Response(null, { status: 201 })],
+    ['a JSON array', () => Response.json([], { status: 201 })],
+    ['text', () => new Response('created', { status: 201 })],
+  ])('a 201 with %s rejects with GraphError InvalidResponse', async (_, answer) => {
+    const { fetch } = recordingFetch(answer);
+    await expect(client(fetch).createConnectedOrganization(body)).rejects.toMatchObject({ status: 201, code: 'InvalidResponse' });
+  });
+
+  it('a 204 where the contract answers 201 rejects (InvalidResponse)', async () => {
+    const { fetch } = recordingFetch();
+    await expect(client(fetch).createConnectedOrganization(body)).rejects.toMatchObject({ status: 204, code: 'InvalidResponse' });
+  });
+
+  it('POST keeps the client retry policy: a 429 is retried after Retry-After (Graph did not act on a throttled request)', async () => {
+    const answers = [Response.json({ error: { code: 'TooManyRequests', message: 'later' } }, { status: 429, headers: { 'Retry-After': '0' } })];
+    const { fetch, calls } = recordingFetch((_, n) => answers[n - 1] ?? Response.json({ ...body, id: 'c1' }, { status: 201 }));
+    await expect(client(fetch).createConnectedOrganization(body)).resolves.toMatchObject({ id: 'c1' });
+    expect(calls).toHaveLength(2);
   });
 });
 
@@ -344,11 +728,12 @@ describe('tokens', () => {
 
 describe('errors: every named error example becomes the matching GraphError', () => {
   for (const { operationId, requests, errors } of specOperations) {
-    const request = requests[0]!;
+    // A body-less operation (list, remove) has no request examples: any valid ids do.
+    const request = requests[0] ?? { id: 'owner-1', body: undefined };
     for (const example of errors) {
       it(`${operationId} ${example.status} ${example.name}`, async () => {
         const inner = example.body.error.innerError;
-        const { fetch } = recordingFetch(
+        const { fetch, calls } = recordingFetch(
           (req) =>
             new Response(JSON.stringify(example.body), {
               status: example.status,
@@ -361,10 +746,13 @@ describe('errors: every named error example becomes the matching GraphError', ()
             }),
         );
         const graph = client(fetch, { retry: false });
-        const error = await callOperation(graph, operationId, request.id, request.body, { clientRequestId: inner['client-request-id'] }).then(
+        const ids = { id: request.id, sponsorId: 'sponsor-1' };
+        const options = inner['client-request-id'] === undefined ? {} : { clientRequestId: inner['client-request-id'] };
+        const error = await callOperation(graph, operationId, ids, request.body, options).then(
           () => undefined,
           (e: unknown) => e,
         );
+        expect(calls).toHaveLength(1);
         expect(error).toBeInstanceOf(GraphError);
         expect(error).toMatchObject({
           name: 'GraphError',
@@ -372,7 +760,7 @@ describe('errors: every named error example becomes the matching GraphError', ()
           code: example.body.error.code,
           message: example.body.error.message,
           requestId: inner['request-id'],
-          clientRequestId: inner['client-request-id'],
+          clientRequestId: calls[0]!.headers['client-request-id'],
           date: inner.date,
           retryAfter: example.retryAfter !== undefined ? Number(example.retryAfter) : undefined,
           body: example.body,
@@ -381,10 +769,11 @@ describe('errors: every named error example becomes the matching GraphError', ()
     }
   }
 
-  it('covers 400, 401, 403, 404, 429 and 503 for every operation', () => {
+  it('covers 401, 403, 404, 429 and 503 for every operation, and 400 for every operation with a body', () => {
     for (const op of specOperations) {
       const statuses = new Set(op.errors.map((e) => e.status));
-      for (const status of [400, 401, 403, 404, 429, 503]) expect(statuses.has(status), `${op.operationId} ${status}`).toBe(true);
+      for (const status of [401, 403, 404, 429, 503]) expect(statuses.has(status), `${op.operationId} ${status}`).toBe(true);
+      if (op.bodySchema) expect(statuses.has(400), `${op.operationId} 400`).toBe(true);
     }
   });
 
@@ -558,8 +947,23 @@ describe('README client section', () => {
     expect(section).toContain(`up to ${maxTimerMs}`);
   });
 
-  it('names every sponsor method of the client', () => {
-    for (const [name, row] of Object.entries(sponsorMethods))
-      expect(section).toMatch(new RegExp(`\\| \`${name}\\(${row.owner}, \\{ kind, id \\}, options\\?\\)\` \\| \`${row.op}\``));
+  it('names every method of the client with its operations per version and the sponsor kinds they accept', () => {
+    for (const [name, row] of Object.entries(sponsorMethods) as Array<[string, { ops: Record<string, OperationId>; owner?: string }]>) {
+      const ops = Object.entries(row.ops);
+      const args = {
+        add: `${row.owner}, { kind, id }, options?`,
+        list: `${row.owner}, options?`,
+        remove: `${row.owner}, sponsorId, options?`,
+        create: 'body, options?',
+      };
+      const listed = ops.map(([version, op]) => `\`${op}\` (${version})`).join(', ');
+      const line = section.split('\n').find((l) => l.startsWith(`| \`${name}(`));
+      expect(line, name).toBeDefined();
+      expect(line).toContain(`| \`${name}(${args[kindOf(ops[0]![1])]})\` | ${listed} |`);
+      for (const [, op] of ops) {
+        const kinds = Object.keys((operations[op] as { sponsorKinds?: object }).sponsorKinds ?? {});
+        for (const kind of kinds) expect(line, `${name} ${op} ${kind}`).toContain(`\`${kind}\``);
+      }
+    }
   });
 });

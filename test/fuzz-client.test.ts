@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createGraphClient, GraphError, InvalidIdError, maxAttemptsLimit, operations, parseRetryAfter } from '../src/index.js';
-import { sponsorMethods, type SponsorMethodName, type SponsorOperationId } from '../src/sponsors.js';
+import { sponsorMethods, type OperationId, type SponsorOperationId } from '../src/sponsors.js';
 import { createAjv, inline, loadSpec, type Json } from './support/spec.js';
 
 const spec = loadSpec();
@@ -12,9 +12,14 @@ const baseUrl = 'http://127.0.0.1:9'; // never contacted: fetch is injected
 const seed = 20261123;
 
 type SponsorOp = SponsorOperationId;
-/** operationId → client method, from the client's own table. */
-const method = Object.fromEntries(Object.entries(sponsorMethods).map(([name, row]) => [row.op, name])) as Record<SponsorOp, SponsorMethodName>;
-const sponsorOps = Object.keys(method) as SponsorOp[];
+/** operationId → the client method and version option that call it, from the client's own table. */
+const methodOf = Object.fromEntries(
+  Object.entries(sponsorMethods).flatMap(([name, row]) => Object.entries(row.ops).map(([version, op]) => [op, { name, version }])),
+) as Record<OperationId, { name: string; version: string }>;
+const sponsorOps = (Object.keys(operations) as OperationId[]).filter((op): op is SponsorOp => 'sponsorKinds' in operations[op]);
+/** Calls the add method of a sponsor operation with the version that selects it. */
+const add = (graph: ReturnType<typeof createGraphClient>, op: SponsorOp, id: string, sponsor: { kind: string; id: string }) =>
+  (graph as Json)[methodOf[op].name](id, sponsor, { version: methodOf[op].version }) as Promise<void>;
 
 /** The spec's schema of `@odata.id` for an operation, compiled. */
 const odataIdValidators = Object.fromEntries(
@@ -78,7 +83,7 @@ describe('client fuzz: the request it builds', () => {
         async ({ op, id, kind, sponsorId, cloud }) => {
           const { sent, fetchImpl } = recordingFetch(noContent);
           const graph = createGraphClient({ baseUrl, cloud, token: 't', fetch: fetchImpl, retry: false });
-          await (graph[method[op]] as (id: string, s: { kind: string; id: string }) => Promise<void>)(id, { kind, id: sponsorId });
+          await add(graph, op, id, { kind, id: sponsorId });
           expect(sent).toHaveLength(1);
           const first = sent[0]!;
           const url = new URL(first.url);
@@ -124,10 +129,7 @@ describe('client fuzz: the request it builds', () => {
           const { sent, fetchImpl } = recordingFetch(noContent);
           const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry: false });
           const kind = Object.keys(operations[op].sponsorKinds)[0]!;
-          const call = (graph[method[op]] as (id: string, s: { kind: string; id: string }) => Promise<void>)(inPath ? bad : 'x', {
-            kind,
-            id: inPath ? 'y' : bad,
-          });
+          const call = add(graph, op, inPath ? bad : 'x', { kind, id: inPath ? 'y' : bad });
           const error = await call.then(
             () => undefined,
             (e: unknown) => e,
@@ -137,6 +139,51 @@ describe('client fuzz: the request it builds', () => {
         },
       ),
       { seed, numRuns: 100 },
+    );
+  });
+});
+
+describe('client fuzz: list and remove', () => {
+  const removeOps = (Object.keys(operations) as OperationId[]).filter((op) => operations[op].method === 'delete');
+
+  it('remove: for any two ids, one DELETE on the spec path with each id as exactly one encoded segment', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...removeOps), anyId, anyId, async (op, id, sponsorId) => {
+        const { sent, fetchImpl } = recordingFetch(noContent);
+        const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry: false }) as Json;
+        await graph[methodOf[op].name](id, sponsorId);
+        expect(sent).toHaveLength(1);
+        expect(sent[0]!.method).toBe('DELETE');
+        const [before = '', middle = '', after = ''] = operations[op].path.split(/\{id\}|\{sponsorId\}/);
+        const path = new URL(sent[0]!.url).pathname;
+        expect(path.startsWith(before) && path.endsWith(after)).toBe(true);
+        const [first = '', second = ''] = path.slice(before.length, path.length - after.length).split(middle);
+        expect([first, second].map(decodeURIComponent)).toEqual([id, sponsorId]);
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+
+  it("list: whatever @odata.nextLink the answer holds, no request ever leaves baseUrl's origin", async () => {
+    const nextLink = fc.oneof(
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.constantFrom('//evil.example/x', '/v1.0/users/u/sponsors?$skiptoken=1', 'http://127.0.0.1:9@evil.example/', 'http://127.0.0.1:9/x', ''),
+      fc.string({ maxLength: 40 }).map((tail) => `${baseUrl}/${tail}`),
+      fc.string({ maxLength: 40 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(nextLink, async (link) => {
+        const { sent, fetchImpl } = recordingFetch((attempt) => Response.json(attempt === 1 ? { value: [1], '@odata.nextLink': link } : { value: [2] }));
+        const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry: false });
+        const result = await graph.listUserSponsors('u').then(
+          (items) => items,
+          (e: unknown) => e,
+        );
+        for (const request of sent) expect(new URL(request.url).origin).toBe(baseUrl);
+        if (sent.length === 2) expect(result).toEqual([1, 2]);
+        else expect(result).toMatchObject({ name: 'GraphError', code: 'InvalidResponse' });
+      }),
+      { seed, numRuns: 300 },
     );
   });
 });
@@ -195,7 +242,7 @@ describe('client fuzz: any answer other than 204', () => {
         const { sent, fetchImpl } = recordingFetch(() => toResponse(answer));
         const graph = createGraphClient({ baseUrl, token: 't', fetch: fetchImpl, retry: false });
         const kind = Object.keys(operations[op].sponsorKinds)[0]!;
-        const error = await (graph[method[op]] as (id: string, s: { kind: string; id: string }) => Promise<void>)('x', { kind, id: 'y' }).then(
+        const error = await add(graph, op, 'x', { kind, id: 'y' }).then(
           () => 'resolved',
           (e: unknown) => e,
         );

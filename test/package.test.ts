@@ -222,7 +222,7 @@ export const mock: Promise<MockServer> = startMockServer(mockOptions);
       `import { createGraphClient, notExported } from 'graph-sponsors-contract'; // wrong`,
       `import type { paths } from 'graph-sponsors-contract/types';`,
       `const graph = createGraphClient({ baseUrl: 'http://127.0.0.1:4010' });`,
-      `export const kind = graph.addUserSponsor('u', { kind: 'directoryObject', id: 'x' }); // wrong`,
+      `export const kind = graph.addUserSponsor('u', { kind: 'servicePrincipal', id: 'x' }); // wrong`,
       `export const body = graph.raw.POST(${JSON.stringify(userSponsor.path)}, { params: { path: { id: 'u' } }, body: { '@odata.id': 42 } }); // wrong`,
       `export const path = graph.raw.POST(${JSON.stringify(userSponsor.path.replace('sponsors', 'sponsor'))}, { params: { path: { id: 'u' } }, body: { '@odata.id': 'x' } }); // wrong`,
       `export type Missing = paths['/v1.0/users']; // wrong`,

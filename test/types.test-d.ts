@@ -3,14 +3,18 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createGraphClient,
   type CallOptions,
+  type ClientMethods,
+  type ConnectedOrganization,
   type ConnectedOrganizationBody,
+  type DirectoryObject,
   type GraphClient,
   type GraphClientOptions,
+  type OperationTypes,
   type SponsorKind,
   type SponsorOperationId,
+  type components,
 } from '../src/index.js';
-import type { SponsorMethods } from '../src/client.js';
-import type { SponsorMethodName, sponsorMethods } from '../src/sponsors.js';
+import type { OperationId, SponsorMethodName, sponsorMethods } from '../src/sponsors.js';
 
 const graph = createGraphClient({ token: 't' });
 const userRef = { '@odata.id': 'https://graph.microsoft.com/v1.0/users/u1' };
@@ -22,10 +26,24 @@ const organization: ConnectedOrganizationBody = {
 };
 
 describe('sponsor kinds come from the spec', () => {
-  it("derives each operation's accepted kinds", () => {
-    expectTypeOf<SponsorKind<'addUserSponsor'>>().toEqualTypeOf<'user' | 'group'>();
-    expectTypeOf<SponsorKind<'addConnectedOrganizationInternalSponsor'>>().toEqualTypeOf<'user' | 'group'>();
+  it("derives each operation's accepted kinds: directoryObject on every add, both versions", () => {
+    expectTypeOf<SponsorKind<'addUserSponsor'>>().toEqualTypeOf<'user' | 'group' | 'directoryObject'>();
+    expectTypeOf<SponsorKind<'addUserSponsorBeta'>>().toEqualTypeOf<'user' | 'group' | 'directoryObject'>();
+    expectTypeOf<SponsorKind<'addConnectedOrganizationInternalSponsor'>>().toEqualTypeOf<'user' | 'group' | 'directoryObject'>();
+    expectTypeOf<SponsorKind<'addConnectedOrganizationInternalSponsorBeta'>>().toEqualTypeOf<'user' | 'group' | 'directoryObject'>();
     expectTypeOf<SponsorKind<'addAgentIdentityBlueprintSponsor'>>().toEqualTypeOf<'directoryObject' | 'user' | 'group'>();
+    expectTypeOf<SponsorKind<'addAgentIdentityBlueprintSponsorV1'>>().toEqualTypeOf<'directoryObject' | 'user' | 'group'>();
+  });
+
+  it('has exactly the sponsor operations of section 1 of the design', () => {
+    expectTypeOf<SponsorOperationId>().toEqualTypeOf<
+      | 'addConnectedOrganizationInternalSponsor'
+      | 'addConnectedOrganizationInternalSponsorBeta'
+      | 'addUserSponsor'
+      | 'addUserSponsorBeta'
+      | 'addAgentIdentityBlueprintSponsor'
+      | 'addAgentIdentityBlueprintSponsorV1'
+    >();
   });
 
   it('accepts the documented kinds and resolves void', () => {
@@ -33,14 +51,16 @@ describe('sponsor kinds come from the spec', () => {
     expectTypeOf(graph.addUserSponsor('u1', { kind: 'group', id: 'g1' })).toEqualTypeOf<Promise<void>>();
     expectTypeOf(graph.addInternalSponsor('c1', { kind: 'group', id: 'g1' })).toEqualTypeOf<Promise<void>>();
     expectTypeOf(graph.addAgentIdentityBlueprintSponsor('a1', { kind: 'directoryObject', id: 'd1' })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(graph.addUserSponsor('u1', { kind: 'directoryObject', id: 'd1' })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(graph.addInternalSponsor('c1', { kind: 'directoryObject', id: 'd1' }, { version: 'beta' })).toEqualTypeOf<Promise<void>>();
     expectTypeOf(graph.addConnectedOrganization(organization)).toEqualTypeOf<Promise<void>>();
   });
 
   it('rejects kinds an operation does not accept', () => {
-    // @ts-expect-error addUserSponsor accepts users and groups only
-    void graph.addUserSponsor('u1', { kind: 'directoryObject', id: 'd1' });
-    // @ts-expect-error addInternalSponsor accepts users and groups only
-    void graph.addInternalSponsor('c1', { kind: 'directoryObject', id: 'd1' });
+    // @ts-expect-error not a sponsor kind of addUserSponsor
+    void graph.addUserSponsor('u1', { kind: 'servicePrincipal', id: 'sp1' });
+    // @ts-expect-error not a sponsor kind of the beta twin either
+    void graph.addInternalSponsor('c1', { kind: 'application', id: 'a1' }, { version: 'beta' });
     // @ts-expect-error not a sponsor kind at all
     void graph.addAgentIdentityBlueprintSponsor('a1', { kind: 'servicePrincipal', id: 'sp1' });
     // @ts-expect-error the sponsor needs an id
@@ -54,11 +74,18 @@ describe('graph.raw is the typed openapi-fetch client', () => {
     void graph.raw.POST('/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref', { body: organization });
   });
 
-  it('rejects a wrong path', () => {
-    // @ts-expect-error no such path in the spec
+  it('compiles the new GET and DELETE operations', () => {
+    void graph.raw.GET('/v1.0/users/{id}/sponsors', { params: { path: { id: 'u1' } } });
+    void graph.raw.DELETE('/v1.0/users/{id}/sponsors/{sponsorId}/$ref', { params: { path: { id: 'u1', sponsorId: 's1' } } });
+  });
+
+  it('rejects a wrong path or method', () => {
+    // @ts-expect-error the list path has no $ref and takes no body
     void graph.raw.POST('/v1.0/users/{id}/sponsors', { params: { path: { id: 'u1' } }, body: userRef });
-    // @ts-expect-error the operations are POST only
+    // @ts-expect-error a $ref collection is not read with GET in this contract
     void graph.raw.GET('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } } });
+    // @ts-expect-error DELETE needs the sponsor id
+    void graph.raw.DELETE('/v1.0/users/{id}/sponsors/{sponsorId}/$ref', { params: { path: { id: 'u1' } } });
   });
 
   it('rejects a body without @odata.id', () => {
@@ -88,13 +115,14 @@ describe('connectedOrganization body', () => {
   });
 });
 
-describe('the sponsor methods come from one table', () => {
-  it('has one row per sponsor operation of the spec, no more, no less', () => {
-    expectTypeOf<(typeof sponsorMethods)[SponsorMethodName]['op']>().toEqualTypeOf<SponsorOperationId>();
+describe('the methods come from one table', () => {
+  it('has a row for every operation of the spec, no more, no less', () => {
+    type Called = { [M in SponsorMethodName]: (typeof sponsorMethods)[M]['ops'][keyof (typeof sponsorMethods)[M]['ops']] }[SponsorMethodName];
+    expectTypeOf<Called>().toEqualTypeOf<OperationId>();
   });
 
-  it("gives each documented method the sponsor kinds of its row's operation", () => {
-    expectTypeOf<Pick<GraphClient, SponsorMethodName>>().toEqualTypeOf<SponsorMethods>();
+  it("gives each method what its row's operation takes", () => {
+    expectTypeOf<Pick<GraphClient, SponsorMethodName>>().toEqualTypeOf<ClientMethods>();
     expectTypeOf<Parameters<GraphClient['addInternalSponsor']>[1]['kind']>().toEqualTypeOf<SponsorKind<'addConnectedOrganizationInternalSponsor'>>();
     expectTypeOf<Parameters<GraphClient['addAgentIdentityBlueprintSponsor']>[1]['kind']>().toEqualTypeOf<'directoryObject' | 'user' | 'group'>();
   });
@@ -106,6 +134,61 @@ describe('the sponsor methods come from one table', () => {
     void graph.addInternalSponsor('c1', { kind: 'user', id: 7 });
     // @ts-expect-error addConnectedOrganization takes a body, not an owner id and a sponsor
     void graph.addConnectedOrganization('c1', { kind: 'user', id: 's1' });
+  });
+});
+
+describe('versions', () => {
+  it('adds and createConnectedOrganization take v1.0 or beta', () => {
+    void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { version: 'v1.0' });
+    void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { version: 'beta', timeoutMs: 5_000 });
+    void graph.addAgentIdentityBlueprintSponsor('a1', { kind: 'group', id: 'g1' }, { version: 'beta' });
+    void graph.createConnectedOrganization(organization, { version: 'beta' });
+    // @ts-expect-error no such Graph version
+    void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { version: 'v2.0' });
+    // @ts-expect-error the deprecated draft is beta only
+    void graph.addConnectedOrganization(organization, { version: 'v1.0' });
+  });
+
+  it('list and remove are v1.0 only in this release', () => {
+    void graph.listUserSponsors('u1', { version: 'v1.0' });
+    // @ts-expect-error no beta list operation yet
+    void graph.listUserSponsors('u1', { version: 'beta' });
+    // @ts-expect-error no beta remove operation yet
+    void graph.removeUserSponsor('u1', 's1', { version: 'beta' });
+  });
+});
+
+describe('list, remove and create', () => {
+  it('list resolves the directory objects of every page', () => {
+    expectTypeOf(graph.listUserSponsors('u1')).toEqualTypeOf<Promise<DirectoryObject[]>>();
+    expectTypeOf(graph.listInternalSponsors('c1', { maxPages: 3 })).toEqualTypeOf<Promise<DirectoryObject[]>>();
+    expectTypeOf(graph.listAgentIdentityBlueprintSponsors('a1')).toEqualTypeOf<Promise<DirectoryObject[]>>();
+    expectTypeOf<DirectoryObject>().toEqualTypeOf<components['schemas']['directoryObject']>();
+    expectTypeOf<Pick<DirectoryObject, '@odata.type' | 'id'>>().toEqualTypeOf<{ '@odata.type': string; readonly id: string }>();
+    // @ts-expect-error maxPages is a number
+    void graph.listUserSponsors('u1', { maxPages: '3' });
+    // @ts-expect-error list takes the owner id only
+    void graph.listUserSponsors('u1', 's1');
+  });
+
+  it('remove takes the owner id and the sponsor id and resolves void', () => {
+    expectTypeOf(graph.removeUserSponsor('u1', 's1')).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(graph.removeInternalSponsor('c1', 's1', { timeoutMs: 1_000 })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(graph.removeAgentIdentityBlueprintSponsor('a1', 's1')).toEqualTypeOf<Promise<void>>();
+    // @ts-expect-error the sponsor id is a string, not a sponsor
+    void graph.removeUserSponsor('u1', { kind: 'user', id: 's1' });
+    // @ts-expect-error the sponsor id is required
+    void graph.removeUserSponsor('u1');
+  });
+
+  it('createConnectedOrganization resolves the 201 connectedOrganization', () => {
+    expectTypeOf(graph.createConnectedOrganization(organization)).toEqualTypeOf<Promise<ConnectedOrganization>>();
+    expectTypeOf<ConnectedOrganization>().toEqualTypeOf<OperationTypes['createConnectedOrganization']['responses'][201]['content']['application/json']>();
+    expectTypeOf<Parameters<GraphClient['createConnectedOrganization']>[0]>().toEqualTypeOf<
+      OperationTypes['createConnectedOrganization']['requestBody']['content']['application/json']
+    >();
+    // @ts-expect-error state is configured | proposed | unknownFutureValue
+    void graph.createConnectedOrganization({ ...organization, state: 'active' });
   });
 });
 
