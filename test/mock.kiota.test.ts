@@ -75,7 +75,8 @@ function kiotaClient() {
   const sent: Sent[] = [];
   const customFetch = (url: string, init: RequestInit): Promise<Response> => {
     const headers = { ...(init.headers as Record<string, string>), ...session };
-    sent.push({ method: init.method ?? 'GET', url, headers });
+    // Header names as the wire has them (case-insensitive: the SDK writes some in lower case, some not).
+    sent.push({ method: init.method ?? 'GET', url, headers: Object.fromEntries(new Headers(headers).entries()) });
     return fetch(url, { ...init, headers });
   };
   const httpClient = createGraphClientFactory({ graphServiceTargetVersion: '', graphServiceLibraryClientVersion: sdkVersion }, customFetch);
@@ -173,11 +174,11 @@ describe('the Kiota Microsoft Graph SDK (@microsoft/msgraph-sdk) against the moc
       `DELETE ${sponsorRef}`,
     ]);
     for (const s of sent) {
-      expect(s.headers.Authorization).toBe(`Bearer ${TOKEN}`);
-      expect(s.headers.Accept).toBe('application/json');
-      expect(s.headers.SdkVersion).toContain(`graph-typescript/${sdkVersion}`);
+      expect(s.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(s.headers.accept).toBe('application/json');
+      expect(s.headers.sdkversion).toContain(`graph-typescript/${sdkVersion}`);
     }
-    expect(sent[0]!.headers['Content-Type']).toBe('application/json');
+    expect(sent[0]!.headers['content-type']).toBe('application/json');
   });
 
   it('a second identical add reaches the SDK as ODataError: 400 Request_BadRequest, the documented duplicate', async () => {
