@@ -4,8 +4,12 @@
 export const entraRoleTemplates = {
   "Agent ID Administrator": "db506228-d27e-4b7d-95e5-295956d6615f",
   "Agent ID Developer": "adb2368d-a9be-41b5-8667-d96778e081b0",
+  "Compliance Administrator": "17315797-102d-40b4-93e0-432062caca18",
   "Directory Writers": "9360feb5-f418-4baa-8175-e2a00bac4301",
   "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
+  "Global Reader": "f2ef992c-3afb-46b9-b7cf-a126ee74c451",
   "Identity Governance Administrator": "45d8d3c5-c802-45c6-b32a-1d70b5e1e86e",
+  "Security Administrator": "194ae4cb-b126-40b2-bd5b-6091b380977d",
+  "Security Reader": "5d6b6bb7-de71-4623-b4af-96380a352509",
   "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1"
 } as const;

@@ -59,5 +59,127 @@ export const operations = {
       "group": "groups"
     },
     "successStatus": 204
+  },
+  "addConnectedOrganizationInternalSponsorBeta": {
+    "method": "post",
+    "path": "/beta/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref",
+    "version": "beta",
+    "deprecated": false,
+    "pathParams": [
+      "id"
+    ],
+    "sponsorKinds": {
+      "user": "users",
+      "group": "groups"
+    },
+    "successStatus": 204
+  },
+  "addUserSponsorBeta": {
+    "method": "post",
+    "path": "/beta/users/{id}/sponsors/$ref",
+    "version": "beta",
+    "deprecated": false,
+    "pathParams": [
+      "id"
+    ],
+    "sponsorKinds": {
+      "user": "users",
+      "group": "groups"
+    },
+    "successStatus": 204
+  },
+  "addAgentIdentityBlueprintSponsorV1": {
+    "method": "post",
+    "path": "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [
+      "id"
+    ],
+    "sponsorKinds": {
+      "directoryObject": "directoryObjects",
+      "user": "users",
+      "group": "groups"
+    },
+    "successStatus": 204
+  },
+  "createConnectedOrganization": {
+    "method": "post",
+    "path": "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [],
+    "successStatus": 201
+  },
+  "createConnectedOrganizationBeta": {
+    "method": "post",
+    "path": "/beta/identityGovernance/entitlementManagement/connectedOrganizations",
+    "version": "beta",
+    "deprecated": false,
+    "pathParams": [],
+    "successStatus": 201
+  },
+  "listUserSponsors": {
+    "method": "get",
+    "path": "/v1.0/users/{id}/sponsors",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [
+      "id"
+    ],
+    "successStatus": 200
+  },
+  "listConnectedOrganizationInternalSponsors": {
+    "method": "get",
+    "path": "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [
+      "id"
+    ],
+    "successStatus": 200
+  },
+  "listAgentIdentityBlueprintSponsors": {
+    "method": "get",
+    "path": "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [
+      "id"
+    ],
+    "successStatus": 200
+  },
+  "removeUserSponsor": {
+    "method": "delete",
+    "path": "/v1.0/users/{id}/sponsors/{sponsorId}/$ref",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [
+      "id",
+      "sponsorId"
+    ],
+    "successStatus": 204
+  },
+  "removeConnectedOrganizationInternalSponsor": {
+    "method": "delete",
+    "path": "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{sponsorId}/$ref",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [
+      "id",
+      "sponsorId"
+    ],
+    "successStatus": 204
+  },
+  "removeAgentIdentityBlueprintSponsor": {
+    "method": "delete",
+    "path": "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorId}/$ref",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [
+      "id",
+      "sponsorId"
+    ],
+    "successStatus": 204
   }
 } as const;

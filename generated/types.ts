@@ -57,11 +57,19 @@ export interface paths {
          *     Supply a JSON object with an `@odata.id` parameter holding the read URL of the user or group object to
          *     be added. If successful, this method returns `204 No Content` and no response body.
          *
-         *     **Permissions.** Least privileged `User.ReadWrite.All`, higher privileged `Directory.ReadWrite.All`,
-         *     delegated (work or school account) or application; personal Microsoft accounts are not supported.
-         *     In delegated scenarios the signed-in user must also hold a supported Microsoft Entra role, or a custom
-         *     role with the `microsoft.directory/users/sponsors/update` role permission; the least privileged
-         *     supported roles are *Directory Writers* and *User Administrator*.
+         *     **Permissions.** Least privileged `User.ReadWrite.All`; higher privileged `AgentIdUser.ReadWrite.All`,
+         *     `AgentIdUser.ReadWrite.IdentityParentedBy` and `Directory.ReadWrite.All`; delegated (work or school account)
+         *     or application; personal Microsoft accounts are not supported. In delegated scenarios the signed-in user
+         *     must also hold a supported Microsoft Entra role, or a custom role with the
+         *     `microsoft.directory/users/sponsors/update` role permission; the least privileged supported roles are
+         *     *Directory Writers* and *User Administrator*, and *Agent ID Administrator* for agent users.
+         *
+         *     **Source of the permissions.** The seed page (002) lists `User.ReadWrite.All` and `Directory.ReadWrite.All`
+         *     only. The published pages now add the two `AgentIdUser.*` permissions and the Agent ID Administrator role
+         *     for the same call on an agent user: "Assign sponsor (for agentUser)",
+         *     https://learn.microsoft.com/en-us/graph/api/agentuser-post-sponsors?view=graph-rest-1.0 (`POST /users/{id}/sponsors/$ref`),
+         *     and the beta "Add sponsor" page (user-post-sponsors?view=graph-rest-beta). The stored copy of the v1.0
+         *     user-post-sponsors page itself predates that change, so the v1.0 table is inferred from those two pages.
          */
         post: operations["addUserSponsor"];
         delete?: never;
@@ -100,6 +108,10 @@ export interface paths {
          *     contract accepts only Graph's public `#microsoft.graph.connectedOrganization` (or none). For identity
          *     sources it accepts both `#microsoft.graph.<type>` (Graph's wire form) and the page's
          *     `microsoft.graph.<type>`.
+         *
+         *     **National clouds.** The draft page states none; the contract states those of the published create call,
+         *     whose beta page (entitlementmanagement-post-connectedorganizations?view=graph-rest-beta) marks the global
+         *     service, US Government L4, US Government L5 (DOD) and China operated by 21Vianet as available.
          *
          *     **Permissions.** The page leaves them as TODO; the contract states `EntitlementManagement.ReadWrite.All`
          *     (delegated work or school account, or application), as for the published create call.
@@ -143,10 +155,436 @@ export interface paths {
          *     non-owners in delegated scenarios the admin must hold a supported Microsoft Entra role: *Agent ID
          *     Administrator*, or *Agent ID Developer* (create agent identity blueprints and blueprint principals).
          *
+         *     **National clouds.** Neither the seed page (004) nor the published page
+         *     (agentidentityblueprint-post-sponsors, beta and v1.0) has a national-cloud table; their example uses the
+         *     global host only, so the contract states the global service alone.
+         *
          *     APIs under `/beta` are subject to change; their use in production applications is not supported.
          */
         post: operations["addAgentIdentityBlueprintSponsor"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/beta/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the connectedOrganization. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add internalSponsors (beta)
+         * @description The beta twin of `addConnectedOrganizationInternalSponsor`: add a user or a group to the connected
+         *     organization's internal sponsors, a set of users who can approve requests on behalf of other users from that
+         *     connected organization. Supply the full URI of the user or group as `@odata.id`; on success `204 No Content`
+         *     with no body.
+         *
+         *     **Permissions.** `EntitlementManagement.ReadWrite.All`, delegated (work or school account) or application;
+         *     personal Microsoft accounts are not supported. In delegated scenarios the signed-in user must also hold an
+         *     admin role, the least privileged being *Identity Governance Administrator*; in app-only scenarios the app can
+         *     be assigned that role instead of the application permission.
+         *
+         *     **Evidence, and what is not verified.** The request example and the permissions are those of the beta page's
+         *     source (microsoftgraph/microsoft-graph-docs-contrib, api-reference/beta/api/connectedorganization-post-internalsponsors.md).
+         *     No stored copy of the rendered beta page was found, so its role tip and national-cloud table are not verified:
+         *     they are taken from the v1.0 page of the same call and from the beta pages of its twins (Remove internalSponsors
+         *     and Add externalSponsors, beta), which all state the four clouds and the Identity Governance Administrator role.
+         *     Not in the seed pages (`x-beyond-seeds`).
+         *
+         *     APIs under `/beta` are subject to change; their use in production applications is not supported.
+         */
+        post: operations["addConnectedOrganizationInternalSponsorBeta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/beta/users/{id}/sponsors/$ref": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id or userPrincipalName of the user (typically a guest) who gets the sponsor. Percent-encode it; guest UPNs contain `#EXT#`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add sponsor (beta)
+         * @description The beta twin of `addUserSponsor`: assign a user a sponsor. Sponsors are users and groups that are
+         *     responsible for this guest user's privileges in the tenant and for keeping the guest user's information and
+         *     access up to date. Supply the read URL of the user or group as `@odata.id`; on success `204 No Content`
+         *     with no body.
+         *
+         *     **Permissions.** Least privileged `User.ReadWrite.All`; higher privileged `AgentIdUser.ReadWrite.All`,
+         *     `AgentIdUser.ReadWrite.IdentityParentedBy` and `Directory.ReadWrite.All`; delegated (work or school account)
+         *     or application; personal Microsoft accounts are not supported. In delegated scenarios the signed-in user must
+         *     also hold a supported Microsoft Entra role or a custom role with `microsoft.directory/users/sponsors/update`:
+         *     *Directory Writers*, *User Administrator*, or *Agent ID Administrator* for agent users.
+         *
+         *     **Evidence.** The permissions table, the roles and the national clouds are those of the published beta page as
+         *     stored (a copy of https://learn.microsoft.com/it-it/graph/api/user-post-sponsors?view=graph-rest-beta, English
+         *     text); the stored en-us copy of the same page is older (`User.ReadWrite.All` only, no national-cloud table).
+         *     Not in the seed pages (`x-beyond-seeds`).
+         *
+         *     APIs under `/beta` are subject to change; their use in production applications is not supported.
+         */
+        post: operations["addUserSponsorBeta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id of the agentIdentityBlueprint (an application). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add agentIdentityBlueprint sponsors (v1.0)
+         * @description The v1.0 twin of `addAgentIdentityBlueprintSponsor`: add a sponsor to an agentIdentityBlueprint object.
+         *     Sponsors can include users or groups. Sponsors may not include service principals or agent users.
+         *
+         *     **Limits.** A single blueprint may have up to 100 sponsors. No more than 5 sponsors may be groups.
+         *     Only groups with dynamic membership or Microsoft 365 groups are supported as sponsors.
+         *     Role-assignable groups can't be set as sponsors. Each limit has a named `400` example.
+         *
+         *     **Response.** `204 No Content` with no body (the beta page's "and a supported directoryObject object in the
+         *     response body" is a body HTTP forbids on 204).
+         *
+         *     **Permissions.** `Application.ReadWrite.All`, delegated (work or school account) or application; personal
+         *     Microsoft accounts are not supported. A principal who creates a blueprint or blueprint principal is assigned
+         *     as the owner; owners can modify only the resources they own, even without an Agent ID role. For non-owners in
+         *     delegated scenarios the admin must hold *Agent ID Administrator* or *Agent ID Developer*.
+         *
+         *     **Evidence, and what is not verified.** Description, limits, permissions and roles are those of the stored v1.0
+         *     page (https://learn.microsoft.com/en-us/graph/api/agentidentityblueprint-post-sponsors?view=graph-rest-1.0). The
+         *     stored copy ends before its example, so the request example below is the beta page's with `v1.0` in its URLs
+         *     (not verified against the v1.0 page). The page has no national-cloud table: only the global service is stated.
+         *     Not in the seed pages (`x-beyond-seeds`).
+         */
+        post: operations["addAgentIdentityBlueprintSponsorV1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create connectedOrganization
+         * @description Create a new connectedOrganization object. The request names one identity source (a
+         *     `domainIdentitySource` or `externalDomainFederation`); on success the call answers `201 Created` with the new
+         *     object, its `id` and timestamps set by the service. This is the published call that the deprecated draft
+         *     `addConnectedOrganization` (`POST .../connectedOrganizations/$ref`) corresponds to.
+         *
+         *     **Permissions.** `EntitlementManagement.ReadWrite.All`, delegated (work or school account) or application;
+         *     personal Microsoft accounts are not supported. In delegated scenarios the signed-in user must also hold an
+         *     admin role, the least privileged being *Identity Governance Administrator*; in app-only scenarios the app can be
+         *     assigned that role instead of the application permission (the role is less privileged).
+         *
+         *     **Response example.** The page's response is marked as possibly shortened and shows `"identitySources": []`;
+         *     the example below carries the request's identity source instead, as the schema requires one.
+         *
+         *     **Evidence.** https://learn.microsoft.com/en-us/graph/api/entitlementmanagement-post-connectedorganizations?view=graph-rest-1.0
+         *     (permissions, role tip, national clouds: all four) and its source in microsoftgraph/microsoft-graph-docs-contrib
+         *     (examples). Not in the seed pages (`x-beyond-seeds`).
+         */
+        post: operations["createConnectedOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/beta/identityGovernance/entitlementManagement/connectedOrganizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create connectedOrganization (beta)
+         * @description Create a new connectedOrganization object. The request names one identity source (a
+         *     `domainIdentitySource` or `externalDomainFederation`); on success the call answers `201 Created` with the new
+         *     object, its `id` and timestamps set by the service. This is the published call that the deprecated draft
+         *     `addConnectedOrganization` (`POST .../connectedOrganizations/$ref`) corresponds to.
+         *
+         *     **Permissions.** `EntitlementManagement.ReadWrite.All`, delegated (work or school account) or application;
+         *     personal Microsoft accounts are not supported. In delegated scenarios the signed-in user must also hold an
+         *     admin role, the least privileged being *Identity Governance Administrator*; in app-only scenarios the app can be
+         *     assigned that role instead of the application permission (the role is less privileged).
+         *
+         *     **Response example.** The page's response is marked as possibly shortened and has no `identitySources`; the
+         *     example below carries the request's identity source, as the schema requires one.
+         *
+         *     APIs under `/beta` are subject to change; their use in production applications is not supported.
+         *
+         *     **Evidence.** https://learn.microsoft.com/en-us/graph/api/entitlementmanagement-post-connectedorganizations?view=graph-rest-beta
+         *     (permissions, role tip, national clouds: all four, as stored from its en-in copy) and its source in microsoftgraph/microsoft-graph-docs-contrib
+         *     (examples). Not in the seed pages (`x-beyond-seeds`).
+         */
+        post: operations["createConnectedOrganizationBeta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/users/{id}/sponsors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id or userPrincipalName of the user whose sponsors are listed. Percent-encode it; guest UPNs contain `#EXT#`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List sponsors
+         * @description Get a user's sponsors. Sponsors are users and groups that are responsible for this guest's privileges in the
+         *     tenant and for keeping the guest's information and access up to date. On success `200 OK` with a collection of
+         *     user and group objects. An app without permission to read a sponsor's type gets that sponsor with limited
+         *     information (its `@odata.type` and `id`).
+         *
+         *     **Permissions.** Delegated (work or school account): least privileged `User.Read`; higher privileged
+         *     `User.ReadWrite.All`, `AgentIdUser.ReadWrite.All`, `AgentIdUser.ReadWrite.IdentityParentedBy`, `User.Read.All`.
+         *     Application: least privileged `User.Read.All`; higher privileged `User.ReadWrite.All`,
+         *     `AgentIdUser.ReadWrite.All`, `AgentIdUser.ReadWrite.IdentityParentedBy`. Personal Microsoft accounts are not
+         *     supported. The page names no admin role.
+         *
+         *     **Evidence.** The stored page https://learn.microsoft.com/graph/api/user-list-sponsors (v1.0): permissions and
+         *     the national-cloud table (all four). An older stored copy (learn.Microsoft.com/en-us) shows the global service
+         *     only and no `AgentIdUser.*` permissions; the newer one is followed. Query parameters, request and response
+         *     example from its source (microsoftgraph/microsoft-graph-docs-contrib, api-reference/v1.0/api/user-list-sponsors.md).
+         *     Not in the seed pages (`x-beyond-seeds`).
+         */
+        get: operations["listUserSponsors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the connectedOrganization whose internal sponsors are listed. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List internalSponsors
+         * @description Retrieve a list of a connectedOrganization's internal sponsors, a set of users who can approve requests on
+         *     behalf of other users from that connected organization. On success `200 OK` with a collection of
+         *     directoryObject objects. The page supports the OData query parameters for paging (`$top`, then
+         *     `@odata.nextLink`).
+         *
+         *     **Permissions.** Least privileged `EntitlementManagement.Read.All`, higher privileged
+         *     `EntitlementManagement.ReadWrite.All`, delegated (work or school account) or application; personal Microsoft
+         *     accounts are not supported. In delegated scenarios the signed-in user must also hold a role: in entitlement
+         *     management *Catalog reader* (least privileged), *Catalog creator* or *Access package manager*; or one of the
+         *     more privileged Microsoft Entra roles *Security Reader*, *Global Reader*, *Compliance Administrator*,
+         *     *Security Administrator*, *Identity Governance Administrator*. In app-only scenarios the app can be assigned one
+         *     of those roles instead of the application permission.
+         *
+         *     **Roles in `x-permissions`.** `leastPrivilegedRoles` holds the Microsoft Entra roles only (the ones a token's
+         *     `wids` can carry); the entitlement-management roles are listed apart, under `entitlementManagementRoles`.
+         *
+         *     **Evidence.** https://learn.microsoft.com/en-us/graph/api/connectedorganization-list-internalsponsors?view=graph-rest-1.0
+         *     (stored copy: permissions, role tip, national clouds: all four); request and response example from its source in
+         *     microsoftgraph/microsoft-graph-docs-contrib. Not in the seed pages (`x-beyond-seeds`).
+         */
+        get: operations["listConnectedOrganizationInternalSponsors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id of the agentIdentityBlueprint (an application) whose sponsors are listed. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List agentIdentityBlueprint sponsors
+         * @description Returns the current sponsors of an agentIdentityBlueprint. On success `200 OK` with a collection of
+         *     directoryObject objects. The page supports the `$filter` and `$select` query parameters.
+         *
+         *     **Permissions.** `Application.Read.All`, delegated (work or school account) or application; personal Microsoft
+         *     accounts are not supported. A principal who creates a blueprint or blueprint principal is its owner and needs no
+         *     Agent ID role for it; for non-owners in delegated scenarios the admin must hold *Agent ID Administrator* or
+         *     *Agent ID Developer*.
+         *
+         *     **Evidence, and what is not verified.** No stored copy of the v1.0 page was found. Permissions, roles, query
+         *     parameters and the examples are those of the beta page
+         *     (https://learn.microsoft.com/en-sg/graph/api/agentidentityblueprint-list-sponsors?view=graph-rest-beta and its
+         *     source in microsoftgraph/microsoft-graph-docs-contrib, api-reference/beta/api/agentidentityblueprint-list-sponsors.md),
+         *     with `v1.0` in the URLs; the v1.0 twins of this call (add, remove) state the same permissions in their
+         *     `ReadWrite` form. The page has no national-cloud table: only the global service is stated. Not in the seed
+         *     pages (`x-beyond-seeds`).
+         */
+        get: operations["listAgentIdentityBlueprintSponsors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/users/{id}/sponsors/{sponsorId}/$ref": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id or userPrincipalName of the user whose sponsor is removed. Percent-encode it; guest UPNs contain `#EXT#`. */
+                id: string;
+                /** @description Object id of the sponsor (a user or group) to remove from the user's sponsors. */
+                sponsorId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove sponsor
+         * @description Remove a user's sponsor. On success `204 No Content` with no body. Only the relation is removed: without the
+         *     `/$ref` segment Graph would delete the sponsor object itself (or answer `403` without the permission to), which
+         *     is not an operation of this contract.
+         *
+         *     **Permissions.** Least privileged `User.ReadWrite.All`; higher privileged `AgentIdUser.ReadWrite.All`,
+         *     `AgentIdUser.ReadWrite.IdentityParentedBy` and `Directory.ReadWrite.All`; delegated (work or school account)
+         *     or application; personal Microsoft accounts are not supported. In delegated scenarios the signed-in user must
+         *     also hold a supported Microsoft Entra role or a custom role with `microsoft.directory/users/sponsors/update`:
+         *     *Directory Writers*, *User Administrator*, or *Agent ID Administrator* for agent users.
+         *
+         *     **Evidence.** https://learn.microsoft.com/en-us/graph/api/user-delete-sponsors?view=graph-rest-1.0 for the request,
+         *     the caution and the example; the stored en-us copy is older (higher privileged `Directory.ReadWrite.All` only,
+         *     no national-cloud table), so the permissions, roles and national clouds (all four) follow the newer stored copies
+         *     of the same page (https://learn.microsoft.com/de-de/graph/api/user-delete-sponsors, and its ko-kr copy in English).
+         *     Not in the seed pages (`x-beyond-seeds`).
+         */
+        delete: operations["removeUserSponsor"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{sponsorId}/$ref": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id of the connectedOrganization whose internal sponsor is removed. */
+                id: string;
+                /** @description Object id of the internal sponsor (a user or group) to remove. */
+                sponsorId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove internalSponsors
+         * @description Remove a user or a group from the connected organization's internal sponsors, a set of users who can approve
+         *     requests on behalf of other users from that connected organization. On success `204 No Content` with no body.
+         *     The page names the path parameters `{connectedOrganizationId}` and `{id}`; the contract calls them `id` and
+         *     `sponsorId`, as its other operations do.
+         *
+         *     **Permissions.** `EntitlementManagement.ReadWrite.All`, delegated (work or school account) or application;
+         *     personal Microsoft accounts are not supported. In delegated scenarios the signed-in user must also hold an
+         *     admin role, the least privileged being *Identity Governance Administrator*; in app-only scenarios the app can
+         *     be assigned that role instead of the application permission.
+         *
+         *     **Evidence.** https://learn.microsoft.com/en-us/graph/api/connectedorganization-delete-internalsponsors?view=graph-rest-1.0
+         *     (stored copy: permissions, role tip, national clouds: all four) and its source in
+         *     microsoftgraph/microsoft-graph-docs-contrib (example). Not in the seed pages (`x-beyond-seeds`).
+         */
+        delete: operations["removeConnectedOrganizationInternalSponsor"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorId}/$ref": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Object id of the agentIdentityBlueprint (an application) whose sponsor is removed. */
+                id: string;
+                /** @description Object id of the sponsor (a user or group) to remove; the page calls it `{sponsorObjectId}`. */
+                sponsorId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove agentIdentityBlueprint sponsors
+         * @description Remove a sponsor from an agentIdentityBlueprint object. On success `204 No Content` with no body.
+         *
+         *     **Permissions.** `Application.ReadWrite.All`, delegated (work or school account) or application; personal
+         *     Microsoft accounts are not supported. A principal who creates a blueprint or blueprint principal is its owner
+         *     and needs no Agent ID role for it; for non-owners in delegated scenarios the admin must hold *Agent ID
+         *     Administrator* or *Agent ID Developer*.
+         *
+         *     **Evidence, and what is not verified.** The stored v1.0 page
+         *     (https://learn.microsoft.com/ko-kr/graph/api/agentidentityblueprint-delete-sponsors?view=graph-rest-1.0, English
+         *     text) gives the permissions, the roles and `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorObjectId}/$ref`;
+         *     its example section is not in the stored copy, so the documented request is taken to be that URL on the global
+         *     host (not verified). The page has no national-cloud table: only the global service is stated. Not in the seed
+         *     pages (`x-beyond-seeds`).
+         */
+        delete: operations["removeAgentIdentityBlueprintSponsor"];
         options?: never;
         head?: never;
         patch?: never;
@@ -354,9 +792,42 @@ export interface components {
                 };
             };
         };
+        /**
+         * directoryObject
+         * @description A Microsoft Entra directory object as a relation lists it (a sponsor, an internal sponsor): its OData type, its id
+         *     and, depending on the type and on what the caller may read, more properties of that type (`displayName`,
+         *     `mail`, `userPrincipalName`, ...). An app without the permission to read a listed object's type gets only its
+         *     `@odata.type` and `id` (the pages' "limited information" note).
+         */
+        directoryObject: {
+            /** @description The object's type, such as `#microsoft.graph.user` or `#microsoft.graph.group`. */
+            "@odata.type": string;
+            /** @description The object's id, a GUID assigned by the service. */
+            readonly id: string;
+            /** @description Display name of the object, when its type has one and the caller may read it. */
+            displayName?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * directoryObjectCollectionResponse
+         * @description One page of a directoryObject collection: `value` holds the objects; `@odata.nextLink`, when present, is the
+         *     URL of the next page (follow it as is, on the same host).
+         */
+        directoryObjectCollectionResponse: {
+            /** @description The OData context URL, such as `https://graph.microsoft.com/v1.0/$metadata#directoryObjects`. */
+            "@odata.context"?: string;
+            /**
+             * Format: uri
+             * @description The URL of the next page, absent on the last page.
+             */
+            "@odata.nextLink"?: string;
+            /** @description The related objects, in the order the relation was made. */
+            value: components["schemas"]["directoryObject"][];
+        };
     };
     responses: {
-        /** @description No Content. The reference was added; the response has no body. */
+        /** @description No Content. The call succeeded (the reference was added or removed); the response has no body. */
         NoContent: {
             headers: {
                 "request-id": components["headers"]["request-id"];
@@ -368,6 +839,19 @@ export interface components {
                 [name: string]: unknown;
             };
             content?: never;
+        };
+        /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`), fails the schema, `@odata.id` is a bare id or not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
+        BadRequestInternalSponsorReference: {
+            headers: {
+                "request-id": components["headers"]["request-id"];
+                "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
         };
         /** @description Unauthorized: the access token is missing, empty, malformed, expired, not yet valid or for another resource. */
         Unauthorized: {
@@ -489,6 +973,45 @@ export interface components {
                 "application/json": components["schemas"]["odataError"];
             };
         };
+        /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`), fails the schema, `@odata.id` is a bare id or not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
+        BadRequestSponsorReference: {
+            headers: {
+                "request-id": components["headers"]["request-id"];
+                "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
+        /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`) or fails the connectedOrganization schema (for example an unknown `state` or identity source type). */
+        BadRequestConnectedOrganization: {
+            headers: {
+                "request-id": components["headers"]["request-id"];
+                "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
+        /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`) or fails the schema, `@odata.id` is a bare id or not an accepted read URL, the reference already exists, or a sponsor limit of the operation is hit. */
+        BadRequestBlueprintSponsorReference: {
+            headers: {
+                "request-id": components["headers"]["request-id"];
+                "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
     };
     parameters: {
         /**
@@ -496,8 +1019,39 @@ export interface components {
          * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
          */
         "client-request-id": string;
+        /**
+         * @description OData `$select`, a comma-separated list of the properties to return, such as `id,displayName` (the page lists it among the supported query parameters).
+         * @example id,displayName
+         */
+        select: string;
+        /**
+         * @description OData `$expand`, the relation to include with its own `$select`, such as `sponsors($select=id,displayName)` (the page lists it among the supported query parameters).
+         * @example sponsors($select=id,displayName)
+         */
+        expand: string;
+        /**
+         * @description OData `$top`, the page size; the rest of the collection is reached through `@odata.nextLink` (the page supports the OData query parameters for paging).
+         * @example 100
+         */
+        top: number;
+        /**
+         * @description OData `$filter`, a condition the returned objects meet (the page lists it among the supported query parameters).
+         * @example startswith(displayName,'A')
+         */
+        filter: string;
     };
-    requestBodies: never;
+    requestBodies: {
+        /**
+         * @description The connectedOrganization to create: `displayName`, `description`, `identitySources` (one element, the initial
+         *     identity source) and `state`. Read-only properties (`id`, `createdBy`, `createdDateTime`, `modifiedBy`,
+         *     `modifiedDateTime`) are ignored.
+         */
+        createConnectedOrganization: {
+            content: {
+                "application/json": components["schemas"]["connectedOrganization"];
+            };
+        };
+    };
     headers: {
         /** @description Id Graph assigned to the request; quote it to Microsoft support. */
         "request-id": string;
@@ -544,7 +1098,10 @@ export type ExternalDomainFederation = components['schemas']['externalDomainFede
 export type CrossCloudAzureActiveDirectoryTenant = components['schemas']['crossCloudAzureActiveDirectoryTenant'];
 export type SocialIdentitySource = components['schemas']['socialIdentitySource'];
 export type OdataError = components['schemas']['odataError'];
+export type DirectoryObject = components['schemas']['directoryObject'];
+export type DirectoryObjectCollectionResponse = components['schemas']['directoryObjectCollectionResponse'];
 export type ResponseNoContent = components['responses']['NoContent'];
+export type ResponseBadRequestInternalSponsorReference = components['responses']['BadRequestInternalSponsorReference'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseNotFound = components['responses']['NotFound'];
@@ -554,7 +1111,15 @@ export type ResponseTooManyRequests = components['responses']['TooManyRequests']
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ResponseGatewayTimeout = components['responses']['GatewayTimeout'];
+export type ResponseBadRequestSponsorReference = components['responses']['BadRequestSponsorReference'];
+export type ResponseBadRequestConnectedOrganization = components['responses']['BadRequestConnectedOrganization'];
+export type ResponseBadRequestBlueprintSponsorReference = components['responses']['BadRequestBlueprintSponsorReference'];
 export type ParameterClientRequestId = components['parameters']['client-request-id'];
+export type ParameterSelect = components['parameters']['select'];
+export type ParameterExpand = components['parameters']['expand'];
+export type ParameterTop = components['parameters']['top'];
+export type ParameterFilter = components['parameters']['filter'];
+export type RequestBodyCreateConnectedOrganization = components['requestBodies']['createConnectedOrganization'];
 export type HeaderRequestId = components['headers']['request-id'];
 export type HeaderClientRequestId = components['headers']['client-request-id'];
 export type HeaderStrictTransportSecurity = components['headers']['Strict-Transport-Security'];
@@ -589,19 +1154,7 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`), fails the schema, `@odata.id` is a bare id or not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
-            400: {
-                headers: {
-                    "request-id": components["headers"]["request-id"];
-                    "client-request-id": components["headers"]["client-request-id"];
-                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
-                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["odataError"];
-                };
-            };
+            400: components["responses"]["BadRequestInternalSponsorReference"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -637,19 +1190,7 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`), fails the schema, `@odata.id` is a bare id or not an accepted read URL, names an object that is not a user or a group, or the reference already exists. */
-            400: {
-                headers: {
-                    "request-id": components["headers"]["request-id"];
-                    "client-request-id": components["headers"]["client-request-id"];
-                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
-                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["odataError"];
-                };
-            };
+            400: components["responses"]["BadRequestSponsorReference"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -694,19 +1235,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`) or fails the connectedOrganization schema (for example an unknown `state` or identity source type). */
-            400: {
-                headers: {
-                    "request-id": components["headers"]["request-id"];
-                    "client-request-id": components["headers"]["client-request-id"];
-                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
-                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["odataError"];
-                };
-            };
+            400: components["responses"]["BadRequestConnectedOrganization"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -742,8 +1271,143 @@ export interface operations {
         };
         responses: {
             204: components["responses"]["NoContent"];
-            /** @description Bad request. The body cannot be read as JSON (invalid JSON, no `Content-Type`, a `Content-Encoding`) or fails the schema, `@odata.id` is a bare id or not an accepted read URL, the reference already exists, or a sponsor limit of the operation is hit. */
-            400: {
+            400: components["responses"]["BadRequestBlueprintSponsorReference"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    addConnectedOrganizationInternalSponsorBeta: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Id of the connectedOrganization. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The reference to the user or group to add, as `@odata.id` with its full read URL. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["userOrGroupReference"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequestInternalSponsorReference"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    addUserSponsorBeta: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Id or userPrincipalName of the user (typically a guest) who gets the sponsor. Percent-encode it; guest UPNs contain `#EXT#`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The read URL of the user or group to assign as a sponsor, as `@odata.id`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["userOrGroupReference"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequestSponsorReference"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    addAgentIdentityBlueprintSponsorV1: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Object id of the agentIdentityBlueprint (an application). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A reference to the directoryObject (user or group) to add as a sponsor, as `@odata.id`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["directoryObjectReference"];
+            };
+        };
+        responses: {
+            204: components["responses"]["NoContent"];
+            400: components["responses"]["BadRequestBlueprintSponsorReference"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createConnectedOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["createConnectedOrganization"];
+        responses: {
+            /** @description Created. The body is the new connectedOrganization. */
+            201: {
                 headers: {
                     "request-id": components["headers"]["request-id"];
                     "client-request-id": components["headers"]["client-request-id"];
@@ -752,14 +1416,293 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["odataError"];
+                    "application/json": components["schemas"]["connectedOrganization"];
                 };
             };
+            400: components["responses"]["BadRequestConnectedOrganization"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createConnectedOrganizationBeta: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["createConnectedOrganization"];
+        responses: {
+            /** @description Created. The body is the new connectedOrganization. */
+            201: {
+                headers: {
+                    "request-id": components["headers"]["request-id"];
+                    "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["connectedOrganization"];
+                };
+            };
+            400: components["responses"]["BadRequestConnectedOrganization"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listUserSponsors: {
+        parameters: {
+            query?: {
+                /**
+                 * @description OData `$select`, a comma-separated list of the properties to return, such as `id,displayName` (the page lists it among the supported query parameters).
+                 * @example id,displayName
+                 */
+                $select?: components["parameters"]["select"];
+                /**
+                 * @description OData `$expand`, the relation to include with its own `$select`, such as `sponsors($select=id,displayName)` (the page lists it among the supported query parameters).
+                 * @example sponsors($select=id,displayName)
+                 */
+                $expand?: components["parameters"]["expand"];
+            };
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Id or userPrincipalName of the user whose sponsors are listed. Percent-encode it; guest UPNs contain `#EXT#`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. The user's sponsors (users and groups). */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["request-id"];
+                    "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["directoryObjectCollectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listConnectedOrganizationInternalSponsors: {
+        parameters: {
+            query?: {
+                /**
+                 * @description OData `$top`, the page size; the rest of the collection is reached through `@odata.nextLink` (the page supports the OData query parameters for paging).
+                 * @example 100
+                 */
+                $top?: components["parameters"]["top"];
+            };
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Id of the connectedOrganization whose internal sponsors are listed. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. The connected organization's internal sponsors. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["request-id"];
+                    "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["directoryObjectCollectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listAgentIdentityBlueprintSponsors: {
+        parameters: {
+            query?: {
+                /**
+                 * @description OData `$filter`, a condition the returned objects meet (the page lists it among the supported query parameters).
+                 * @example startswith(displayName,'A')
+                 */
+                $filter?: components["parameters"]["filter"];
+                /**
+                 * @description OData `$select`, a comma-separated list of the properties to return, such as `id,displayName` (the page lists it among the supported query parameters).
+                 * @example id,displayName
+                 */
+                $select?: components["parameters"]["select"];
+            };
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Object id of the agentIdentityBlueprint (an application) whose sponsors are listed. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. The blueprint's sponsors. */
+            200: {
+                headers: {
+                    "request-id": components["headers"]["request-id"];
+                    "client-request-id": components["headers"]["client-request-id"];
+                    "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                    "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["directoryObjectCollectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    removeUserSponsor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Id or userPrincipalName of the user whose sponsor is removed. Percent-encode it; guest UPNs contain `#EXT#`. */
+                id: string;
+                /** @description Object id of the sponsor (a user or group) to remove from the user's sponsors. */
+                sponsorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    removeConnectedOrganizationInternalSponsor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Id of the connectedOrganization whose internal sponsor is removed. */
+                id: string;
+                /** @description Object id of the internal sponsor (a user or group) to remove. */
+                sponsorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    removeAgentIdentityBlueprintSponsor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path: {
+                /** @description Object id of the agentIdentityBlueprint (an application) whose sponsor is removed. */
+                id: string;
+                /** @description Object id of the sponsor (a user or group) to remove; the page calls it `{sponsorObjectId}`. */
+                sponsorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["NoContent"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../src/mock/directory.js';
 import { loadFixture, specSeeds, validateFixture, type Fixture } from '../src/mock/fixture.js';
-import { parseReadUrl } from '../src/mock/read-url.js';
+import { parseReadUrl, serverHosts } from '../src/mock/read-url.js';
 import { applyRules, compileRules, type OperationRules, type RuleOutcome } from '../src/mock/rules.js';
 import { requestExamples, type Spec } from '../src/spec/walk.js';
 import { loadSpec } from './support/spec.js';
@@ -19,9 +19,12 @@ const responses = (bad: string[]) => ({
 const idParam = (value: string) => [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, examples: { documented: { value } } }];
 const refBody = (url: string) => ({ content: { 'application/json': { examples: { documented: { value: { '@odata.id': url } } } } } });
 const G = 'https://graph.microsoft.com';
+/** The Graph hosts of the real spec's servers. */
+const HOSTS = serverHosts(loadSpec().servers);
 
 /** Four operations like the real spec's, with x-rules as the design writes them. */
 const fragment: Spec = {
+  servers: [{ url: G }, { url: 'https://graph.microsoft.us' }],
   paths: {
     '/v1.0/users/{id}/sponsors/$ref': {
       parameters: idParam('seed-guest'),
@@ -166,7 +169,7 @@ describe('compileRules', () => {
       ['maxCount', 400, 'sponsorLimitReached'],
       ['maxCount', 400, 'groupSponsorLimitReached'],
     ]);
-    expect(createOrg.creates).toEqual({ entitySet: 'connectedOrganizations', type: 'connectedOrganization', readOnly: ['id', 'createdBy'] });
+    expect(createOrg.creates).toEqual({ entitySet: 'connectedOrganizations', type: 'connectedOrganization', readOnly: ['id', 'createdBy'], stamped: [] });
   });
 
   const broken = (xRules: unknown): Spec => {
@@ -387,14 +390,14 @@ describe('applyRules: the create operation', () => {
 
 describe('read URLs', () => {
   it('reads version, entity set (any case), percent-decoded key and a type cast', () => {
-    expect(parseReadUrl(`${G}/beta/directoryObjects/abc`)).toEqual({ version: 'beta', entitySet: 'directoryObjects', key: 'abc' });
-    expect(parseReadUrl(`https://graph.microsoft.us/v1.0/Users/a%23EXT%23%40b.com/microsoft.graph.user`)).toEqual({
+    expect(parseReadUrl(`${G}/beta/directoryObjects/abc`, HOSTS)).toEqual({ version: 'beta', entitySet: 'directoryObjects', key: 'abc' });
+    expect(parseReadUrl(`https://graph.microsoft.us/v1.0/Users/a%23EXT%23%40b.com/microsoft.graph.user`, HOSTS)).toEqual({
       version: 'v1.0',
       entitySet: 'users',
       key: 'a#EXT#@b.com',
       cast: 'user',
     });
-    expect(parseReadUrl(`${G}/v1.0/users/a%2Fb`)?.key).toBe('a/b');
+    expect(parseReadUrl(`${G}/v1.0/users/a%2Fb`, HOSTS)?.key).toBe('a/b');
   });
 });
 

@@ -85,7 +85,7 @@ function breakings(value: Json): Json[] {
       const url: string = value['@odata.id'];
       broken.push(
         { '@odata.id': url.split('/').pop() }, // a bare id
-        { '@odata.id': url.replace('https://graph.microsoft.com', 'https://example.com') },
+        { '@odata.id': url.replace('https://graph.microsoft.com', 'https://graph.microsoft.com:8443') }, // another port
         { '@odata.id': url.replace('https:', 'http:') },
         { '@odata.id': url.replace(/\/[^/]+$/, '/{id}') },
         { '@odata.id': url.replace(/\/[^/]+$/, '/..') },
@@ -448,5 +448,135 @@ describe('generated/', () => {
     expect(run.stderr).toContain('lacks: User Administrator');
     expect(existsSync(join(out, 'entra-roles.ts'))).toBe(false);
     expect(existsSync(join(out, 'types.ts'))).toBe(false);
+  });
+});
+
+describe('published-surface fixes', () => {
+  const schemas = spec.components.schemas;
+  const forms: Json[] = schemas.userOrGroupReference['x-odata-id-forms'];
+  const referenceSchemas = ['userOrGroupReference', 'directoryObjectReference'];
+  const serverHosts = spec.servers.map((server: Json) => new URL(server.url).host);
+  /** Operations whose request body is one of the reference schemas (read from their x-sponsor-kinds). */
+  const referenceOps = operations(spec).filter(({ op }) => inline(spec, op.requestBody)?.content?.['application/json']?.schema?.['x-sponsor-kinds']);
+
+  it('lists the @odata.id forms with their answer and source', () => {
+    expect(forms.length).toBeGreaterThanOrEqual(10);
+    for (const form of forms) {
+      expect(form, form.form).toMatchObject({
+        form: expect.any(String),
+        example: expect.any(String),
+        accepted: expect.any(Boolean),
+        source: expect.any(String),
+      });
+      expect(form.source, form.form).toMatch(/https:\/\//);
+      if (!form.accepted) {
+        expect(['schema', 'servers'], form.form).toContain(form.refusedBy);
+        expect(spec.components.examples, form.form).toHaveProperty([form.answer]);
+      }
+    }
+    // Both answers of the design are in the table, and each refused answer is a 400 example of every reference add.
+    expect(new Set(forms.filter((f) => !f.accepted).map((f) => f.answer))).toEqual(new Set(['invalidUrlFormat', 'bareIdInOdataId']));
+    expect(referenceOps.length).toBeGreaterThan(0);
+    for (const { operationId, op } of referenceOps) {
+      const badRequest = Object.keys(inline(spec, op.responses['400']).content['application/json'].examples);
+      for (const form of forms.filter((f) => !f.accepted)) expect(badRequest, `${operationId} ${form.form}`).toContain(form.answer);
+    }
+  });
+
+  it.each(referenceSchemas)('%s: the pattern takes the accepted forms and refuses those the table gives to the schema', (name) => {
+    const validate = ajv.compile(inline(spec, schemas[name]));
+    for (const form of forms) {
+      // A host outside `servers` passes the schema (which cannot compare hosts without case) and is refused by the mock.
+      const schemaAccepts = form.accepted || form.refusedBy === 'servers';
+      expect(validate({ '@odata.id': form.example }), `${name} ${form.form}: ${form.example}`).toBe(schemaAccepts);
+    }
+  });
+
+  it('refuses by servers exactly the forms whose host is none of the servers, and accepts only those hosts', () => {
+    for (const form of forms) {
+      if (!/^https:\/\//.test(form.example) || form.refusedBy === 'schema') continue;
+      const host = new URL(form.example).host.replace(/:443$/, '');
+      expect(serverHosts.includes(host), form.form).toBe(form.accepted);
+    }
+  });
+
+  it('accepts directoryObjects wherever users are accepted (x-sponsor-kinds)', () => {
+    for (const name of referenceSchemas) expect(schemas[name]['x-sponsor-kinds']).toMatchObject({ directoryObject: 'directoryObjects', user: 'users' });
+  });
+
+  it("validates Graph's documented 429 against odataError, and still requires innerError's date and request-id", () => {
+    const validate = ajv.compile(inline(spec, schemas.odataError));
+    const [documented] = schemas.odataError.examples;
+    expect(documented.error.innerError).not.toHaveProperty(['client-request-id']);
+    expect(validate(documented), ajv.errorsText(validate.errors)).toBe(true);
+    for (const key of ['date', 'request-id']) {
+      const { [key]: _dropped, ...innerError } = documented.error.innerError;
+      expect(validate({ error: { ...documented.error, innerError } }), key).toBe(false);
+    }
+  });
+
+  it('names the social identity source type as Graph does', () => {
+    const social = schemas.socialIdentitySource;
+    expect(social.properties.socialIdentitySourceType.enum).toEqual(['facebook', 'unknownFutureValue']);
+    const validate = ajv.compile(inline(spec, social));
+    expect(validate({ '@odata.type': '#microsoft.graph.socialIdentitySource', socialIdentitySourceType: 'facebook' })).toBe(true);
+    expect(validate({ '@odata.type': '#microsoft.graph.socialIdentitySource', socialIdentitySourceType: 'google' })).toBe(false);
+    expect(validate({ '@odata.type': '#microsoft.graph.socialIdentitySource', socialIdentityProviderType: 'facebook' })).toBe(false);
+  });
+
+  it('declares Deprecation, Sunset and Link on the success response of deprecated operations only', () => {
+    const imfFixdate = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+    const deprecated = operations(spec).filter(({ op }) => op.deprecated === true);
+    expect(deprecated.length).toBeGreaterThan(0);
+    for (const { operationId, op } of operations(spec)) {
+      const status = Object.keys(op.responses).find((code) => code.startsWith('2'))!;
+      const headers = inline(spec, op.responses[status]).headers ?? {};
+      for (const name of ['Deprecation', 'Sunset', 'Link']) expect(name in headers, `${operationId} ${name}`).toBe(op.deprecated === true);
+      if (op.deprecated !== true) continue;
+      for (const name of ['Deprecation', 'Sunset']) {
+        const example: string = headers[name].example;
+        expect(example, `${operationId} ${name}`).toMatch(imfFixdate);
+        // The weekday is the date's own (the guideline's text named the wrong one).
+        expect(new Date(example).toUTCString()).toBe(example);
+      }
+      expect(Date.parse(headers.Sunset.example)).toBeGreaterThan(Date.parse(headers.Deprecation.example));
+      expect(headers.Link.example).toMatch(/^<https:\/\/[^>\s]+>; rel="deprecation"; type="text\/html"/);
+      for (const name of ['Deprecation', 'Sunset', 'Link']) expect(headers[name]['x-header-source'], name).toMatch(/api-guidelines/);
+    }
+  });
+
+  it('asks for the tenant in the client-credentials token URL', () => {
+    const flows = spec.components.securitySchemes.microsoftIdentityPlatform.flows;
+    expect(flows.clientCredentials.tokenUrl).toBe('https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token');
+    expect(flows.authorizationCode.tokenUrl).toMatch(/\/organizations\/oauth2\/v2\.0\/token$/);
+  });
+
+  it('records each fidelity decision, with a source, in info.description and in the README', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = (text: string) => text.split('## Where this contract departs from the source pages')[1]!.split('\n## ')[0]!;
+    const rows = (text: string) =>
+      section(text)
+        .split('\n')
+        .filter((line) => line.startsWith('| '));
+    const decisions = {
+      'bare id': 'msgraph-sdk-dotnet#1846',
+      'x-odata-id-forms': 'manicminer/hamilton#114',
+      unreadableJsonPayload: 'CompressionHandler.md',
+      socialIdentitySourceType: 'resources/socialidentitysource',
+      'AgentIdUser.ReadWrite.IdentityParentedBy': 'user-post-sponsors',
+      'client-request-id` is optional': 'graph/throttling',
+      '{tenant}': 'v2-oauth2-client-creds-grant-flow',
+      'x-national-clouds': 'seed pages',
+      'rel="deprecation"': 'api-guidelines',
+      'x-beyond-seeds': 'externalDocs',
+    };
+    for (const text of [spec.info.description, readme]) {
+      for (const [decision, source] of Object.entries(decisions)) {
+        const row = rows(text).find((line) => line.includes(decision));
+        expect(row, decision).toBeDefined();
+        expect(row, decision).toContain(source);
+      }
+    }
+    expect(spec.info.description).not.toMatch(/Every operation is available in the global service/);
   });
 });

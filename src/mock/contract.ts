@@ -11,7 +11,7 @@ import { createPrismAdapter, isRefusal, type PrismAdapter } from './prism.js';
 import { compileRoutes, type Routes } from './routes.js';
 import { compileValidators, type OperationValidators } from './validators.js';
 import { fastRoute, type FastRoute } from './fast-path.js';
-import { headersOnEveryAnswer } from './graph-headers.js';
+import { deprecationHeaders, headersOnEveryAnswer } from './graph-headers.js';
 
 export interface Contract {
   spec: Spec;
@@ -34,6 +34,8 @@ export interface Contract {
   fastRoutes: FastRoute[];
   /** The headers Graph sends on every answer (graph-headers.ts); the host adds them to each one. */
   everyAnswer: Record<string, string>;
+  /** operationId → the deprecation headers a deprecated operation sends on every answer (graph-headers.ts). */
+  deprecation: Map<string, Record<string, string>>;
 }
 
 /** Reads and compiles a bundled spec (JSON). Throws with the file's name when it cannot. */
@@ -58,6 +60,7 @@ export async function loadContract(specPath: string): Promise<Contract> {
     },
     fastRoutes: [],
     everyAnswer: headersOnEveryAnswer(spec),
+    deprecation: deprecationHeaders(spec),
   };
 }
 

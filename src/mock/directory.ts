@@ -167,6 +167,14 @@ export class Directory {
     this.relationEntries++;
   }
 
+  /** Takes `relatedId` (any letter case) out of the relation; whether it was there. The object itself stays. */
+  unrelate(id: string, property: string, relatedId: string): boolean {
+    const set = this.relations.get(keyOf(id))?.get(property);
+    if (!set?.delete(this.canonical(relatedId))) return false;
+    this.relationEntries--;
+    return true;
+  }
+
   /** Objects plus relation entries, for the caps on a directory's size. */
   get size(): number {
     return this.objects.size + this.relationEntries;

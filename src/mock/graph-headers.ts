@@ -30,3 +30,26 @@ export function headersOnEveryAnswer(spec: Spec): Record<string, string> {
   }
   return Object.fromEntries(common ?? []);
 }
+
+/** The deprecation headers (RFC 9745 `Deprecation`, RFC 8594 `Sunset`, the `Link` to the successor's page). */
+const DEPRECATION = ['deprecation', 'sunset', 'link'];
+
+/**
+ * operationId → the deprecation headers (lower-case name → documented example) of each deprecated operation:
+ * those of the three its success response declares. Graph sends them on every answer of a deprecated API, so
+ * the mock does too, its failures included.
+ */
+export function deprecationHeaders(spec: Spec): Map<string, Record<string, string>> {
+  const found = new Map<string, Record<string, string>>();
+  for (const { operationId, op } of operationsOf(spec)) {
+    if (op.deprecated !== true) continue;
+    const success = responsesOf(spec, op).find(([status]) => /^2\d\d$/.test(status))?.[1];
+    const headers: Record<string, string> = {};
+    for (const [name, header] of Object.entries(success?.headers ?? {})) {
+      const value = exampleOf(spec, header);
+      if (DEPRECATION.includes(name.toLowerCase()) && value !== undefined) headers[name.toLowerCase()] = value;
+    }
+    if (Object.keys(headers).length > 0) found.set(operationId, headers);
+  }
+  return found;
+}

@@ -3,11 +3,12 @@
 // rules. Each reads what the earlier steps of pipeline.ts found; a scripted answer (Prefer, queue, chaos)
 // takes precedence over permissions and rules, as a tester asking for it expects.
 import { MAX_DELAY_MS, parseDelay, transientStatuses } from './chaos.js';
-import { GraphFailure } from './graph-error.js';
+import { GraphFailure, exampleAnswer } from './graph-error.js';
 import { unauthenticated } from './prism.js';
 import type { Exchange, Step } from './pipeline.js';
 import { authorize as checkPermissions } from './permissions.js';
 import { applyRules } from './rules.js';
+import { ruleAnswerBody } from './rule-answers.js';
 import { SESSION_HEADER } from './sessions.js';
 import { readBearer, readBearerCached, tokenFailure, type AuthFailure } from './token.js';
 
@@ -108,7 +109,11 @@ export const authorize: Step = (x) => {
 /** Objects a successful request may add at most (target and reference created on first use, the relation). */
 const MAX_GROWTH = 3;
 
-/** The operation's `x-rules` against the session's directory; a request that passes them changes it. */
+/**
+ * The operation's `x-rules` against the session's directory; a request that passes them changes it. A list and
+ * a create answer here, from the directory, with the documented success's status and headers (a create whose
+ * documented success is a 204, the draft, keeps it, without a body).
+ */
 export const rules: Step = (x) => {
   if (!x.route || scripted(x) || !x.session) return undefined;
   const compiled = x.contract.rules.get(x.route.operationId);
@@ -124,6 +129,8 @@ export const rules: Step = (x) => {
     return new GraphFailure(documented.status, documented.code, message);
   }
   if (!x.state.sessions.canGrow(MAX_GROWTH)) return x.state.sessions.budgetFailure();
-  outcome.commit();
-  return undefined;
+  const result = outcome.commit();
+  const documented = x.fast ?? x.verdict?.output;
+  const answerBody = documented && documented.statusCode !== 204 ? ruleAnswerBody(compiled, result) : undefined;
+  return answerBody && documented ? exampleAnswer({ ...documented, body: answerBody }, x.ids) : undefined;
 };

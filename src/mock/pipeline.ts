@@ -76,10 +76,11 @@ const headerOf = (exchange: Exchange, name: string): string | undefined => {
   return Array.isArray(value) ? value.join(', ') : value;
 };
 
-/** The request target, read strictly (target.ts). */
+/** The request target, read strictly (target.ts), its type cast segments spelled as the spec's paths spell them. */
 export const target: Step = (x) => {
   const read = readTarget(x.request.target, headerOf(x, 'host'));
   if (read instanceof GraphFailure) return read;
+  read.pathname = x.contract.routes.canonical(read.pathname);
   x.target = read;
   x.route = x.contract.routes.find(x.method, read.pathname);
   return undefined;
@@ -207,10 +208,18 @@ export async function runPipeline(exchange: Exchange, pipeline: readonly Step[] 
 async function decide(exchange: Exchange, pipeline: readonly Step[]): Promise<MockAnswer> {
   for (const step of pipeline) {
     const result = await step(exchange);
-    if (result instanceof GraphFailure) return failureAnswer(result, exchange.ids);
-    if (result) return result;
+    if (result) return deprecated(exchange, result instanceof GraphFailure ? failureAnswer(result, exchange.ids) : result);
   }
   throw new Error('the pipeline ended without an answer');
+}
+
+/** A deprecated operation's answer, whatever it is, carries its deprecation headers (graph-headers.ts). */
+function deprecated(exchange: Exchange, answer: MockAnswer): MockAnswer {
+  const headers = exchange.route && exchange.contract.deprecation.get(exchange.route.operationId);
+  if (!headers) return answer;
+  // The documented success already carries them, spelled as the spec does: one spelling each.
+  const others = Object.entries(answer.headers).filter(([name]) => !(name.toLowerCase() in headers));
+  return { ...answer, headers: { ...Object.fromEntries(others), ...headers } };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -1,9 +1,17 @@
 // Reads the object a `$ref` request names: the read URL in `@odata.id`,
 // `https://{graph host}/{v1.0|beta}/{entitySet}/{id}`, optionally followed by a type cast segment
-// (`/microsoft.graph.user`). The request's schema (userOrGroupReference, directoryObjectReference) already
-// restricts hosts, sets and characters; this reader only has to be robust: anything it cannot read is
-// `undefined`, which the rules answer with the operation's reference notFound (a 404), never a throw.
-import { ENTITY_SETS, isObjectType, type EntitySet, type ObjectType } from './objects.js';
+// (`/microsoft.graph.user`). The request's schema (userOrGroupReference, directoryObjectReference) restricts
+// sets and characters, and the host loosely (JSON Schema has no case-insensitive match); this reader decides the
+// forms exactly, as issue 11 section 3 records them:
+// - the host is one of the spec's `servers` (any national cloud), compared without regard to case (RFC 3986
+//   §3.2.2), with or without the explicit default port `:443` (RFC 3986 §6.2.3);
+// - an absolute path without a host (`/v1.0/users/{id}`) is resolved against the request's service root (OData
+//   JSON format's relative `@odata.id`, which Set-EntraUserSponsor sends in `$batch`);
+// - another host or port, `http:`, userinfo, a relative path (`users/{id}`), a network-path reference (`//host/`),
+//   a query or a fragment cannot be read.
+// Anything it cannot read is `undefined`, which the rules answer with the operation's `reference.invalid` (400
+// invalidUrlFormat), never a throw.
+import { ENTITY_SETS, OBJECT_TYPES, type EntitySet, type ObjectType } from './objects.js';
 
 export interface ReadUrl {
   version: 'v1.0' | 'beta';
@@ -14,7 +22,30 @@ export interface ReadUrl {
   cast?: ObjectType;
 }
 
-const CAST_PREFIX = 'microsoft.graph.';
+/** The Graph hosts a read URL may name: the hosts (lower case) of the spec's `servers`. */
+export function serverHosts(servers: ReadonlyArray<{ url?: unknown }> | undefined): string[] {
+  const hosts: string[] = [];
+  for (const server of servers ?? []) {
+    if (typeof server.url !== 'string') continue;
+    try {
+      hosts.push(new URL(server.url).hostname.toLowerCase());
+    } catch {
+      // A templated server URL names no single host; it adds none.
+    }
+  }
+  return hosts;
+}
+
+/**
+ * `microsoft.graph.{type}` or the namespace alias `graph.{type}`, any letter case (OData's qualified names are
+ * matched case-insensitively by Graph), to the type; undefined when the segment is no cast.
+ */
+export function castType(segment: string): ObjectType | undefined {
+  const match = /^(?:microsoft\.graph|graph)\.(.+)$/i.exec(segment);
+  if (!match) return undefined;
+  const lower = match[1]!.toLowerCase();
+  return OBJECT_TYPES.find((type) => type.toLowerCase() === lower);
+}
 
 /** Canonical entity set for a URL segment; Graph's URL segments are case-insensitive. */
 function entitySetOf(segment: string): EntitySet | undefined {
@@ -22,16 +53,28 @@ function entitySetOf(segment: string): EntitySet | undefined {
   return ENTITY_SETS.find((set) => set.toLowerCase() === lower);
 }
 
-export function parseReadUrl(value: unknown): ReadUrl | undefined {
+// The service root an absolute path is resolved against: only its path matters, the host is checked apart.
+const SERVICE_ROOT = 'https://service-root.invalid';
+
+/** The read URL in `value`, or undefined when it is not one; `hosts` are the accepted Graph hosts (serverHosts). */
+export function parseReadUrl(value: unknown, hosts: readonly string[]): ReadUrl | undefined {
   if (typeof value !== 'string' || value.length > 4096) return undefined;
+  // An absolute path (one '/', not the '//' of a network-path reference) is read against the service root.
+  const pathOnly = value.startsWith('/') && !value.startsWith('//');
+  // The authority as written: URL drops a default port, and another port must not pass as the default.
+  if (!pathOnly && !/^https:\/\/[^/?#:@]+(?::443)?(?:[/?#]|$)/i.test(value)) return undefined;
   let url: URL;
   try {
-    url = new URL(value);
+    url = pathOnly ? new URL(value, SERVICE_ROOT) : new URL(value);
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return undefined;
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) return undefined;
+  if (!pathOnly && !hosts.includes(url.hostname.toLowerCase())) return undefined;
   // The raw path (URL keeps percent-escapes), split before decoding so an encoded '/' stays inside the key.
+  // URL would resolve dot segments away: the path as written must have none.
+  const written = pathOnly ? value : value.replace(/^https:\/\/[^/]*/i, '');
+  if (written !== url.pathname) return undefined;
   const segments = url.pathname.split('/').slice(1);
   if (segments.length < 3 || segments.length > 4) return undefined;
   const [version, set, rawKey, rawCast] = segments as [string, string, string, string | undefined];
@@ -46,7 +89,6 @@ export function parseReadUrl(value: unknown): ReadUrl | undefined {
   }
   if (key === '' || key === '.' || key === '..') return undefined;
   if (rawCast === undefined) return { version, entitySet, key };
-  const castName = rawCast.toLowerCase().startsWith(CAST_PREFIX) ? rawCast.slice(CAST_PREFIX.length) : undefined;
-  if (!isObjectType(castName)) return undefined;
-  return { version, entitySet, key, cast: castName };
+  const cast = castType(rawCast);
+  return cast ? { version, entitySet, key, cast } : undefined;
 }

@@ -22,6 +22,8 @@ export interface Routes {
   allowedMethods(pathname: string): string[];
   /** The first segment no template accepts at its position: Graph names it in its 400. */
   unknownSegment(pathname: string): string;
+  /** The path with each type cast segment spelled as the templates spell it (castSpellings). */
+  canonical(pathname: string): string;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -40,6 +42,44 @@ export function compileTemplate(template: string): { pattern: RegExp; pathParams
     })
     .join('');
   return { pattern: new RegExp(`^${source}$`), pathParams };
+}
+
+/** A type cast segment: the namespace `microsoft.graph` or its alias `graph`, then the type name. */
+const CAST = /^(?:microsoft\.graph|graph)\.([A-Za-z][A-Za-z0-9_]*)$/i;
+
+/**
+ * The type cast segments of the templates (`microsoft.graph.agentIdentityBlueprint`) and, by position, each
+ * spelling Graph accepts for them: the namespace in any letter case or its alias `graph.`, the type name in any
+ * letter case (Graph's URL segments are case-insensitive; OData names `graph` as the alias of `microsoft.graph`).
+ * Returns a function that respells a path's cast segments as the templates do, so routing, the fast path and
+ * Prism see one spelling.
+ */
+export function castSpellings(templates: readonly string[]): (pathname: string) => string {
+  const byPosition = new Map<number, Map<string, string>>();
+  for (const template of templates) {
+    template.split('/').forEach((segment, i) => {
+      const type = CAST.exec(segment)?.[1];
+      if (type === undefined) return;
+      const spellings = byPosition.get(i) ?? new Map<string, string>();
+      for (const namespace of ['microsoft.graph', 'graph']) spellings.set(`${namespace}.${type}`.toLowerCase(), segment);
+      byPosition.set(i, spellings);
+    });
+  }
+  if (byPosition.size === 0) return (pathname) => pathname;
+  return (pathname) => {
+    if (!/graph\./i.test(pathname)) return pathname; // the common path holds no cast to respell
+    const segments = pathname.split('/');
+    let changed = false;
+    for (const [i, spellings] of byPosition) {
+      const segment = segments[i];
+      const canonical = segment === undefined ? undefined : spellings.get(segment.toLowerCase());
+      if (canonical !== undefined && canonical !== segment) {
+        segments[i] = canonical;
+        changed = true;
+      }
+    }
+    return changed ? segments.join('/') : pathname;
+  };
 }
 
 function safeDecode(segment: string): string {
@@ -62,6 +102,7 @@ export function compileRoutes(spec: Spec): Routes {
   return {
     all,
     matching,
+    canonical: castSpellings(all.map((route) => route.template)),
     find: (method, pathname) => all.find((route) => route.method === method && route.pattern.test(pathname)),
     allowedMethods: (pathname) => [...new Set(matching(pathname).map((route) => route.method.toUpperCase())), 'OPTIONS'],
     unknownSegment(pathname) {

@@ -71,7 +71,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (read instanceof GraphFailure) return 'OPTIONS';
     // A browser's preflight before a control call (a frontend's test resetting its session) needs these.
     if (isControlPath(read.pathname)) return controlAllowedMethods(read.pathname).join(', ');
-    return contract.routes.allowedMethods(read.pathname).join(', ');
+    return contract.routes.allowedMethods(contract.routes.canonical(read.pathname)).join(', ');
   };
   const host = createHost(
     async (request, ids) => {
