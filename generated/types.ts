@@ -70,6 +70,7 @@ export interface paths {
          *     https://learn.microsoft.com/en-us/graph/api/agentuser-post-sponsors?view=graph-rest-1.0 (`POST /users/{id}/sponsors/$ref`),
          *     and the beta "Add sponsor" page (user-post-sponsors?view=graph-rest-beta). The stored copy of the v1.0
          *     user-post-sponsors page itself predates that change, so the v1.0 table is inferred from those two pages.
+         *     The national clouds (all four) are also those pages' (the seed page has no national-cloud table).
          */
         post: operations["addUserSponsor"];
         delete?: never;
@@ -268,19 +269,19 @@ export interface paths {
          *     Only groups with dynamic membership or Microsoft 365 groups are supported as sponsors.
          *     Role-assignable groups can't be set as sponsors. Each limit has a named `400` example.
          *
-         *     **Response.** `204 No Content` with no body (the beta page's "and a supported directoryObject object in the
-         *     response body" is a body HTTP forbids on 204).
+         *     **Response.** `204 No Content` with no body (the v1.0 page says so; the beta page's "and a supported
+         *     directoryObject object in the response body" is gone).
          *
          *     **Permissions.** `Application.ReadWrite.All`, delegated (work or school account) or application; personal
          *     Microsoft accounts are not supported. A principal who creates a blueprint or blueprint principal is assigned
          *     as the owner; owners can modify only the resources they own, even without an Agent ID role. For non-owners in
          *     delegated scenarios the admin must hold *Agent ID Administrator* or *Agent ID Developer*.
          *
-         *     **Evidence, and what is not verified.** Description, limits, permissions and roles are those of the stored v1.0
-         *     page (https://learn.microsoft.com/en-us/graph/api/agentidentityblueprint-post-sponsors?view=graph-rest-1.0). The
-         *     stored copy ends before its example, so the request example below is the beta page's with `v1.0` in its URLs
-         *     (not verified against the v1.0 page). The page has no national-cloud table: only the global service is stated.
-         *     Not in the seed pages (`x-beyond-seeds`).
+         *     **Evidence.** Description, limits, permissions and roles: the stored v1.0 page
+         *     (https://learn.microsoft.com/en-us/graph/api/agentidentityblueprint-post-sponsors?view=graph-rest-1.0). Request
+         *     and response example: its source (microsoftgraph/microsoft-graph-docs-contrib,
+         *     api-reference/v1.0/api/agentidentityblueprint-post-sponsors.md, ms.date 02/26/2026). The page has no
+         *     national-cloud table: only the global service is stated. Not in the seed pages (`x-beyond-seeds`).
          */
         post: operations["addAgentIdentityBlueprintSponsorV1"];
         delete?: never;
@@ -460,13 +461,13 @@ export interface paths {
          *     Agent ID role for it; for non-owners in delegated scenarios the admin must hold *Agent ID Administrator* or
          *     *Agent ID Developer*.
          *
-         *     **Evidence, and what is not verified.** No stored copy of the v1.0 page was found. Permissions, roles, query
-         *     parameters and the examples are those of the beta page
-         *     (https://learn.microsoft.com/en-sg/graph/api/agentidentityblueprint-list-sponsors?view=graph-rest-beta and its
-         *     source in microsoftgraph/microsoft-graph-docs-contrib, api-reference/beta/api/agentidentityblueprint-list-sponsors.md),
-         *     with `v1.0` in the URLs; the v1.0 twins of this call (add, remove) state the same permissions in their
-         *     `ReadWrite` form. The page has no national-cloud table: only the global service is stated. Not in the seed
-         *     pages (`x-beyond-seeds`).
+         *     **Evidence, and what is not verified.** No stored copy of the rendered v1.0 page was found. Permissions, query
+         *     parameters and the examples are those of its source (microsoftgraph/microsoft-graph-docs-contrib,
+         *     api-reference/v1.0/api/agentidentityblueprint-list-sponsors.md, ms.date 02/26/2026, and
+         *     api-reference/v1.0/includes/permissions/agentidentityblueprint-list-sponsors-permissions.md); the role and owner
+         *     text is the rendered beta page's
+         *     (https://learn.microsoft.com/en-sg/graph/api/agentidentityblueprint-list-sponsors?view=graph-rest-beta). The page
+         *     has no national-cloud table: only the global service is stated. Not in the seed pages (`x-beyond-seeds`).
          */
         get: operations["listAgentIdentityBlueprintSponsors"];
         put?: never;
@@ -508,6 +509,8 @@ export interface paths {
          *     the caution and the example; the stored en-us copy is older (higher privileged `Directory.ReadWrite.All` only,
          *     no national-cloud table), so the permissions, roles and national clouds (all four) follow the newer stored copies
          *     of the same page (https://learn.microsoft.com/de-de/graph/api/user-delete-sponsors, and its ko-kr copy in English).
+         *     The documented example is `DELETE https://graph.microsoft.com/v1.0/users/{user-id}/sponsors/{directory-object-id}/$ref`,
+         *     answered `HTTP/1.1 204 No Content`; its placeholders are the path parameters' examples.
          *     Not in the seed pages (`x-beyond-seeds`).
          */
         delete: operations["removeUserSponsor"];
@@ -545,7 +548,10 @@ export interface paths {
          *
          *     **Evidence.** https://learn.microsoft.com/en-us/graph/api/connectedorganization-delete-internalsponsors?view=graph-rest-1.0
          *     (stored copy: permissions, role tip, national clouds: all four) and its source in
-         *     microsoftgraph/microsoft-graph-docs-contrib (example). Not in the seed pages (`x-beyond-seeds`).
+         *     microsoftgraph/microsoft-graph-docs-contrib: the example
+         *     `DELETE https://graph.microsoft.com/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{connectedOrganizationId}/internalSponsors/{id}/$ref`,
+         *     answered `HTTP/1.1 204 No Content` (its placeholders are the path parameters' examples). Not in the seed pages
+         *     (`x-beyond-seeds`).
          */
         delete: operations["removeConnectedOrganizationInternalSponsor"];
         options?: never;
@@ -577,12 +583,13 @@ export interface paths {
          *     and needs no Agent ID role for it; for non-owners in delegated scenarios the admin must hold *Agent ID
          *     Administrator* or *Agent ID Developer*.
          *
-         *     **Evidence, and what is not verified.** The stored v1.0 page
+         *     **Evidence.** The stored v1.0 page
          *     (https://learn.microsoft.com/ko-kr/graph/api/agentidentityblueprint-delete-sponsors?view=graph-rest-1.0, English
-         *     text) gives the permissions, the roles and `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorObjectId}/$ref`;
-         *     its example section is not in the stored copy, so the documented request is taken to be that URL on the global
-         *     host (not verified). The page has no national-cloud table: only the global service is stated. Not in the seed
-         *     pages (`x-beyond-seeds`).
+         *     text) gives the permissions and the roles; its source (microsoftgraph/microsoft-graph-docs-contrib,
+         *     api-reference/v1.0/api/agentidentityblueprint-delete-sponsors.md, ms.date 02/26/2026) the example
+         *     `DELETE https://graph.microsoft.com/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorObjectId}/$ref`,
+         *     answered `HTTP/1.1 204 No Content` (its placeholders are the path parameters' examples). The page has no
+         *     national-cloud table: only the global service is stated. Not in the seed pages (`x-beyond-seeds`).
          */
         delete: operations["removeAgentIdentityBlueprintSponsor"];
         options?: never;

@@ -28,7 +28,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const userOp = specOperations.find((o) => o.path.includes('/users/'))!;
+const userOp = specOperations.find((o) => o.operationId === 'addUserSponsor')!;
 const valid = validRequest(userOp);
 
 describe('raw sender', () => {
@@ -117,13 +117,15 @@ describe('mock fuzz (seeded)', () => {
       for (let i = 0; i < op.examples.length; i++) {
         const req = validRequest(op, i);
         const res = await send(url, req);
-        expect(res.status, `${op.operationId}: ${res.body.toString()}`).toBe(expectedAnswer(req, limits).status);
-        expect(res.body.length).toBe(0);
+        const expected = expectedAnswer(req, limits);
+        expect(res.status, `${op.operationId}: ${res.body.toString()}`).toBe(expected.status);
+        expect(checkAnswer(req, res, limits).broken).toBeUndefined();
+        if (expected.status === 204) expect(res.body.length).toBe(0);
       }
     }
   });
 
-  it("keeps each session's sponsors as the model says: duplicates however spelled, the group limit, rejected requests and resets", async () => {
+  it("keeps each session's sponsors as the model says: duplicates however spelled, the group limit, lists, removes, rejected requests and resets", async () => {
     const outcomes = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(sessionSequenceArb, async (steps) => {
@@ -138,16 +140,27 @@ describe('mock fuzz (seeded)', () => {
             model.reset();
             continue;
           }
+          if (step.kind === 'list') {
+            // The list is the model's relation, in the order it was made.
+            expect(res.status, where).toBe(200);
+            const ids = (JSON.parse(res.body.toString()) as { value: Array<{ id: string }> }).value.map((o) => o.id);
+            expect(ids, where).toEqual(model.list(step.operationId, step.targetId));
+            outcomes.set('list', (outcomes.get('list') ?? 0) + 1);
+            continue;
+          }
           // A request the token check rejects changes nothing: the model is left as it was.
           const expected =
             step.kind === 'denied'
               ? { ...documentedError(step.operationId, 'authorizationRequestDenied'), example: 'authorizationRequestDenied' }
-              : model.add(step.operationId, step.targetId, step.reference);
+              : step.kind === 'remove'
+                ? model.remove(step.operationId, step.targetId, step.reference.id)
+                : model.add(step.operationId, step.targetId, step.reference);
           expect(res.status, where).toBe(expected.status);
           if (expected.code !== undefined) {
             expect(errorCode(res), where).toBe(expected.code);
             expect(JSON.parse(res.body.toString()).error.message, where).toBe(expected.message);
           } else expect(res.body.length, where).toBe(0);
+          if (step.kind === 'remove') outcomes.set(`remove ${expected.status}`, (outcomes.get(`remove ${expected.status}`) ?? 0) + 1);
           const outcome = expected.example ?? String(expected.status);
           outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
         }
@@ -155,7 +168,16 @@ describe('mock fuzz (seeded)', () => {
       { seed: 20261126, numRuns: 40 },
     );
     // Each rule that reads state came up (the duplicate, the blueprint's group limit), and so did the rest.
-    for (const example of ['referenceAlreadyExists', 'groupSponsorLimitReached', 'authorizationRequestDenied', '204', 'reset'])
+    for (const example of [
+      'referenceAlreadyExists',
+      'groupSponsorLimitReached',
+      'authorizationRequestDenied',
+      '204',
+      'reset',
+      'list',
+      'remove 204',
+      'remove 404',
+    ])
       expect(outcomes.get(example), example).toBeGreaterThan(0);
     expect([...relationRules.values()].flatMap((r) => r.checks.map((c) => c.example))).toEqual(
       expect.arrayContaining(['referenceAlreadyExists', 'groupSponsorLimitReached']),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { requestArb, specOperations, validRequest } from './support/arbitraries.js';
+import { successStatus } from './support/documented.js';
 import { closeAgent, send, type RawRequest, type RawResponse } from './support/http.js';
 
 let fast: MockServer;
@@ -49,6 +50,13 @@ function normalise(req: RawRequest, res: RawResponse) {
     // Fresh when generated; otherwise compared as is (node's client reads some repeated-header echoes trimmed).
     if (inner['client-request-id'] === clientRequestId && headers['client-request-id'] === '<generated>') inner['client-request-id'] = '<generated>';
   }
+  // A created object's id and time stamps are fresh on each server (GUIDs and ISO times at the top level).
+  if (res.status === 201 && parsed !== undefined) {
+    for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+      if (name === 'id') (parsed as Record<string, unknown>)[name] = '<fresh id>';
+      else if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value)) (parsed as Record<string, unknown>)[name] = '<now>';
+    }
+  }
   if (parsed !== undefined) body = parsed;
   return { status: res.status, headers, body };
 }
@@ -62,7 +70,9 @@ describe('mock fast path answers as Prism does', () => {
   it('for every documented request example (also with Accept: */* and a client-request-id)', async () => {
     let cases = 0;
     const statuses = new Set<number>(); // of the second sends
-    for (const op of specOperations) {
+    // The fast path serves the operations that take a JSON body (a list or a remove always goes through Prism).
+    const withBody = specOperations.filter((op) => op.hasBody);
+    for (const op of withBody) {
       for (let i = 0; i < op.examples.length; i++) {
         const plain = validRequest(op, i);
         // Each variant in a session nobody has used (validRequest names a fresh one on each call).
@@ -75,7 +85,7 @@ describe('mock fast path answers as Prism does', () => {
           const before = fast.stats.fastPath;
           const { fast: answered, prism } = await both(req);
           expect(answered, `${op.operationId} example ${i}`).toEqual(prism);
-          expect(prism.status).toBe(204);
+          expect(prism.status).toBe(successStatus(op.operationId));
           // The fast path really answered it (otherwise this would compare Prism with itself).
           expect(fast.stats.fastPath, `${op.operationId} example ${i} took the fast path`).toBe(before + 1);
           cases++;
@@ -89,7 +99,7 @@ describe('mock fast path answers as Prism does', () => {
         statuses.add(againPrism.status);
       }
     }
-    expect(cases).toBeGreaterThanOrEqual(specOperations.length * 3);
+    expect(cases).toBeGreaterThanOrEqual(withBody.length * 3);
     expect(statuses).toContain(400); // a duplicate was compared
     expect(prismOnly.stats.fastPath).toBe(0);
   });

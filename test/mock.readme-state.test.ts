@@ -11,7 +11,7 @@
 //   NAME` and `MOCK_FIXTURE=NAME` find it.
 // - `<!-- stderr: FLAGS -->` before a block: starting a mock with FLAGS fails, and the one line the CLI prints for it
 //   (describeStartupError) is the block's text.
-// - Every curl line ends with `# → STATUS [CODE] ["text"] [(Retry-After: v)] [(Allow: v)] [({json})]`: the status
+// - Every curl line ends with `# → STATUS [CODE] ["text"] [(Retry-After|Allow|Deprecation|Sunset: v)] [({json})]`: the status
 //   always, `error.code` for every status from 400 (required), a part of `error.message`, a header's exact value, or
 //   the exact JSON body. Anything else after the status is prose. The curls of a block run in order against its mock
 //   (a duplicate needs the request before it).
@@ -229,7 +229,7 @@ export function expectedAnswer(comment: string | undefined): Expected {
   }
   const message = /^\s+"([^"]+)"/.exec(rest);
   if (message) expected.message = message[1];
-  for (const header of rest.matchAll(/\((Retry-After|Allow): ([^)]*)\)/g)) expected.headers[header[1]!.toLowerCase()] = header[2]!;
+  for (const header of rest.matchAll(/\((Retry-After|Allow|Deprecation|Sunset): ([^)]*)\)/g)) expected.headers[header[1]!.toLowerCase()] = header[2]!;
   const json = /\((\{.*\})\)\s*$/.exec(rest);
   if (json) expected.json = JSON.parse(json[1]!);
   return expected;

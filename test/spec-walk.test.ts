@@ -177,6 +177,42 @@ describe('operations', () => {
     });
     expect(cloudsOf(spec)).toEqual({ global: 'https://graph.example', usGov: 'https://graph.example.us' });
   });
+
+  it('reads a create (201), a list (200) and a remove with two path parameters; only bodies make request examples', () => {
+    const crud: Spec = {
+      paths: {
+        '/v1.0/things': {
+          post: {
+            operationId: 'createThing',
+            'x-graph-version': 'v1.0',
+            requestBody: { content: { 'application/json': { examples: { made: { value: { name: 'new' } } } } } },
+            responses: { '201': { description: 'created' }, '400': { description: 'bad' } },
+          },
+        },
+        '/v1.0/things/{id}/children': {
+          parameters: [{ name: 'id', in: 'path', required: true, examples: { listed: { value: 't1' } } }],
+          get: { operationId: 'listChildren', 'x-graph-version': 'v1.0', responses: { '200': { description: 'ok' }, '404': { description: 'no' } } },
+        },
+        '/v1.0/things/{id}/children/{childId}/$ref': {
+          parameters: [
+            { name: 'id', in: 'path', required: true },
+            { name: 'childId', in: 'path', required: true },
+          ],
+          delete: { operationId: 'removeChild', 'x-graph-version': 'v1.0', responses: { '204': { description: 'gone' } } },
+        },
+      },
+    };
+    const meta = operationMetadata(crud);
+    expect(meta.createThing).toMatchObject({ method: 'post', pathParams: [], successStatus: 201 });
+    expect(meta.listChildren).toMatchObject({ method: 'get', pathParams: ['id'], successStatus: 200 });
+    expect(meta.removeChild).toMatchObject({
+      method: 'delete',
+      path: '/v1.0/things/{id}/children/{childId}/$ref',
+      pathParams: ['id', 'childId'],
+      successStatus: 204,
+    });
+    expect(requestExamples(crud).map((e) => [e.operationId, e.name, e.path])).toEqual([['createThing', 'made', '/v1.0/things']]);
+  });
 });
 
 describe('admin roles', () => {
@@ -188,7 +224,11 @@ describe('admin roles', () => {
             operationId: 'a',
             'x-permissions': {
               adminRoles: {
-                delegatedWorkOrSchool: { leastPrivilegedRoles: ['User Administrator', 'Directory Writers'] },
+                delegatedWorkOrSchool: {
+                  leastPrivilegedRoles: ['User Administrator', 'Directory Writers'],
+                  leastPrivilegedRolesForAgentUsers: ['Agent ID Administrator'],
+                  entitlementManagementRoles: ['Catalog reader'],
+                },
                 application: { leastPrivilegedRoles: ['Directory Writers', 7] },
                 ownerRule: 'owners pass',
               },
@@ -199,7 +239,8 @@ describe('admin roles', () => {
         '/c': { post: { operationId: 'c' } },
       },
     };
-    expect(adminRolesOf(withRoles)).toEqual(['Directory Writers', 'User Administrator']);
+    // Entitlement-management roles (not Microsoft Entra roles, no template id) are not collected.
+    expect(adminRolesOf(withRoles)).toEqual(['Agent ID Administrator', 'Directory Writers', 'User Administrator']);
     expect(adminRolesOf(spec)).toEqual([]);
   });
 });

@@ -56,8 +56,13 @@ describe('named examples', () => {
 
   it('cover every operation, request and error', () => {
     expect(examples.length).toBeGreaterThan(60);
-    for (const { op } of operations(spec)) {
-      expect(Object.keys(op.requestBody.content['application/json'].examples ?? {}).length).toBeGreaterThan(0);
+    for (const { op, method, path } of operations(spec)) {
+      // Every request body has a named example; an operation without a body (list, remove) has its documented
+      // request as named examples of its path parameters.
+      const named = op.requestBody
+        ? Object.keys(inline(spec, op.requestBody).content['application/json'].examples ?? {})
+        : examples.filter((e) => e.where.startsWith(`${method.toUpperCase()} ${path} parameter path:`)).map((e) => e.name);
+      expect(named.length, `${method} ${path}`).toBeGreaterThan(0);
     }
   });
 
@@ -68,18 +73,21 @@ describe('named examples', () => {
 
   it.each(examples.map((e) => [`${e.where} ${e.name}`, e] as const))('a broken copy of %s is rejected', (_, example) => {
     const validate = ajv.compile(example.schema);
-    for (const broken of breakings(example.value)) expect(validate(broken), JSON.stringify(broken)).toBe(false);
+    for (const broken of breakings(example.value, example.schema.required)) expect(validate(broken), JSON.stringify(broken)).toBe(false);
   });
 });
 
-/** Damaged copies of a valid value that its schema must reject. */
-function breakings(value: Json): Json[] {
+/** Damaged copies of a valid value that its schema (whose top-level `required` is given) must reject. */
+function breakings(value: Json, required?: string[]): Json[] {
   if (typeof value === 'string') return [123, ''].filter((v) => v !== value);
   const broken: Json[] = [42, null];
   if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const firstKey = Object.keys(value)[0]!;
-    const { [firstKey]: _dropped, ...withoutFirst } = value;
-    if (firstKey !== '@odata.type') broken.push(withoutFirst);
+    // The first key the schema requires (any first key where it says nothing), never the optional `@odata.type`.
+    const dropKey = Object.keys(value).find((k) => k !== '@odata.type' && (required === undefined || required.includes(k)));
+    if (dropKey !== undefined) {
+      const { [dropKey]: _dropped, ...without } = value;
+      broken.push(without);
+    }
     if (value.error) broken.push({ error: { ...value.error, code: undefined, message: 7 } });
     if (value['@odata.id']) {
       const url: string = value['@odata.id'];
@@ -105,16 +113,55 @@ describe('the spec says what the seed pages say', () => {
   const ops = operations(spec);
   const byId = Object.fromEntries(ops.map((o) => [o.operationId, o]));
 
-  it('has the four operations, each under its Graph version', () => {
-    expect(ops.map((o) => `${o.method} ${o.path}`).sort()).toEqual(
+  it('has the four seeded operations unchanged, each under its Graph version', () => {
+    const seeded = ops.filter((o) => o.op['x-beyond-seeds'] === undefined);
+    expect(seeded.map((o) => `${o.operationId} ${o.method} ${o.path}`).sort()).toEqual(
       [
-        'post /beta/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref',
-        'post /beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref',
-        'post /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref',
-        'post /v1.0/users/{id}/sponsors/$ref',
+        'addAgentIdentityBlueprintSponsor post /beta/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref',
+        'addConnectedOrganization post /beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref',
+        'addConnectedOrganizationInternalSponsor post /v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref',
+        'addUserSponsor post /v1.0/users/{id}/sponsors/$ref',
       ].sort(),
     );
     for (const { path, op } of ops) expect(path.split('/')[1]).toBe(op['x-graph-version']);
+  });
+
+  it('has the eleven operations beyond the seeds under the names of the issue 11 design', () => {
+    const beyond = ops.filter((o) => o.op['x-beyond-seeds'] !== undefined);
+    expect(beyond.map((o) => o.op['x-beyond-seeds'])).toEqual(beyond.map(() => true));
+    const co = '/identityGovernance/entitlementManagement/connectedOrganizations';
+    const bp = '/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors';
+    expect(beyond.map((o) => `${o.operationId} ${o.method} ${o.path}`).sort()).toEqual(
+      [
+        `addConnectedOrganizationInternalSponsorBeta post /beta${co}/{id}/internalSponsors/$ref`,
+        'addUserSponsorBeta post /beta/users/{id}/sponsors/$ref',
+        `addAgentIdentityBlueprintSponsorV1 post /v1.0${bp}/$ref`,
+        `createConnectedOrganization post /v1.0${co}`,
+        `createConnectedOrganizationBeta post /beta${co}`,
+        'listUserSponsors get /v1.0/users/{id}/sponsors',
+        `listConnectedOrganizationInternalSponsors get /v1.0${co}/{id}/internalSponsors`,
+        `listAgentIdentityBlueprintSponsors get /v1.0${bp}`,
+        'removeUserSponsor delete /v1.0/users/{id}/sponsors/{sponsorId}/$ref',
+        `removeConnectedOrganizationInternalSponsor delete /v1.0${co}/{id}/internalSponsors/{sponsorId}/$ref`,
+        `removeAgentIdentityBlueprintSponsor delete /v1.0${bp}/{sponsorId}/$ref`,
+      ].sort(),
+    );
+  });
+
+  it('gives every operation beyond the seeds its Learn page in its version, permissions, security, clouds and no seed page', () => {
+    const clouds = spec.servers.map((s: Json) => s['x-cloud']);
+    for (const { operationId, op } of ops.filter((o) => o.op['x-beyond-seeds'])) {
+      const view = op['x-graph-version'] === 'beta' ? 'graph-rest-beta' : 'graph-rest-1.0';
+      expect(op.externalDocs.url, operationId).toMatch(new RegExp(`^https://learn\\.microsoft\\.com/en-us/graph/api/[a-z-]+\\?view=${view}$`));
+      expect(op['x-source-pages'], operationId).toEqual([]);
+      expect(op['x-permissions'].delegatedWorkOrSchool.leastPrivileged.length, operationId).toBeGreaterThan(0);
+      expect(op['x-permissions'].application.leastPrivileged.length, operationId).toBeGreaterThan(0);
+      expect(op.security.length, operationId).toBeGreaterThan(0);
+      expect(op['x-national-clouds'].length, operationId).toBeGreaterThan(0);
+      for (const cloud of op['x-national-clouds']) expect(clouds, operationId).toContain(cloud);
+      // What could not be checked against the page is said in the description.
+      expect(op.description, operationId).toMatch(/\*\*Evidence/);
+    }
   });
 
   it('lists only the national-cloud hosts of seed 001 as servers', () => {
@@ -126,26 +173,38 @@ describe('the spec says what the seed pages say', () => {
     ]);
   });
 
-  it('gives every operation its id, summary, description, tag, docs link and a required JSON body', () => {
-    for (const { op } of ops) {
+  it('gives every operation its id, summary, description, tag, docs link, and every POST a required JSON body', () => {
+    for (const { op, method } of ops) {
       expect(op.operationId).toMatch(/^[a-z][A-Za-z0-9]*$/);
       expect(op.summary).toBeTruthy();
       expect(op.description.length).toBeGreaterThan(100);
       expect(op.tags).toHaveLength(1);
+      expect(spec.tags.map((t: Json) => t.name)).toContain(op.tags[0]);
       expect(op.externalDocs.url).toMatch(/^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\//);
+      if (method !== 'post') {
+        expect(op.requestBody).toBeUndefined();
+        continue;
+      }
       const body = inline(spec, op.requestBody);
       expect(body.required).toBe(true);
       expect(Object.keys(body.content)).toEqual(['application/json']);
     }
   });
 
-  it('answers exact status codes: 204 without content, Graph-shaped errors, Retry-After on 429 and 503', () => {
-    for (const { op } of ops) {
+  it('answers exact status codes: one success (204 without content, 200/201 with JSON), Graph-shaped errors, Retry-After on 429 and 503', () => {
+    // The success of each operation: the seeded adds and removes 204, lists 200, the published create 201.
+    const success = (operationId: string) => (operationId.startsWith('list') ? '200' : operationId.startsWith('create') ? '201' : '204');
+    for (const { operationId, method, op } of ops) {
       const codes = Object.keys(op.responses);
       for (const code of codes) expect(code).toMatch(/^[1-5]\d\d$/);
-      expect(codes).toEqual(expect.arrayContaining(['204', '400', '401', '403', '404', '429', '503']));
-      const noContent = inline(spec, op.responses['204']);
-      expect(noContent.content).toBeUndefined();
+      expect(
+        codes.filter((c) => c.startsWith('2')),
+        operationId,
+      ).toEqual([success(operationId)]);
+      expect(codes).toEqual(expect.arrayContaining(['401', '403', '404', '429', '500', '503', '504', ...(method === 'post' ? ['400'] : [])]));
+      const ok = inline(spec, op.responses[success(operationId)]);
+      if (success(operationId) === '204') expect(ok.content, operationId).toBeUndefined();
+      else expect(Object.keys(ok.content), operationId).toEqual(['application/json']);
       for (const code of codes.filter((c) => Number(c) >= 400)) {
         const response = inline(spec, op.responses[code]);
         expect(response.content['application/json'].schema).toEqual(inline(spec, spec.components.schemas.odataError));
@@ -160,10 +219,19 @@ describe('the spec says what the seed pages say', () => {
     expect(perms('addConnectedOrganizationInternalSponsor').adminRoles.delegatedWorkOrSchool.leastPrivilegedRoles).toEqual([
       'Identity Governance Administrator',
     ]);
-    expect(perms('addUserSponsor').delegatedWorkOrSchool).toEqual({
-      leastPrivileged: ['User.ReadWrite.All'],
-      higherPrivileged: ['Directory.ReadWrite.All'],
-    });
+    // Upstream now (the agentUser pages of the same call): the AgentIdUser.* permissions are higher privileged.
+    for (const id of ['addUserSponsor', 'addUserSponsorBeta', 'removeUserSponsor']) {
+      for (const kind of ['delegatedWorkOrSchool', 'application']) {
+        expect(perms(id)[kind], `${id} ${kind}`).toEqual({
+          leastPrivileged: ['User.ReadWrite.All'],
+          higherPrivileged: ['AgentIdUser.ReadWrite.All', 'AgentIdUser.ReadWrite.IdentityParentedBy', 'Directory.ReadWrite.All'],
+        });
+      }
+      expect(perms(id).adminRoles.delegatedWorkOrSchool.leastPrivilegedRolesForAgentUsers, id).toEqual(['Agent ID Administrator']);
+    }
+    expect(perms('listUserSponsors').delegatedWorkOrSchool.leastPrivileged).toEqual(['User.Read']);
+    expect(perms('listConnectedOrganizationInternalSponsors').application.leastPrivileged).toEqual(['EntitlementManagement.Read.All']);
+    expect(perms('listAgentIdentityBlueprintSponsors').application.leastPrivileged).toEqual(['Application.Read.All']);
     expect(perms('addUserSponsor').adminRoles.delegatedWorkOrSchool).toMatchObject({
       leastPrivilegedRoles: ['Directory Writers', 'User Administrator'],
       customRoleWithPermission: 'microsoft.directory/users/sponsors/update',
@@ -305,31 +373,48 @@ describe('x-rules: the state rules the mock enforces', () => {
   const ops = operations(spec);
   const withRules = ops.filter((o) => o.op['x-rules']);
 
-  it('are declared on every operation (each adds a relation or creates an object)', () => {
+  it('are declared on every operation (each adds, lists or removes a relation, or creates an object)', () => {
     expect(withRules.map((o) => o.operationId).sort()).toEqual(ops.map((o) => o.operationId).sort());
   });
 
   it.each(withRules.map((o) => [o.operationId, o] as const))('%s: only known keys, values from the vocabulary', (_id, { op }) => {
     const rules = op['x-rules'];
-    expect(['checks', 'creates', 'description', 'reference', 'target']).toEqual(expect.arrayContaining(keysOf(rules)));
+    expect(['checks', 'creates', 'description', 'lists', 'reference', 'removes', 'target']).toEqual(expect.arrayContaining(keysOf(rules)));
     if (rules.description !== undefined) expect(typeof rules.description).toBe('string');
-    // Either an operation adds to a relation of the path's object, or it creates an object: never both.
+    // An operation creates an object, or adds to (reference), lists or removes from a relation of the path's
+    // object: exactly one of the four.
+    expect(['creates', 'reference', 'lists', 'removes'].filter((k) => rules[k] !== undefined)).toHaveLength(1);
     expect(rules.creates === undefined).toBe(rules.target !== undefined);
     if (rules.creates) {
       expect(keysOf(rules.creates)).toEqual(['entitySet', 'type']);
       expect(ENTITY_SETS).toContain(rules.creates.entitySet);
       expect(OBJECT_TYPES).toContain(rules.creates.type);
-      expect(rules.reference ?? rules.checks).toBeUndefined();
+      expect(rules.checks).toBeUndefined();
       return;
     }
-    const { target, reference, checks } = rules;
+    const { target, reference, lists, removes, checks } = rules;
     expect(['cast', 'entitySet', 'notFound', 'parameter', 'types']).toEqual(expect.arrayContaining(keysOf(target)));
     expect(ENTITY_SETS).toContain(target.entitySet);
     expect(target.types.length).toBeGreaterThan(0);
     for (const type of target.types) expect(OBJECT_TYPES).toContain(type);
     if (target.cast !== undefined) expect(target.types).toEqual([target.cast]);
-    expect(keysOf(reference)).toEqual(['from', 'notFound', 'property']);
+    if (lists) {
+      expect(keysOf(lists)).toEqual(['property']);
+      expect(lists.property).toMatch(/^[a-z][A-Za-z]*$/);
+      expect(checks).toBeUndefined();
+      return;
+    }
+    if (removes) {
+      expect(keysOf(removes)).toEqual(['notFound', 'parameter', 'property']);
+      expect(removes.property).toMatch(/^[a-z][A-Za-z]*$/);
+      expect(removes.parameter).not.toBe(target.parameter);
+      expect(checks).toBeUndefined();
+      return;
+    }
+    // reference.invalid: the example of an @odata.id that passes the schema but names no Graph host of `servers`.
+    expect(keysOf(reference)).toEqual(['from', 'invalid', 'notFound', 'property']);
     expect(reference.from).toBe('@odata.id');
+    expect(reference.invalid).toBe('invalidUrlFormat');
     expect(reference.property).toMatch(/^[a-z][A-Za-z]*$/);
     expect(Array.isArray(checks)).toBe(true);
     for (const check of checks) {
@@ -352,13 +437,24 @@ describe('x-rules: the state rules the mock enforces', () => {
   it.each(withRules.filter((o) => o.op['x-rules'].target).map((o) => [o.operationId, o] as const))(
     '%s: the target is a path parameter, each named example is a 404 (not found) or a 400 (a check) of the operation',
     (_id, { op, path, pathItem }) => {
-      const { target, reference, checks } = op['x-rules'];
+      const { target, reference, lists, removes, checks = [] } = op['x-rules'];
       const pathParams = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => inline(spec, p)).filter((p: Json) => p.in === 'path');
       expect(pathParams.map((p: Json) => p.name)).toContain(target.parameter);
       expect(path).toContain(`/${target.entitySet}/{${target.parameter}}/`);
       if (target.cast) expect(path).toContain(`{${target.parameter}}/microsoft.graph.${target.cast}/`);
-      expect(path).toContain(`/${reference.property}/$ref`);
-      expect(exampleNames(op, '404')).toEqual(expect.arrayContaining([target.notFound, reference.notFound]));
+      const notFound = [target.notFound];
+      if (reference) {
+        expect(path.endsWith(`/${reference.property}/$ref`)).toBe(true);
+        expect(exampleNames(op, '400')).toContain(reference.invalid);
+        notFound.push(reference.notFound);
+      }
+      if (lists) expect(path.endsWith(`/{${target.parameter}}/${lists.property}`) || path.endsWith(`.${target.cast}/${lists.property}`)).toBe(true);
+      if (removes) {
+        expect(pathParams.map((p: Json) => p.name)).toContain(removes.parameter);
+        expect(path.endsWith(`/${removes.property}/{${removes.parameter}}/$ref`)).toBe(true);
+        notFound.push(removes.notFound);
+      }
+      expect(exampleNames(op, '404')).toEqual(expect.arrayContaining(notFound));
       for (const { example } of checks) expect(exampleNames(op, '400'), example).toContain(example);
     },
   );
@@ -379,13 +475,16 @@ describe('x-rules: the state rules the mock enforces', () => {
   it('every example a rule names says where its message comes from (observed with a URL, or not observed)', () => {
     const named = new Set<string>();
     for (const { op } of withRules) {
-      const { target, reference, checks = [] } = op['x-rules'];
-      for (const [status, names] of [
-        ['404', [target?.notFound, reference?.notFound]],
-        ['400', checks.map((c: Json) => c.example)],
-      ] as const) {
+      const { target, reference, removes, checks = [] } = op['x-rules'];
+      const byStatus: Array<[string, Array<string | undefined>]> = [
+        ['404', [target?.notFound, reference?.notFound, removes?.notFound]],
+        ['400', [...checks.map((c: Json) => c.example as string), reference?.invalid]],
+      ];
+      for (const [status, names] of byStatus) {
+        const given = names.filter((n): n is string => n !== undefined);
+        if (given.length === 0) continue;
         const examples = inline(spec, op.responses[status]).content['application/json'].examples;
-        for (const name of names.filter(Boolean)) named.add(JSON.stringify([name, examples[name]['x-message-source']]));
+        for (const name of given) named.add(JSON.stringify([name, examples[name]['x-message-source']]));
       }
     }
     expect(named.size).toBeGreaterThan(0);

@@ -26,6 +26,8 @@ function permissionsSection(perms) {
       const required = entry.required === true ? 'yes' : entry.requiredFor ? `for ${entry.requiredFor}` : 'no';
       const notes = [
         entry.customRoleWithPermission && `a custom role with \`${entry.customRoleWithPermission}\``,
+        entry.leastPrivilegedRolesForAgentUsers && `for agent users: ${entry.leastPrivilegedRolesForAgentUsers.join(', ')}`,
+        entry.entitlementManagementRoles && `entitlement management roles: ${entry.entitlementManagementRoles.join(', ')}`,
         entry.note,
       ].filter(Boolean);
       lines.push(`| ${words[scenario] ?? scenario} | ${required} | ${cell((entry.leastPrivilegedRoles ?? []).join(', ') || '—')} | ${cell(notes.join('; ') || '—')} |`);
@@ -74,9 +76,18 @@ function rulesSection(rules) {
     lines.push(`Creates a \`${rules.creates.type}\` in \`${rules.creates.entitySet}\`.`);
     return lines.join('\n');
   }
-  const { target, reference, checks = [] } = rules;
+  const { target, reference, lists, removes, checks = [] } = rules;
   lines.push('| step | fails when | answer |', '| --- | --- | --- |');
   lines.push(`| target | \`{${target.parameter}}\` names no ${target.types.join(' or ')} in \`${target.entitySet}\` | \`${target.notFound}\` |`);
+  if (lists) {
+    lines.push('', `Answers the objects of \`${lists.property}\`, in the order they were related.`);
+    return lines.join('\n');
+  }
+  if (removes) {
+    lines.push(`| remove | \`${removes.property}\` does not hold \`{${removes.parameter}}\` | \`${removes.notFound}\` |`);
+    return lines.join('\n');
+  }
+  if (reference.invalid) lines.push(`| reference | \`${reference.from}\` names no Graph host of \`servers\` or cannot be read | \`${reference.invalid}\` |`);
   lines.push(`| reference | \`${reference.from}\` names no object | \`${reference.notFound}\` |`);
   for (const check of checks) {
     const when = check.when ? ` (counting only ${matchText(check.when)})` : '';
@@ -126,9 +137,10 @@ function ReferenceTables() {
             add(resolved?.['x-documented-response-body']?.examples, `documented ${status} body (not sent)`);
           }
           const sections = [op.description ?? ''];
-          if (op['x-permissions']) sections.push(permissionsSection(op['x-permissions']));
+          // x-permissions and x-rules checks shared between twins are references (bundling inlines them).
+          if (op['x-permissions']) sections.push(permissionsSection(deref(op['x-permissions'])));
           if (op['x-national-clouds']) sections.push(cloudsSection(op['x-national-clouds'], servers));
-          if (op['x-rules']) sections.push(rulesSection(op['x-rules']));
+          if (op['x-rules']) sections.push(rulesSection({ ...op['x-rules'], checks: deref(op['x-rules'].checks) }));
           if (rows.length) sections.push(examplesSection(rows));
           op.description = sections.join('\n\n');
         }

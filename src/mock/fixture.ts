@@ -149,10 +149,9 @@ function parseText(text: string, source: string): unknown {
 
 /**
  * The objects the spec's examples name: each example of the path parameter an operation's `x-rules.target`
- * reads (an object of the target's first type), each read URL in a request example's `x-rules.reference.from`
- * property (an object of its entity set's type, or its cast), and for a remove the related object its
- * `removes.parameter` example names, related to the target of the example of the same name, so that every
- * documented remove succeeds on a fresh start. Derived from the spec, never copied by hand.
+ * reads (an object of the target's first type), and each read URL in a request example's `x-rules.reference.from`
+ * property (an object of its entity set's type, or its cast). Derived from the spec, never copied by hand. No
+ * relation is seeded: the documented adds and removes name the same pairs, and an add must succeed on a fresh start.
  */
 export function specSeeds(spec: Spec): Fixture {
   const directory = Directory.empty(stableId);
@@ -161,23 +160,13 @@ export function specSeeds(spec: Spec): Fixture {
   };
   const rules = compileRules(spec);
   for (const entry of operationsOf(spec)) {
-    const compiled = rules.get(entry.operationId);
-    const target = compiled?.target;
+    const target = rules.get(entry.operationId)?.target;
     if (!target) continue;
-    const params = parametersOf(spec, entry).filter((p) => p.in === 'path');
-    const examplesOf = (name: string) =>
-      Object.entries(params.find((p) => p.name === name)?.examples ?? {}).map(([key, example]) => [key, deref(spec, example).value] as const);
+    const param = parametersOf(spec, entry).find((p) => p.in === 'path' && p.name === target.parameter);
     const type = target.cast && target.types.includes(target.cast) ? target.cast : target.types[0];
-    const related = compiled.removes ? new Map(examplesOf(compiled.removes.parameter)) : undefined;
-    for (const [name, value] of examplesOf(target.parameter)) {
-      if (typeof value !== 'string') continue;
-      add(target.entitySet, value, type);
-      const sponsor = related?.get(name) ?? related?.values().next().value;
-      if (typeof sponsor !== 'string' || !compiled.removes) continue;
-      // The related object as the common sponsor (directoryObjects creates a user), unless it is already there.
-      add('directoryObjects', sponsor, undefined);
-      const owner = directory.find(target.entitySet, value);
-      if (owner && directory.get(sponsor)) directory.relate(owner.id, compiled.removes.property, sponsor);
+    for (const example of Object.values(param?.examples ?? {})) {
+      const value = deref(spec, example).value;
+      if (typeof value === 'string') add(target.entitySet, value, type);
     }
   }
   for (const example of requestExamples(spec)) {

@@ -131,11 +131,6 @@ export const bodySchema: Step = (x) => {
   return undefined;
 };
 
-// Prism's negotiator throws 'invalid media type' on an Accept it cannot parse; such an Accept says nothing
-// usable, so it is dropped and the documented media type is answered.
-const tchar = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const mediaRange = new RegExp(`^\\s*${tchar}/${tchar}\\s*(;\\s*${tchar}\\s*=\\s*(${tchar}|"(?:[^"\\\\]|\\\\.)*")\\s*)*$`);
-
 /** Prism: route, security, validation (unless the body is already known to be invalid) and negotiation. */
 export const prism: Step = async (x) => {
   if (x.fast) return undefined;
@@ -143,10 +138,12 @@ export const prism: Step = async (x) => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(x.request.headers)) if (typeof value === 'string') headers[name] = value;
   delete headers.prefer; // negotiation follows our own reading of Prefer
-  if (headers.accept !== undefined && !headers.accept.split(',').every((part) => mediaRange.test(part))) delete headers.accept;
-  // A documented error asked for with Prefer is JSON whatever Accept says (Graph's errors always are); left in,
-  // an Accept without JSON would let Prism negotiate the error away and answer the success instead.
-  if (x.prefer?.code !== undefined && x.prefer.code >= 300) delete headers.accept;
+  // Graph answers JSON whatever Accept says (its errors, a list, a created object), so Accept is not negotiated:
+  // left in, an Accept without JSON would let Prism refuse a list or negotiate a Prefer'd error away, and one it
+  // cannot parse would make its negotiator throw.
+  delete headers.accept;
+  // A Content-Type without a body describes nothing; Prism would still parse it, and throw on one it cannot (a GET).
+  if (!x.request.body || x.request.body.length === 0) delete headers['content-type'];
   const pathname = x.target!.pathname;
   const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
   const verdict = await x.contract.prism.ask(

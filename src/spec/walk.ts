@@ -264,8 +264,12 @@ export function cloudsOf(spec: Spec): Record<string, string> {
   return Object.fromEntries((spec.servers ?? []).map((s) => [String(s['x-cloud']), s.url]));
 }
 
+/** The lists of Microsoft Entra roles an `x-permissions.adminRoles` scenario may hold (the agent-user one: the
+ * user sponsor pages' "Agent ID Administrator - For agent users"). Entitlement-management roles are not Entra roles. */
+const ROLE_LISTS = ['leastPrivilegedRoles', 'leastPrivilegedRolesForAgentUsers'] as const;
+
 /**
- * The Microsoft Entra roles the spec names: every `leastPrivilegedRoles` list under an operation's
+ * The Microsoft Entra roles the spec names: every role list (ROLE_LISTS) under an operation's
  * `x-permissions.adminRoles` (delegated and application), each name once, sorted. generate checks each against
  * the role table (openapi/entra-roles.yaml).
  */
@@ -274,8 +278,10 @@ export function adminRolesOf(spec: Spec): string[] {
   for (const { op } of operationsOf(spec)) {
     const adminRoles = (op['x-permissions'] as { adminRoles?: Record<string, unknown> } | undefined)?.adminRoles ?? {};
     for (const scenario of Object.values(adminRoles)) {
-      const named = (scenario as { leastPrivilegedRoles?: unknown } | null)?.leastPrivilegedRoles;
-      if (Array.isArray(named)) for (const role of named) if (typeof role === 'string') roles.add(role);
+      for (const list of ROLE_LISTS) {
+        const named = (scenario as Partial<Record<(typeof ROLE_LISTS)[number], unknown>> | null)?.[list];
+        if (Array.isArray(named)) for (const role of named) if (typeof role === 'string') roles.add(role);
+      }
     }
   }
   return [...roles].sort();

@@ -3,7 +3,9 @@
 // get back is decided from the request alone by test/support/contract.ts, not from a label.
 import fc from 'fast-check';
 import { clouds, operations } from '../../generated/operations.js';
-import { errorScenarios, operationsOf, requestExamples } from '../../src/spec/walk.js';
+import { errorScenarios, operationsOf } from '../../src/spec/walk.js';
+import { documentedRequests } from './documented.js';
+import { relationKey, relationReaders } from './contract.js';
 import { entraRoleTemplates } from '../../generated/entra-roles.js';
 import { runTokenCommand } from '../../src/mock/token-cli.js';
 import type { RawRequest } from './http.js';
@@ -14,23 +16,32 @@ export const spec: Json = loadSpec();
 
 export interface SpecOperation {
   operationId: string;
+  /** Upper case. */
+  method: string;
   path: string; // templated, e.g. /v1.0/users/{id}/sponsors/$ref
   statuses: number[];
-  /** named request examples: the full request is the path example + body example under the same name */
-  examples: { name: string; id: string | undefined; body: Json }[];
+  /** Whether the operation takes a body (a list or a remove does not). */
+  hasBody: boolean;
+  /**
+   * named request examples: the full request is the path example + body example under the same name (a bodiless
+   * operation's body is undefined)
+   */
+  examples: { name: string; id: string | undefined; pathParams: Record<string, string>; body: Json }[];
   /** entity sets that `@odata.id` may name (from x-sponsor-kinds), none for the connectedOrganization body */
   entitySets: string[];
   /** documented 4xx examples, each as the Prefer header that selects it (a 5xx picked on purpose is not a failure to find) */
   prefers: string[];
 }
 
-const requests = requestExamples(spec);
+const requests = documentedRequests(spec);
 const scenarios = errorScenarios(spec);
-export const specOperations: SpecOperation[] = operationsOf(spec).map(({ template, operationId, op }) => ({
+export const specOperations: SpecOperation[] = operationsOf(spec).map(({ template, method, operationId, op }) => ({
   operationId,
+  method: method.toUpperCase(),
   path: template,
   statuses: Object.keys(op.responses ?? {}).map(Number),
-  examples: requests.filter((r) => r.operationId === operationId).map((r) => ({ name: r.name, id: r.pathParams.id, body: r.body })),
+  hasBody: op.requestBody !== undefined,
+  examples: requests.filter((r) => r.operationId === operationId).map((r) => ({ name: r.name, id: r.pathParams.id, pathParams: r.pathParams, body: r.body })),
   entitySets: Object.values<string>((operations as Json)[operationId]?.sponsorKinds ?? {}),
   prefers: scenarios
     .filter((s) => s.operationId === operationId && s.status < 500)
@@ -81,17 +92,20 @@ export const otherTokens: readonly string[] = [
  */
 export function validRequest(op: SpecOperation, exampleIndex = 0): RawRequest {
   const ex = op.examples[exampleIndex % op.examples.length]!;
+  const path = op.path.replace(/\{([^{}]+)\}/g, (_m, name: string) => encodeURIComponent(ex.pathParams[name] ?? ''));
+  if (!op.hasBody) return { method: op.method, path, headers: { authorization: validToken, ...freshSession() }, label: 'valid example' };
   return {
-    method: 'POST',
-    path: fillPath(op.path, encodeURIComponent(ex.id ?? '')),
+    method: op.method,
+    path,
     headers: { authorization: validToken, 'content-type': 'application/json', ...freshSession() },
     body: Buffer.from(JSON.stringify(ex.body)),
     label: 'valid example',
   };
 }
 
-function fillPath(template: string, encodedId: string) {
-  return template.replace('{id}', encodedId);
+/** The template with `{id}` filled in as given, and any other parameter (a remove's `{sponsorId}`) with `other`. */
+function fillPath(template: string, encodedId: string, other = encodedId) {
+  return template.replace(/\{([^{}]+)\}/g, (_m, name: string) => (name === 'id' ? encodedId : other));
 }
 
 // ---------- arbitraries ----------
@@ -137,6 +151,8 @@ function deep(depth: number, kind: 'array' | 'object') {
 
 /** Body bytes for an operation, from valid to hostile; labelled so the run can count what it sent. */
 export function bodyArb(op: SpecOperation): fc.Arbitrary<{ body: Buffer | undefined; label: string }> {
+  // A list or a remove takes no body; the fuzz sends none (what Graph does with one is not documented).
+  if (!op.hasBody) return fc.constant({ body: undefined, label: 'no body' });
   const json = (label: string) => (v: unknown) => ({ body: Buffer.from(JSON.stringify(v)), label });
   const ref = op.entitySets.length ? validOdataId(op.entitySets) : fc.constant(undefined);
   return fc.oneof(
@@ -241,33 +257,34 @@ const preferArb = (op: SpecOperation) =>
     ),
   );
 
-// Methods node's HTTP parser accepts; an unknown token never reaches the server's handler.
-const methodArb = fc.oneof(
-  { weight: 8, arbitrary: fc.constant('POST') },
-  fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'SEARCH'),
-);
+// Methods node's HTTP parser accepts, the operation's own most often; an unknown token never reaches the server's handler.
+const methodArb = (op: SpecOperation) =>
+  fc.oneof(
+    { weight: 8, arbitrary: fc.constant(op.method) },
+    fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE', 'SEARCH'),
+  );
 
 const afterVersion = (path: string, insert: string) => path.replace(/^\/(v1\.0|beta)\//, `/$1/${insert}`);
 
-const pathArb = (op: SpecOperation, id: string) =>
+const pathArb = (op: SpecOperation, id: string, other: string) =>
   fc.oneof(
-    { weight: 10, arbitrary: fc.constant({ path: fillPath(op.path, id), label: '' }) },
+    { weight: 10, arbitrary: fc.constant({ path: fillPath(op.path, id, other), label: '' }) },
     fc.constantFrom(
-      { path: fillPath(op.path, id).replace('/v1.0/', '/v9.9/').replace('/beta/', '/v9.9/'), label: 'unknown version' },
-      { path: fillPath(op.path, id).replace('/$ref', '/$refs'), label: 'unknown segment' },
-      { path: fillPath(op.path, id).replace('/$ref', ''), label: 'no $ref' },
-      { path: fillPath(op.path, id) + '?$select=id', label: 'query string' },
+      { path: fillPath(op.path, id, other).replace('/v1.0/', '/v9.9/').replace('/beta/', '/v9.9/'), label: 'unknown version' },
+      { path: fillPath(op.path, id, other).replace('/$ref', '/$refs'), label: 'unknown segment' },
+      { path: fillPath(op.path, id, other).replace('/$ref', ''), label: 'no $ref' },
+      { path: fillPath(op.path, id, other) + '?$select=id', label: 'query string' },
       { path: '/', label: 'root' },
       { path: '/v1.0/nothing/here', label: 'unknown path' },
-      { path: fillPath(op.path, id).replace('/$ref', '/%24ref'), label: 'encoded $' },
+      { path: fillPath(op.path, id, other).replace('/$ref', '/%24ref'), label: 'encoded $' },
     ),
     fc.constantFrom(
-      { path: '//evil.example' + fillPath(op.path, id), label: 'path starting with //' },
-      { path: 'http://evil.example' + fillPath(op.path, id), label: 'absolute-form target (other host)' },
-      { path: afterVersion(fillPath(op.path, id), './'), label: 'dot segment /./' },
-      { path: afterVersion(fillPath(op.path, id), 'x/../'), label: 'dot segment /../' },
-      { path: afterVersion(fillPath(op.path, id), 'x/%2e%2e/'), label: 'dot segment %2e%2e' },
-      { path: afterVersion(fillPath(op.path, id), '%2E/'), label: 'dot segment %2E' },
+      { path: '//evil.example' + fillPath(op.path, id, other), label: 'path starting with //' },
+      { path: 'http://evil.example' + fillPath(op.path, id, other), label: 'absolute-form target (other host)' },
+      { path: afterVersion(fillPath(op.path, id, other), './'), label: 'dot segment /./' },
+      { path: afterVersion(fillPath(op.path, id, other), 'x/../'), label: 'dot segment /../' },
+      { path: afterVersion(fillPath(op.path, id, other), 'x/%2e%2e/'), label: 'dot segment %2e%2e' },
+      { path: afterVersion(fillPath(op.path, id, other), '%2E/'), label: 'dot segment %2E' },
     ),
   );
 
@@ -291,7 +308,8 @@ export const requestArb: fc.Arbitrary<RawRequest> = fc
       op: fc.constant(op),
       id: idArb,
       body: bodyArb(op),
-      method: methodArb,
+      method: methodArb(op),
+      other: guid,
       auth: authArb,
       contentType: contentTypeArb,
       prefer: preferArb(op),
@@ -300,14 +318,14 @@ export const requestArb: fc.Arbitrary<RawRequest> = fc
       session: sessionArb,
     }),
   )
-  .chain(({ op, id, body, method, auth, contentType, prefer, extra, clientRequestId, session }) =>
-    pathArb(op, op.path.includes('{id}') ? id.encoded : '').map((p) => {
+  .chain(({ op, id, other, body, method, auth, contentType, prefer, extra, clientRequestId, session }) =>
+    pathArb(op, op.path.includes('{id}') ? id.encoded : '', other).map((p) => {
       const headers: Record<string, string | string[]> = { ...extra, 'client-request-id': clientRequestId, [SESSION_HEADER]: session.name };
       if (auth !== undefined) headers.authorization = auth;
       if (contentType !== undefined) headers['content-type'] = contentType;
       if (prefer !== undefined) headers.prefer = prefer;
       const label = [
-        method !== 'POST' ? `method ${method}` : '',
+        method !== op.method ? `method ${method}` : '',
         p.label,
         op.path.includes('{id}') && id.label !== 'guid id' ? id.label : '',
         prefer !== undefined ? 'prefer' : '',
@@ -322,9 +340,12 @@ export const requestArb: fc.Arbitrary<RawRequest> = fc
 
 // ---------- sequences in one session (the rules that depend on state) ----------
 
-/** One step of a session's sequence: a valid add, the same add with a token lacking the permission, or a reset. */
+/**
+ * One step of a session's sequence: a valid add, the same add with a token lacking the permission, a reset, or a
+ * list or remove of the same relation (its list and remove operations, where the spec has them).
+ */
 export interface SessionStep {
-  kind: 'add' | 'denied' | 'reset';
+  kind: 'add' | 'denied' | 'reset' | 'list' | 'remove';
   operationId: string;
   targetId: string;
   /** The object `@odata.id` names: its id and the type it is created with (user or group). */
@@ -351,7 +372,11 @@ export const sessionSequenceArb: fc.Arbitrary<SessionStep[]> = fc.uniqueArray(gu
   const [users, groups] = [ids.slice(-10, -7), ids.slice(-7)];
   const step = fc
     .record({
-      kind: fc.oneof({ weight: 12, arbitrary: fc.constant('add' as const) }, fc.constantFrom('denied' as const, 'reset' as const)),
+      kind: fc.oneof(
+        { weight: 12, arbitrary: fc.constant<SessionStep['kind']>('add') },
+        { weight: 3, arbitrary: fc.constantFrom<SessionStep['kind']>('list', 'remove') },
+        fc.constantFrom<SessionStep['kind']>('denied', 'reset'),
+      ),
       // The blueprint (where the group limit is) more often than the others.
       op: fc.oneof(...relationOperations.map((o) => ({ weight: o.operationId.includes('Blueprint') ? 3 : 1, arbitrary: fc.constant(o) }))),
       // The first target more often, so that one target gathers many sponsors.
@@ -372,7 +397,11 @@ export const sessionSequenceArb: fc.Arbitrary<SessionStep[]> = fc.uniqueArray(gu
         .filter(([kind]) => (reference.type === 'group' ? kind === 'group' : kind !== 'group'))
         .map(([, set]) => set);
       const set = sets[pick % sets.length]!;
-      return { kind, operationId: op.operationId, targetId, reference, odataId: `https://${host}/${version}/${set}/${reference.id}` };
+      const odataId = `https://${host}/${version}/${set}/${reference.id}`;
+      // A list or a remove goes to the relation's own operation; where the spec has none, the step stays an add.
+      const reader = kind === 'list' || kind === 'remove' ? relationReaders.get(relationKey(op.operationId)!)?.[kind] : undefined;
+      if (reader) return { kind, operationId: reader, targetId, reference, odataId };
+      return { kind: kind === 'list' || kind === 'remove' ? 'add' : kind, operationId: op.operationId, targetId, reference, odataId };
     });
   return fc.array(step, { minLength: 10, maxLength: 40, size: 'max' });
 });
@@ -381,6 +410,13 @@ export const sessionSequenceArb: fc.Arbitrary<SessionStep[]> = fc.uniqueArray(gu
 export function stepRequest(step: SessionStep, session: Record<string, string>): RawRequest {
   if (step.kind === 'reset') return { method: 'POST', path: '/_mock/reset', headers: { ...session }, label: 'reset' };
   const op = specOperations.find((o) => o.operationId === step.operationId)!;
+  if (step.kind === 'list' || step.kind === 'remove')
+    return {
+      method: op.method,
+      path: fillPath(op.path, step.targetId, step.reference.id),
+      headers: { authorization: validToken, ...session },
+      label: `${step.kind} ${step.operationId}`,
+    };
   return {
     method: 'POST',
     path: fillPath(op.path, step.targetId),

@@ -119,13 +119,15 @@ interface Route {
   method: string;
   operationId: string;
   successStatus: number;
+  /** Whether the operation takes a body (a list or a remove does not). */
+  hasBody: boolean;
   validateBody: (value: unknown) => boolean;
   validateParams: (params: Record<string, string>) => boolean;
 }
 
 const routes: Route[] = operationsOf(spec).map((entry) => {
   const media = deref(spec, entry.op.requestBody)?.content?.['application/json'];
-  const bodySchema = ajv.compile(inline(spec, media?.schema) as object);
+  const bodySchema = ajv.compile((inline(spec, media?.schema) ?? {}) as object);
   const pathParams = parametersOf(spec, entry).filter((p) => p.in === 'path');
   const paramSchemas = pathParams.map((p) => ({ name: p.name, validate: ajv.compile((inline(spec, p.schema) ?? {}) as object) }));
   return {
@@ -133,11 +135,43 @@ const routes: Route[] = operationsOf(spec).map((entry) => {
     method: entry.method.toUpperCase(),
     operationId: entry.operationId,
     successStatus: (operations as Record<string, { successStatus: number }>)[entry.operationId]!.successStatus,
+    hasBody: entry.op.requestBody !== undefined,
     validateBody: (value) => bodySchema(value) === true,
     validateParams: (params) => paramSchemas.every(({ name, validate }) => validate(params[name]) === true),
   };
 });
 const statusOfExample = exampleStatus(spec);
+
+/**
+ * The removes, read from the spec's `x-rules`: the path parameters naming the target and the related object, and
+ * the relation. In a fresh session a remove succeeds only where the mock's default fixture (fixtures/default.yaml,
+ * read here as written) already holds the relation; the spec's seeds add objects, never relations.
+ */
+const removes = new Map(
+  operationsOf(spec).flatMap(({ operationId, op }) => {
+    const rules = op['x-rules'] as Json;
+    return rules?.removes
+      ? [
+          [
+            operationId,
+            { target: rules.target.parameter as string, related: rules.removes.parameter as string, property: rules.removes.property as string },
+          ] as const,
+        ]
+      : [];
+  }),
+);
+const defaultFixture: Json = parseYaml(readFileSync(`${repoRoot}fixtures/default.yaml`, 'utf8'));
+const fixtureRelations = new Set<string>(
+  Object.values<Json[]>(defaultFixture).flatMap((entries) =>
+    (Array.isArray(entries) ? entries : []).flatMap((entry: Json) =>
+      Object.entries<unknown>(entry).flatMap(([property, ids]) =>
+        Array.isArray(ids) ? ids.map((id) => `${String(entry.id).toLowerCase()}/${property}/${String(id).toLowerCase()}`) : [],
+      ),
+    ),
+  ),
+);
+const fixtureHolds = (property: string, target: string, related: string): boolean =>
+  fixtureRelations.has(`${target.toLowerCase()}/${property}/${related.toLowerCase()}`);
 
 export interface Expected {
   status: number;
@@ -230,7 +264,10 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
     rule: 'schema violation',
   };
   const params = Object.fromEntries(route.template.flatMap((t, i) => (/^\{.+\}$/.test(t) ? [[t.slice(1, -1), decoded[i]!] as const] : [])));
-  if (bodyLength > 0) {
+  if (!route.hasBody) {
+    // A list or a remove: no body to read (the fuzz sends none), only the path parameters' schemas.
+    if (!route.validateParams(params)) return schemaViolation;
+  } else if (bodyLength > 0) {
     const [type = '', ...mediaParams] = (header(req, 'content-type') ?? '').split(';');
     const mediaType = type.trim().toLowerCase();
     const charset = mediaParams
@@ -261,6 +298,9 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
     if (!documentedStatuses.has(prefer.code) || prefer.code === 405) return badRequest('Prefer: undocumented status');
     return { status: prefer.code, rule: acceptsJson(req) || prefer.code < 300 ? 'Prefer: documented status' : 'Prefer under an Accept without JSON' };
   }
+  const removal = removes.get(route.operationId);
+  if (removal && !fixtureHolds(removal.property, params[removal.target]!, params[removal.related]!))
+    return { status: 404, codes: [errorCodeOf('resourceNotFound')], rule: 'remove of a relation the session lacks' };
   return { status: route.successStatus, rule: 'valid request' };
 }
 
@@ -282,6 +322,8 @@ export function checkResponse(req: RawRequest, res: RawResponse): string | undef
   } catch {
     return `${res.status} body is not JSON: ${res.body.toString('utf8', 0, 200)}`;
   }
+  // A list's 200 and a create's 201: a JSON object (test/mock.examples checks it against the documented schema).
+  if (res.status < 300) return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? undefined : `${res.status} body is no JSON object`;
   if (!validateODataError(parsed))
     return `${res.status} body is not Graph's error shape: ${ajv.errorsText(validateODataError.errors)} in ${res.body.toString('utf8', 0, 300)}`;
   if (typeof sentId === 'string' && parsed.error?.innerError?.['client-request-id'] !== sentId)
@@ -348,6 +390,26 @@ export const relationRules = new Map<string, RelationRules>(
   }),
 );
 
+/**
+ * The list and remove operations of each relation (`entitySet/property`, read from their `x-rules`), so that a
+ * sequence can read back, or take out, what the adds to that relation made.
+ */
+export const relationReaders = new Map<string, { list?: string; remove?: string }>();
+for (const { operationId, op } of operationsOf(spec)) {
+  const rules = op['x-rules'] as Json;
+  const property = rules?.lists?.property ?? rules?.removes?.property;
+  if (!rules?.target || property === undefined) continue;
+  const key = `${rules.target.entitySet}/${property}`;
+  relationReaders.set(key, { ...relationReaders.get(key), [rules.lists ? 'list' : 'remove']: operationId });
+}
+
+/** The relation (`entitySet/property`) an add, a list or a remove works on. */
+export function relationKey(operationId: string): string | undefined {
+  const rules = operationsOf(spec).find((o) => o.operationId === operationId)?.op['x-rules'] as Json;
+  const property = rules?.reference?.property ?? rules?.lists?.property ?? rules?.removes?.property;
+  return rules?.target && property !== undefined ? `${rules.target.entitySet}/${property}` : undefined;
+}
+
 const scenarios = errorScenarios(spec);
 
 /** The documented error an operation answers with for one of its examples (status, code, message). */
@@ -371,7 +433,7 @@ export class SponsorModel {
   add(operationId: string, targetId: string, reference: { id: string; type: string }): { status: number; code?: string; message?: string; example?: string } {
     const rules = relationRules.get(operationId);
     if (!rules) throw new Error(`${operationId} adds to no relation`);
-    const key = `${rules.entitySet}/${targetId}/${rules.property}`;
+    const key = `${relationKey(operationId)}/${targetId}`;
     const held = this.#relations.get(key) ?? [];
     for (const check of rules.checks) {
       const fails = check.unique
@@ -382,6 +444,28 @@ export class SponsorModel {
     }
     this.#relations.set(key, [...held, reference]);
     return { status: (operations as Record<string, { successStatus: number }>)[operationId]!.successStatus };
+  }
+
+  /** The ids a list of the target's relation should answer, in the order they were added. */
+  list(operationId: string, targetId: string): string[] {
+    return (this.#relations.get(`${relationKey(operationId)}/${targetId}`) ?? []).map((r) => r.id);
+  }
+
+  /** The answer a remove should get: 204 (the relation shrinks), or the documented 404 naming the related id. */
+  remove(operationId: string, targetId: string, relatedId: string): { status: number; code?: string; message?: string; example?: string } {
+    const key = `${relationKey(operationId)}/${targetId}`;
+    const held = this.#relations.get(key) ?? [];
+    if (!held.some((r) => r.id === relatedId)) {
+      const example = (operationsOf(spec).find((o) => o.operationId === operationId)!.op['x-rules'] as Json).removes.notFound as string;
+      const notFound = documentedError(operationId, example);
+      // Graph's not-found text names the missing object.
+      return { ...notFound, message: notFound.message.replace(/'[^']*'/, `'${relatedId}'`), example };
+    }
+    this.#relations.set(
+      key,
+      held.filter((r) => r.id !== relatedId),
+    );
+    return { status: 204 };
   }
 
   reset(): void {

@@ -46,11 +46,12 @@ export function checkExample(operationId: string, pick: (check: Json) => boolean
 /** `v1.0` or `beta`: the first segment of the operation's path. */
 export const versionOf = (operationId: string): string => operation(operationId).template.split('/')[1]!;
 
-/** The operation's path with its `{id}` filled in (percent-encoded). */
-export const pathOf = (operationId: string, id?: string): string =>
-  operation(operationId).template.replace(/\{[^{}]+\}/g, () => {
-    if (id === undefined) throw new Error(`${operationId} needs an id`);
-    return encodeURIComponent(id);
+/** The operation's path with its parameters filled in (percent-encoded): one id for all, or each by name. */
+export const pathOf = (operationId: string, id?: string | Record<string, string>): string =>
+  operation(operationId).template.replace(/\{([^{}]+)\}/g, (_m, name: string) => {
+    const value = typeof id === 'string' ? id : id?.[name];
+    if (value === undefined) throw new Error(`${operationId} needs a value for {${name}}`);
+    return encodeURIComponent(value);
   });
 
 /** The body a `$ref` operation takes: the read URL of `key` in `entitySet`, under the property its rules read. */
@@ -75,7 +76,8 @@ export interface Reply {
 export const json = (reply: Reply): Json => JSON.parse(reply.text);
 
 export interface CallOptions {
-  id?: string;
+  /** The path parameters: one id for all, or each by name. */
+  id?: string | Record<string, string>;
   body?: unknown;
   /** The bearer token; null: no Authorization header. Default: an opaque token (accepted by `--auth open`). */
   token?: string | null;
