@@ -79,7 +79,13 @@ describe('the Microsoft Graph JavaScript SDK against the mock', () => {
     const success = successOf(example.operationId);
     expect(response.status).toBe(success.status);
     if (success.validate === undefined) expect(await response.text()).toBe('');
-    else expect(success.validate(await response.json()), JSON.stringify(success.validate.errors)).toBe(true);
+    else {
+      // Graph annotates a created entity with @odata.context, which the entity's schema (additionalProperties:
+      // false) does not list: checked apart, as test/mock.examples.test.ts does.
+      const { '@odata.context': context, ...entity } = (await response.json()) as Record<string, unknown>;
+      expect(context).toMatch(new RegExp(`^https://graph\\.microsoft\\.com/${version!.replace('.', '\\.')}/\\$metadata#`));
+      expect(success.validate(entity), JSON.stringify(success.validate.errors)).toBe(true);
+    }
     expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
