@@ -75,8 +75,8 @@ function kiotaClient() {
   const sent: Sent[] = [];
   const customFetch = (url: string, init: RequestInit): Promise<Response> => {
     const headers = { ...(init.headers as Record<string, string>), ...session };
-    // Header names as the wire has them (case-insensitive: the SDK writes some in lower case, some not).
-    sent.push({ method: init.method ?? 'GET', url, headers: Object.fromEntries(new Headers(headers).entries()) });
+    // Header names in lower case (they are case-insensitive; the SDK writes some in lower case, some not).
+    sent.push({ method: init.method ?? 'GET', url, headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])) });
     return fetch(url, { ...init, headers });
   };
   const httpClient = createGraphClientFactory({ graphServiceTargetVersion: '', graphServiceLibraryClientVersion: sdkVersion }, customFetch);
