@@ -28,7 +28,7 @@ import {
 } from '@microsoft/msgraph-sdk/models/index.js';
 import { createODataErrorFromDiscriminatorValue, type ODataError } from '@microsoft/msgraph-sdk/models/oDataErrors/index.js';
 import { describe, expect, inject, it } from 'vitest';
-import { errorScenarios, requestExamples, type RequestExample } from '../src/spec/walk.js';
+import { errorScenarios, namedExample, requestExamples, type RequestExample } from '../src/spec/walk.js';
 import { freshSession } from './support/session.js';
 import { loadSpec } from './support/spec.js';
 
@@ -138,9 +138,17 @@ const blueprint = {
   },
 };
 
+/** The spec's `resourceNotFound` answer, naming `id` (its example names another object's id in quotes). */
+function notFound(id: string) {
+  const { code, message } = (namedExample(spec, 'resourceNotFound') as { error: { code: string; message: string } }).error;
+  return { code, message: message.replace(/'[^']*'/, `'${id}'`) };
+}
+
 function expectNotFound(error: ODataError, id: string) {
-  expect(error).toMatchObject({ responseStatusCode: 404, errorEscaped: { code: 'Request_ResourceNotFound' } });
-  expect(error.message).toContain(id);
+  const { code, message } = notFound(id);
+  expect(code).toBe('Request_ResourceNotFound');
+  expect(error).toMatchObject({ responseStatusCode: 404, errorEscaped: { code, message } });
+  expect(error.message).toBe(message);
   expect(error.responseHeaders?.['request-id']?.[0]).toMatch(/^[0-9a-f-]{36}$/);
 }
 
