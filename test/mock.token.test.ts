@@ -1,6 +1,7 @@
 // The token and permission checks of the mock without a socket: readBearer/tokenFailure (Graph's 401s),
 // compilePermissions/authorize on the bundled spec (Graph's 403), and the token command's output and errors.
 import { describe, expect, it } from 'vitest';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { authorize, compilePermissions, type OperationPermissions } from '../src/mock/permissions.js';
 import { readBearer, tokenFailure, type BearerToken, type JwtClaims, readBearerCached } from '../src/mock/token.js';
 import { runTokenCommand } from '../src/mock/token-cli.js';
@@ -11,17 +12,9 @@ const spec = loadSpec();
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const nowSeconds = NOW / 1000;
 
-// Role name → template id, as generated/entra-roles.ts will map them. The first four are Microsoft's built-in
-// role template ids (learn.microsoft.com "Microsoft Entra built-in roles"); the Agent ID ones are stand-ins, as
-// only the owner rule and a missing role are tested on the blueprint.
-const ROLES = {
-  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
-  'Directory Writers': '9360feb5-f418-4baa-8175-e2a00bac4301',
-  'Identity Governance Administrator': '45d8d3c5-c802-45c6-b32a-1d70b5e1e86e',
-  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
-  'Agent ID Administrator': '11111111-1111-4111-8111-111111111111',
-  'Agent ID Developer': '22222222-2222-4222-8222-222222222222',
-};
+// Role name → template id: the generated table (openapi/entra-roles.yaml), which names every role the spec's
+// operations name.
+const ROLES: Readonly<Record<keyof typeof entraRoleTemplates, string>> = entraRoleTemplates;
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8'; // Helpdesk Administrator: named by no operation
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -145,11 +138,13 @@ describe('compilePermissions', () => {
   const perms = compilePermissions(spec, ROLES);
 
   it('reads each operation from security and x-permissions, roles as template ids', () => {
+    const accepted = ['User.ReadWrite.All', 'AgentIdUser.ReadWrite.All', 'AgentIdUser.ReadWrite.IdentityParentedBy', 'Directory.ReadWrite.All'];
     expect(perms.get('addUserSponsor')).toEqual({
-      delegated: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-      application: ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+      delegated: accepted,
+      application: accepted,
       delegatedRoles: [ROLES['Directory Writers'], ROLES['User Administrator']],
       applicationRoles: [],
+      agentUserRoles: [ROLES['Agent ID Administrator']],
     });
     expect(perms.get('addConnectedOrganizationInternalSponsor')).toMatchObject({
       delegatedRoles: [ROLES['Identity Governance Administrator']],
@@ -191,6 +186,13 @@ describe('authorize (403)', () => {
     expect(user({ scp: 'User.ReadWrite.All', wids: [] })).toEqual(denied);
   });
 
+  it('accepts the agent-user roles only when the path names an agent user', () => {
+    const claims = { oid: 'aaaaaaaa-0000-4000-8000-000000000001', scp: 'User.ReadWrite.All', wids: [ROLES['Agent ID Administrator']] };
+    expect(authorize(op('addUserSponsor'), claims, { type: 'agentUser', properties: {} })).toBeUndefined();
+    expect(authorize(op('addUserSponsor'), claims, { type: 'user', properties: {} })).toEqual(denied);
+    expect(authorize(op('addUserSponsor'), claims)).toEqual(denied);
+  });
+
   it('lets Global Administrator stand for any admin role', () => {
     expect(user({ scp: 'User.ReadWrite.All', wids: [ROLES['Global Administrator']] })).toBeUndefined();
     expect(user({ scp: 'User.Read', wids: [ROLES['Global Administrator']] })).toEqual(denied); // the scope is still needed
@@ -230,7 +232,7 @@ describe('authorize (403)', () => {
   });
 
   it('checks nothing an operation does not name', () => {
-    const open: OperationPermissions = { delegated: [], application: [], delegatedRoles: [], applicationRoles: [] };
+    const open: OperationPermissions = { delegated: [], application: [], delegatedRoles: [], applicationRoles: [], agentUserRoles: [] };
     expect(authorize(open, {})).toBeUndefined();
     expect(authorize(open, { scp: 'User.Read', wids: [HELPDESK] })).toBeUndefined();
   });

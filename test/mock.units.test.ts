@@ -22,6 +22,7 @@ import { headersOnEveryAnswer } from '../src/mock/graph-headers.js';
 import { resolveMockOptions } from '../src/mock/settings.js';
 import { createMockState } from '../src/mock/state.js';
 import { readTarget } from '../src/mock/target.js';
+import { documentedRequests } from './support/documented.js';
 import { loadSpec } from './support/spec.js';
 
 const spec = loadSpec();
@@ -120,6 +121,17 @@ describe('Prefer', () => {
     expect(resolvePreference({ code: 503, example: 'throttled' }, examples)).toMatchObject({ status: 400, message: /documented for status 429, not 503/ });
     expect(resolvePreference({ example: 'nope' }, undefined)).toEqual({ example: 'nope' });
   });
+
+  it('answers a status alone with its first named example, and leaves a status the operation lacks to Prism', () => {
+    const examples = new Map([
+      ['throttled', 429],
+      ['slowDown', 429],
+      ['missing', 404],
+    ]);
+    expect(resolvePreference({ code: 429 }, examples)).toEqual({ code: 429, example: 'throttled' });
+    expect(resolvePreference({ code: 404 }, examples)).toEqual({ code: 404, example: 'missing' });
+    expect(resolvePreference({ code: 418 }, examples)).toEqual({ code: 418 });
+  });
 });
 
 describe('routes', () => {
@@ -216,12 +228,13 @@ describe('the pipeline, without a socket', async () => {
 
   it('answers every documented error scenario when Prefer asks for it', async () => {
     for (const scenario of errorScenarios(spec)) {
-      const example = requestExamples(spec).find((r) => r.operationId === scenario.operationId)!;
+      // Lists and removes included: their documented request has no body.
+      const example = documentedRequests().find((r) => r.operationId === scenario.operationId)!;
       const answer = await run({
         method: example.method,
         target: example.path,
         headers: { ...auth, prefer: scenario.prefer.slice('Prefer: '.length) },
-        body: bytes(JSON.stringify(example.body)),
+        ...(example.body === undefined ? {} : { body: bytes(JSON.stringify(example.body)) }),
       });
       expect(answer.status).toBe(scenario.status);
       expect(JSON.parse(answer.body!).error).toMatchObject({ code: scenario.code, message: scenario.message });

@@ -86,14 +86,15 @@ export const token: Step = (x) => {
 };
 
 /**
- * The owners of the object the path names (its `x-rules.target`), for the blueprint's owner rule: an owner
- * needs no admin role. Owners are a relation of the directory, handed to the check as the property it reads.
+ * The object the path names (its `x-rules.target`), as the permission check reads it: its type (an agent user
+ * admits the agent-user roles) and, for the blueprint's owner rule, its owners (an owner needs no admin role),
+ * a relation of the directory handed over as the property the check reads.
  */
-function targetOwners(x: Exchange, property: string): { properties: Record<string, unknown> } | undefined {
+function permissionTarget(x: Exchange, ownerProperty: string | undefined): { type: string; properties: Record<string, unknown> } | undefined {
   const target = x.contract.rules.get(x.route!.operationId)?.target;
   if (!target || !x.session) return undefined;
   const found = x.session.directory.find(target.entitySet, pathParams(x)[target.parameter] ?? '', target.cast);
-  return found && { properties: { [property]: x.session.directory.related(found.id, property) } };
+  return found && { type: found.type, properties: ownerProperty ? { [ownerProperty]: x.session.directory.related(found.id, ownerProperty) } : {} };
 }
 
 /** A JWT's permissions (`scp` or `roles`) and admin roles (`wids`) against what the operation accepts. */
@@ -101,8 +102,8 @@ export const authorize: Step = (x) => {
   if (!x.route || scripted(x) || x.token?.kind !== 'jwt') return undefined;
   const permissions = x.contract.permissions.get(x.route.operationId);
   if (!permissions) return undefined;
-  const owners = permissions.ownerProperty ? targetOwners(x, permissions.ownerProperty) : undefined;
-  const failure = checkPermissions(permissions, x.token.claims, owners);
+  const target = permissions.ownerProperty || permissions.agentUserRoles.length > 0 ? permissionTarget(x, permissions.ownerProperty) : undefined;
+  const failure = checkPermissions(permissions, x.token.claims, target);
   return failure ? authAnswer(x, failure) : undefined;
 };
 

@@ -13,12 +13,18 @@ export interface OperationPermissions {
   delegatedRoles: string[];
   /** Roles that let an app call without the application permission (held in the app token's `wids`). */
   applicationRoles: string[];
+  /**
+   * Delegated roles that count only when the path's target is an agent user (the sponsor pages' "Agent ID
+   * Administrator - For agent users": `leastPrivilegedRolesForAgentUsers`).
+   */
+  agentUserRoles: string[];
   /** Property of the target object listing its owners, when owners need no admin role (the spec's ownerRule). */
   ownerProperty?: string;
 }
 
 /** The part of a directory object authorize() reads (a DirectoryObject of src/mock/directory.ts fits). */
 interface Target {
+  type?: string;
   properties: Record<string, unknown>;
 }
 
@@ -68,6 +74,7 @@ export function compilePermissions(spec: Spec, roleTemplates: Record<string, str
       application: unique([...scopes, ...listed(permissions.application)]),
       delegatedRoles: roleIds(strings(record(adminRoles.delegatedWorkOrSchool).leastPrivilegedRoles), roleTemplates, operationId),
       applicationRoles: roleIds(strings(record(adminRoles.application).leastPrivilegedRoles), roleTemplates, operationId),
+      agentUserRoles: roleIds(strings(record(adminRoles.delegatedWorkOrSchool).leastPrivilegedRolesForAgentUsers), roleTemplates, operationId),
     };
     // The blueprint page: owners "can modify only the resources they own, even without an Agent ID role".
     // Applications list their owners in `owners` (Graph's navigation property of that name).
@@ -96,7 +103,8 @@ const isOwner = (perms: OperationPermissions, claims: JwtClaims, target: Target 
  * The 403 a (valid) token earns on an operation, or undefined when it may call it.
  * - Delegated (`scp`): one accepted permission in `scp`; and when the token carries `wids` and the operation
  *   names admin roles, one of them or Global Administrator among the `wids`, unless the caller's `oid` is an
- *   owner of the target (where the operation has the owner rule). A token without `wids` is not role-checked:
+ *   owner of the target (where the operation has the owner rule), or one of the agent-user roles when the target
+ *   is an agent user. A token without `wids` is not role-checked:
  *   Entra leaves the claim out for some sign-ins, and the mock then cannot know the roles.
  * - Application (`roles`, no `scp`): one accepted permission in `roles`, or one of the operation's application
  *   roles in `wids` (internal sponsors: Identity Governance Administrator instead of the permission).
@@ -110,6 +118,7 @@ export function authorize(perms: OperationPermissions, claims: JwtClaims, target
     if (perms.delegated.length > 0 && !holdsOne(scp, perms.delegated)) return denied;
     if (claims.wids === undefined || perms.delegatedRoles.length === 0) return undefined;
     if (holdsOne(wids, [...perms.delegatedRoles, GLOBAL_ADMINISTRATOR])) return undefined;
+    if (target?.type === 'agentUser' && holdsOne(wids, perms.agentUserRoles)) return undefined;
     return isOwner(perms, claims, target) ? undefined : denied;
   }
   const roles = strings(claims.roles);

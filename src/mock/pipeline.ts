@@ -7,7 +7,7 @@ import type { Contract } from './contract.js';
 import { findFastRoute, eligible } from './fast-path.js';
 import { GraphFailure, exampleAnswer, failureAnswer, type ExampleOutput, type Ids, type MockAnswer, type Violation } from './graph-error.js';
 import { parsePrefer, resolvePreference, type Preference } from './prefer.js';
-import { isRefusal, refusalFailure, violationFailure, type PrismVerdict } from './prism.js';
+import { isRefusal, refusalFailure, violationFailure, type PrismRefusal, type PrismVerdict } from './prism.js';
 import { authenticate, authorize, rules, script, session, token } from './graph-steps.js';
 import type { ChaosPicker } from './chaos.js';
 import { isControlPath } from './control.js';
@@ -151,10 +151,33 @@ export const prism: Step = async (x) => {
     x.prefer ?? {},
     { validateRequest: x.bodyViolation === undefined },
   );
-  if (isRefusal(verdict)) return refusalFailure(verdict, x.contract.routes, pathname);
+  if (isRefusal(verdict))
+    return (await invalidWithoutBadRequest(x, verdict, headers, parsed)) ? undefined : refusalFailure(verdict, x.contract.routes, pathname);
   x.verdict = verdict;
   return undefined;
 };
+
+/**
+ * Prism refuses a request that fails validation when the operation documents no 400 to answer with (a list, a
+ * remove): the answer would come before the token checks. Graph checks the token first, so Prism is asked again
+ * without validation (security is still checked) and the violation waits for the validation step, where it is
+ * the 400 every operation's invalid request gets.
+ */
+async function invalidWithoutBadRequest(x: Exchange, refusal: PrismRefusal, headers: Record<string, string>, body: unknown): Promise<boolean> {
+  if (refusal.refused !== 'UNPROCESSABLE_ENTITY' || x.prefer?.code !== undefined || x.prefer?.example !== undefined || !x.route) return false;
+  const values: Record<string, string> = {};
+  const match = x.route.pattern.exec(x.target!.pathname);
+  x.route.pathParams.forEach((name, i) => (values[name.toLowerCase()] = match?.[i + 1] ?? ''));
+  const violation = x.contract.validators.get(x.route.operationId)?.pathViolation(values) ?? { location: ['path'], message: refusal.detail };
+  const again = await x.contract.prism.ask(
+    { method: x.method as never, url: { path: x.target!.pathname, query: x.target!.query }, headers, body },
+    {},
+    { validateRequest: false },
+  );
+  if (isRefusal(again)) return false;
+  x.verdict = { ...again, violations: [...again.violations, { ...violation, code: 400 }] };
+  return true;
+}
 
 /** The body's HTTP-level failure, now that routing and auth have passed. */
 export const bodyFailure: Step = (x) => (x.body && 'failure' in x.body ? x.body.failure : undefined);

@@ -32,7 +32,13 @@ export function resolvePreference(
   examples: ReadonlyMap<string, number> | undefined,
   source = 'the Prefer header',
 ): Preference | GraphFailure {
-  if (prefer.example === undefined || examples === undefined) return prefer;
+  if (examples === undefined) return prefer;
+  if (prefer.example === undefined) {
+    // A status alone is its first named example: Prism would otherwise pick by its own order, which may be a
+    // schema-level sample (odataError's verbatim 429) rather than the operation's example of that name.
+    const first = [...examples].find(([, status]) => status === prefer.code)?.[0];
+    return first === undefined ? prefer : { code: prefer.code, example: first };
+  }
   const status = examples.get(prefer.example);
   if (status === undefined) {
     return new GraphFailure(400, 'BadRequest', `Unknown example '${prefer.example}' in ${source}; see the README for the list.`);

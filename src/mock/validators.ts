@@ -20,6 +20,8 @@ export interface OperationValidators {
   bodyViolation(body: unknown): Violation | undefined;
   /** Whether path parameters (lower-cased names → raw values) and headers pass Prism's coercing checks. */
   pathOk(values: Record<string, string>): boolean;
+  /** The path parameters' first violation (Prism's wording), for an operation that documents no 400 to put it in. */
+  pathViolation(values: Record<string, string>): Violation | undefined;
   headersOk(values: Record<string, unknown>): boolean;
   headerNames: string[];
 }
@@ -48,10 +50,10 @@ function once<T>(make: () => T): () => T {
   return () => (made ??= { value: make() }).value;
 }
 
-function toViolation(validate: ValidateFunction): Violation | undefined {
+function toViolation(validate: ValidateFunction, prefix: 'body' | 'path' = 'body'): Violation | undefined {
   const errors = validate.errors as [ErrorObject, ...ErrorObject[]] | null | undefined;
   if (!errors?.length) return undefined;
-  const [first] = convertAjvErrors(errors, 0, ValidationContext.Input, 'body');
+  const [first] = convertAjvErrors(errors, 0, ValidationContext.Input, prefix);
   return { location: first.path ?? [], message: first.message };
 }
 
@@ -81,6 +83,10 @@ export function compileValidators(operations: IHttpOperation[]): Map<string, Ope
         return validate && !validate(body) ? toViolation(validate) : undefined;
       },
       pathOk: (values) => pathValidator()(values),
+      pathViolation(values) {
+        const validate = pathValidator();
+        return validate(values) ? undefined : toViolation(validate, 'path');
+      },
       headersOk: (values) => headerValidator()(values),
       headerNames: (request.headers ?? []).map((p) => p.name.toLowerCase()),
     });

@@ -160,6 +160,15 @@ const removes = new Map(
       : [];
   }),
 );
+/** The adds whose `x-rules.reference` names an `invalid` answer, and the body property holding the read URL. */
+const invalidReferences = new Map(
+  operationsOf(spec).flatMap(({ operationId, op }) => {
+    const reference = (op['x-rules'] as Json)?.reference;
+    return reference?.invalid ? [[operationId, { from: reference.from as string, example: reference.invalid as string }] as const] : [];
+  }),
+);
+/** The hosts of the spec's servers (a host compares without regard to case). */
+const serverHosts = new Set((spec.servers ?? []).map((server) => new URL(server.url).hostname.toLowerCase()));
 const defaultFixture: Json = parseYaml(readFileSync(`${repoRoot}fixtures/default.yaml`, 'utf8'));
 const fixtureRelations = new Set<string>(
   Object.values<Json[]>(defaultFixture).flatMap((entries) =>
@@ -264,6 +273,7 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
     rule: 'schema violation',
   };
   const params = Object.fromEntries(route.template.flatMap((t, i) => (/^\{.+\}$/.test(t) ? [[t.slice(1, -1), decoded[i]!] as const] : [])));
+  let parsed: unknown;
   if (!route.hasBody) {
     // A list or a remove: no body to read (the fuzz sends none), only the path parameters' schemas.
     if (!route.validateParams(params)) return schemaViolation;
@@ -282,7 +292,6 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
       return { status: 400, codes: [errorCodeOf('unreadableJsonPayload')], rule: 'unreadable payload' };
     if (!(mediaType === 'application/json' || /^application\/[\w.+-]*\+json$/.test(mediaType))) return unsupported;
     if (charset !== undefined && !['utf-8', 'utf8'].includes(charset)) return unsupported;
-    let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(req.body));
     } catch {
@@ -298,6 +307,12 @@ export function expectedAnswer(req: RawRequest, limits: { maxBodyBytes: number }
     if (!documentedStatuses.has(prefer.code) || prefer.code === 405) return badRequest('Prefer: undocumented status');
     return { status: prefer.code, rule: acceptsJson(req) || prefer.code < 300 ? 'Prefer: documented status' : 'Prefer under an Accept without JSON' };
   }
+  // An `@odata.id` the schema takes (any https host) on a host that is none of the servers: the rules' `invalid`.
+  const invalid = invalidReferences.get(route.operationId);
+  const odataId = invalid && typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[invalid.from] : undefined;
+  const host = typeof odataId === 'string' ? /^https:\/\/([^/:?#]+)/i.exec(odataId)?.[1]?.toLowerCase() : undefined;
+  if (invalid && host !== undefined && !serverHosts.has(host))
+    return { status: 400, codes: [errorCodeOf(invalid.example)], example: invalid.example, rule: "reference on a host none of the spec's servers" };
   const removal = removes.get(route.operationId);
   if (removal && !fixtureHolds(removal.property, params[removal.target]!, params[removal.related]!))
     return { status: 404, codes: [errorCodeOf('resourceNotFound')], rule: 'remove of a relation the session lacks' };
