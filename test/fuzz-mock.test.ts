@@ -91,6 +91,21 @@ describe('oracle (no socket)', () => {
   ])('%s', (_label, req, status) => {
     expect(expectedAnswer(req, limits).status).toBe(status);
   });
+  it.each(specOperations.filter((op) => !op.hasBody || op.entitySets.length === 0).map((op) => [op.operationId, op] as const))(
+    '%s: its documented request in a fresh session gets its success, or a remove the 404 of a relation the session lacks',
+    (_label, op) => {
+      const expected = expectedAnswer(validRequest(op), limits);
+      if (op.method === 'DELETE') expect(expected).toMatchObject({ status: 404, rule: 'remove of a relation the session lacks' });
+      // A list's 200, a create's 201, the draft's 204 (a $ref).
+      else expect(expected).toMatchObject({ status: { GET: 200, POST: op.path.endsWith('$ref') ? 204 : 201 }[op.method], rule: 'valid request' });
+    },
+  );
+  it("an @odata.id on a host none of the spec's servers names is the reference's invalid answer", () => {
+    const body = Buffer.from(JSON.stringify({ '@odata.id': 'https://graph.example.com/v1.0/users/x' }));
+    expect(expectedAnswer(with_({ body }), limits)).toMatchObject({ status: 400, example: 'invalidUrlFormat' });
+    const ok = Buffer.from(JSON.stringify({ '@odata.id': 'https://GRAPH.microsoft.com/v1.0/users/x' }));
+    expect(expectedAnswer(with_({ body: ok }), limits).status).toBe(204);
+  });
   it('a wrong method gets the Allow of the path', () => {
     expect(expectedAnswer({ ...valid, method: 'GET' }, limits).allow).toBe('POST, OPTIONS');
   });

@@ -16,11 +16,13 @@ import {
 import { runPipeline, steps, type Exchange, type MockRequest } from '../src/mock/pipeline.js';
 import { parsePrefer, resolvePreference } from '../src/mock/prefer.js';
 import { compileRoutes, compileTemplate } from '../src/mock/routes.js';
-import { errorScenarios, requestExamples, type Spec } from '../src/spec/walk.js';
+import { errorScenarios, operationsOf, requestExamples, type Spec } from '../src/spec/walk.js';
 import { defaultSpecPath } from '../src/mock/server.js';
 import { headersOnEveryAnswer } from '../src/mock/graph-headers.js';
 import { resolveMockOptions } from '../src/mock/settings.js';
 import { createMockState } from '../src/mock/state.js';
+import { SessionStore } from '../src/mock/sessions.js';
+import { Directory } from '../src/mock/directory.js';
 import { readTarget } from '../src/mock/target.js';
 import { documentedRequests } from './support/documented.js';
 import { loadSpec } from './support/spec.js';
@@ -239,6 +241,30 @@ describe('the pipeline, without a socket', async () => {
       expect(answer.status).toBe(scenario.status);
       expect(JSON.parse(answer.body!).error).toMatchObject({ code: scenario.code, message: scenario.message });
     }
+  });
+
+  it('a full session budget refuses an add (503) but still serves a list and a remove', async () => {
+    const state = fresh();
+    // Every byte of the budget already spent: nothing may grow.
+    state.sessions = new SessionStore<Directory>({ base: () => Directory.empty(), maxTotalSize: 0 });
+    const send = (method: string, target: string, body?: unknown) =>
+      runPipeline({
+        request: { method, target, headers: auth, ...(body === undefined ? {} : { body: bytes(JSON.stringify(body)) }) },
+        ids,
+        contract,
+        state,
+        stats: { fastPath: 0, prism: 0 },
+        method: method.toLowerCase(),
+      });
+    const add = requestExamples(spec).find((r) => r.operationId === 'addUserSponsor')!;
+    expect((await send('POST', add.path, add.body)).status).toBe(503);
+    const path = (operationId: string) =>
+      operationsOf(spec)
+        .find((o) => o.operationId === operationId)!
+        .template.replace('{id}', add.pathParams.id!)
+        .replace('{sponsorId}', 'x');
+    expect((await send('GET', path('listUserSponsors'))).status).toBe(200);
+    expect((await send('DELETE', path('removeUserSponsor'))).status).toBe(404);
   });
 
   it('checks auth before the body, and the body before the schema', async () => {

@@ -129,7 +129,8 @@ export const rules: Step = (x) => {
     const message = outcome.id === undefined ? documented.message : documented.message.replace(/'[^']*'/, `'${outcome.id}'`);
     return new GraphFailure(documented.status, documented.code, message);
   }
-  if (!x.state.sessions.canGrow(MAX_GROWTH)) return x.state.sessions.budgetFailure();
+  // A list reads and a remove shrinks: only the others can meet the sessions' size budget.
+  if (!compiled.lists && !compiled.removes && !x.state.sessions.canGrow(MAX_GROWTH)) return x.state.sessions.budgetFailure();
   const result = outcome.commit();
   const documented = x.fast ?? x.verdict?.output;
   const answerBody = documented && documented.statusCode !== 204 ? ruleAnswerBody(compiled, result) : undefined;

@@ -138,9 +138,10 @@ export const prism: Step = async (x) => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(x.request.headers)) if (typeof value === 'string') headers[name] = value;
   delete headers.prefer; // negotiation follows our own reading of Prefer
-  // Graph answers JSON whatever Accept says (its errors, a list, a created object), so Accept is not negotiated:
-  // left in, an Accept without JSON would let Prism refuse a list or negotiate a Prefer'd error away, and one it
-  // cannot parse would make its negotiator throw.
+  // Every documented answer is JSON (errors, a list, a created object) and no 406 is documented, so the mock
+  // answers JSON whatever Accept says (Graph is seen to ignore Accept: microsoft-graph-docs-contrib#859). Left in,
+  // an Accept without JSON would let Prism refuse a list or negotiate a Prefer'd error away, and one it cannot
+  // parse would make its negotiator throw.
   delete headers.accept;
   // A Content-Type without a body describes nothing; Prism would still parse it, and throw on one it cannot (a GET).
   if (!x.request.body || x.request.body.length === 0) delete headers['content-type'];
