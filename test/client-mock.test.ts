@@ -2,10 +2,10 @@
 // test. For every add, the list and remove of the same relation (paired by path, from the metadata): list,
 // add, list again, remove, list again, remove again; and the create, whose new object then takes sponsors.
 import { describe, expect, inject, it } from 'vitest';
-import { createGraphClient, GraphError, operations, type GraphClient, type OperationId } from '../src/index.js';
+import { GraphError, operations, type GraphClient, type OperationId } from '../src/index.js';
 import { sponsorMethods } from '../src/sponsors.js';
 import { documentedErrors, operationsOf, requestExamples } from '../src/spec/walk.js';
-import { freshSession } from './support/session.js';
+import { clientWithHeaders, freshSession } from './support/session.js';
 import { loadSpec, type Json } from './support/spec.js';
 
 const spec = loadSpec();
@@ -15,19 +15,7 @@ const rulesOf = new Map(operationsOf(spec).map(({ operationId, op }) => [operati
 const ids = Object.keys(operations) as OperationId[];
 
 /** A client in a session of its own (the mock keeps state per session). */
-function sessionClient(): GraphClient {
-  const session = freshSession();
-  return createGraphClient({
-    baseUrl,
-    token: 'mock-token',
-    retry: false,
-    fetch: (input, init) => {
-      const request = new Request(input, init);
-      for (const [name, value] of Object.entries(session)) request.headers.set(name, value);
-      return fetch(request);
-    },
-  });
-}
+const sessionClient = (): GraphClient => clientWithHeaders(baseUrl, freshSession());
 
 /** The client method and version that call an operation, from the client's own table. */
 function methodFor(op: OperationId): { name: string; version: string } {

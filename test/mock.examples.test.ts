@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createGraphClient, GraphError, operations } from '../src/index.js';
 import { errorScenarios, operationsOf, responsesOf, type RequestExample } from '../src/spec/walk.js';
 import { documentedRequests, removedRelation, successStatus, withRelation } from './support/documented.js';
-import { freshSession, SESSION_HEADER } from './support/session.js';
+import { clientWithHeaders, freshSession, SESSION_HEADER } from './support/session.js';
 import { createAjv, inline, loadSpec } from './support/spec.js';
 
 const spec = loadSpec();
@@ -69,17 +69,7 @@ async function send(example: RequestExample, headers: Record<string, string> = {
  * session nobody has used.
  */
 function clientPreferring(prefer?: string, session = freshSession()) {
-  return createGraphClient({
-    baseUrl,
-    token: 'mock-token',
-    retry: false,
-    fetch: (input, init) => {
-      const request = new Request(input, init);
-      if (prefer) request.headers.set('prefer', prefer);
-      for (const [name, value] of Object.entries(session)) request.headers.set(name, value);
-      return fetch(request);
-    },
-  });
+  return clientWithHeaders(baseUrl, prefer ? { prefer, ...session } : session);
 }
 
 type Graph = ReturnType<typeof createGraphClient>;
