@@ -285,6 +285,19 @@ describe('the spec says what the seed pages say', () => {
     }
   });
 
+  it("lists every operation in the README's table with its method, path, success status and origin", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    // Rows of the table: | `operationId` (note) | `METHOD /path` | status … | seed or beyond |
+    const rows = [...readme.matchAll(/^\| `(\w+)`[^|]*\| `(\w+) ([^`]+)` \| (\d{3})[^|]*\| (seed|beyond) \|$/gm)].map(
+      ([, id, method, path, status, from]) => `${id} ${method!.toLowerCase()} ${path} ${status} ${from}`,
+    );
+    const expected = ops.map((o) => {
+      const success = Object.keys(o.op.responses).find((status) => status.startsWith('2'));
+      return `${o.operationId} ${o.method} ${o.path} ${success} ${o.op['x-beyond-seeds'] === true ? 'beyond' : 'seed'}`;
+    });
+    expect(rows.sort()).toEqual(expected.sort());
+  });
+
   it('records the decisions on the contradicting pages as deprecated and x-departures', () => {
     const draft = byId.addConnectedOrganization!.op;
     expect(draft.deprecated).toBe(true);
