@@ -5,7 +5,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/types.js';
 import { clouds, operations } from '../generated/operations.js';
 import { abortable, callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
-import { checkedPathSerializer, checkToken, requestMiddleware } from './middleware.js';
+import { checkCallHeaders, checkedPathSerializer, checkToken, requestMiddleware } from './middleware.js';
 import { invalidResponse, toGraphError, unexpectedSuccess } from './errors.js';
 import { nextPageTarget, pagesOption, readPage } from './paging.js';
 import { retryPolicy, withRetries, type RetryOptions } from './retry.js';
@@ -120,7 +120,8 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     const callTimeout = timeoutOption(callOptions?.timeoutMs, 'timeoutMs', timeoutMs);
     const { signal, done } = callSignal(callOptions?.signal, callTimeout);
     const id = callOptions?.clientRequestId;
-    const header: Record<string, string> = id === undefined ? {} : { 'client-request-id': id };
+    const header = checkCallHeaders(callOptions?.headers);
+    if (id !== undefined) header['client-request-id'] = id;
     const call = { signal, deadline: Date.now() + callTimeout, header };
     try {
       // abortable: the call ends at the abort or timeout even if an injected fetch ignores its signal.

@@ -10,6 +10,11 @@ export interface CallOptions {
   clientRequestId?: string;
   /** This call's timeout, instead of the client's; rejects with a DOMException named 'TimeoutError'. */
   timeoutMs?: number;
+  /**
+   * Extra request headers for this call, sent on every attempt and page: `Prefer` (a mock scenario),
+   * `ConsistencyLevel`, telemetry. `Authorization` and `Content-Type` are the client's and are refused.
+   */
+  headers?: Record<string, string>;
 }
 
 export interface VersionOptions<V extends GraphVersion = GraphVersion> extends CallOptions {

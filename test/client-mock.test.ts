@@ -108,3 +108,21 @@ describe('client against the mock: create', () => {
     });
   }
 });
+
+describe("client against the mock: a scenario picked per call with the call's headers", () => {
+  it('Prefer in one call answers the documented example; the next call without it succeeds', async () => {
+    const session = freshSession();
+    const graph = clientWithHeaders(baseUrl, {});
+    const example = errors.get('addUserSponsor')!.get('referenceAlreadyExists')!;
+    // The operation's first documented request: its owner, and its user sponsor's id.
+    const documented = adds.find((r) => r.operationId === 'addUserSponsor' && /\/users\//.test((r.body as Json)['@odata.id']))!;
+    const owner = documented.pathParams.id!;
+    const sponsor = { kind: 'user', id: decodeURIComponent((documented.body as Json)['@odata.id'].split('/').at(-1)) } as const;
+    const error = await graph
+      .addUserSponsor(owner, sponsor, { headers: { Prefer: `code=${example.status}, example=referenceAlreadyExists`, ...session } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphError);
+    expect(error).toMatchObject({ status: example.status, code: example.code, message: example.message });
+    await expect(graph.addUserSponsor(owner, sponsor, { headers: session })).resolves.toBeUndefined();
+  });
+});

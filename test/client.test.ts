@@ -202,6 +202,39 @@ describe('request examples: the client sends exactly what the spec shows', () =>
     expect(calls[0]!.headers['client-request-id']).toBe('my-correlation-id');
   });
 
+  it("sends the call's own headers on every attempt, and nothing of them on the next call", async () => {
+    const answers = [Response.json({ error: { code: 'TooManyRequests', message: 'later' } }, { status: 429, headers: { 'Retry-After': '0' } })];
+    const { fetch, calls } = recordingFetch((_, n) => answers[n - 1] ?? new Response(null, { status: 204 }));
+    const graph = client(fetch);
+    const headers = { Prefer: 'code=400, example=referenceAlreadyExists', 'x-mock-session': 'mine' };
+    await graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { headers, clientRequestId: 'corr-2' });
+    await graph.addUserSponsor('u1', { kind: 'user', id: 's1' });
+    expect(calls).toHaveLength(3);
+    for (const call of calls.slice(0, 2)) {
+      expect(call.headers).toMatchObject({
+        prefer: headers.Prefer,
+        'x-mock-session': 'mine',
+        'client-request-id': 'corr-2',
+        authorization: 'Bearer test-token',
+      });
+    }
+    expect(calls[2]!.headers['prefer']).toBeUndefined();
+    expect(calls[2]!.headers['x-mock-session']).toBeUndefined();
+  });
+
+  it.each([
+    ['Authorization', { Authorization: 'Bearer other' }, /Authorization is set by the client/],
+    ['Content-Type', { 'content-type': 'text/plain' }, /content-type is set by the client/],
+    ['a name that is no token', { 'bad name': 'x' }, /"bad name" is not a header name/],
+    ['a value with a line break', { Prefer: 'a\r\nX-Injected: 1' }, /value of Prefer must be a string without control characters/],
+    ['a value that is no string', { Prefer: 5 }, /value of Prefer must be a string/],
+    ['an array', [['Prefer', 'x']], /headers must be an object/],
+  ])('refuses per-call headers with %s, sending nothing', async (_, headers, message) => {
+    const { fetch, calls } = recordingFetch();
+    await expect(client(fetch).addUserSponsor('u1', { kind: 'user', id: 's1' }, { headers: headers as never })).rejects.toThrow(message);
+    expect(calls).toHaveLength(0);
+  });
+
   it('sends a fresh client-request-id on every request', async () => {
     const { fetch, calls } = recordingFetch();
     const graph = client(fetch);
@@ -419,7 +452,8 @@ describe('list: every page of the collection, same origin only', () => {
       const next = (n: number) => `${mockOrigin}${path.replace('{id}', 'u1')}?$skiptoken=page${n}`;
       const pages = [{ '@odata.nextLink': next(2), value: [item('a'), item('b')] }, { '@odata.nextLink': next(3), value: [] }, { value: [item('c')] }];
       const { fetch, calls } = recordingFetch((_, n) => Response.json(pages[n - 1], { status: 200 }));
-      await expect((client(fetch, { baseUrl: mockOrigin }) as Json)[name]('u1', { clientRequestId: 'corr-1' })).resolves.toEqual([
+      const headers = { ConsistencyLevel: 'eventual' };
+      await expect((client(fetch, { baseUrl: mockOrigin }) as Json)[name]('u1', { clientRequestId: 'corr-1', headers })).resolves.toEqual([
         item('a'),
         item('b'),
         item('c'),
@@ -429,6 +463,7 @@ describe('list: every page of the collection, same origin only', () => {
         expect(call.method).toBe('GET');
         expect(call.headers['authorization']).toBe('Bearer test-token');
         expect(call.headers['client-request-id']).toBe('corr-1');
+        expect(call.headers['consistencylevel'], "the call's headers go with every page").toBe('eventual');
       }
     });
   }

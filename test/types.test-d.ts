@@ -193,6 +193,14 @@ describe('list, remove and create', () => {
 });
 
 describe('options', () => {
+  it('takes per-call headers as header names to strings, on every kind of method', () => {
+    expectTypeOf<CallOptions['headers']>().toEqualTypeOf<Record<string, string> | undefined>();
+    void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { headers: { Prefer: 'code=400' } });
+    void graph.listUserSponsors('u1', { headers: { ConsistencyLevel: 'eventual' } });
+    // @ts-expect-error a header value is a string
+    void graph.removeUserSponsor('u1', 's1', { headers: { Prefer: 400 } });
+  });
+
   it('accepts timeoutMs client-wide and per call, and explicit undefined in retry fields', () => {
     expectTypeOf<CallOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<GraphClientOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
