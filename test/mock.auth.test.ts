@@ -2,9 +2,10 @@
 // its WWW-Authenticate challenge, exactly as the spec documents them) and each permission or role check (403
 // Authorization_RequestDenied), against the accepted permissions and admin roles the spec states per operation.
 // Tokens come from the token CLI's own builder (test/support/jwt.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../src/mock/server.js';
+import { describe, expect, it } from 'vitest';
+import { startMockServer } from '../src/mock/server.js';
 import {
+  mockServers,
   call,
   defaultFixture,
   directoryOf,
@@ -50,14 +51,7 @@ const emptyBlueprint = defaultFixture.applications.find(
   (a: Json) => a.agentIdentityBlueprint === true && (a.sponsors ?? []).length === 0 && (a.owners ?? []).length > 0,
 );
 
-let open: MockServer;
-let strict: MockServer;
-beforeAll(async () => {
-  [open, strict] = await Promise.all([startMockServer({ port: 0, host: '127.0.0.1' }), startMockServer({ port: 0, host: '127.0.0.1', auth: 'strict' })]);
-});
-afterAll(async () => {
-  await Promise.all([open?.close(), strict?.close()]);
-});
+const mocks = mockServers({ open: {}, strict: { auth: 'strict' } });
 
 /** A valid request of the operation (fresh target and sponsor, created on first use) with this token. */
 const fresh = (base: string, operationId: string, bearer: string | null, session = freshSession('auth')): Promise<Reply> =>
@@ -79,18 +73,18 @@ const delegatedToken = (operationId: string, extra: string[] = []) => token(['--
 
 describe('401: the token fails authentication', () => {
   it.each([
-    ['open', () => open],
-    ['strict', () => strict],
-  ])('no Authorization header (auth %s): invalidAuthenticationToken with the challenge', async (_mode, server) => {
-    expect401(await fresh(server().url, USERS, null), 'invalidAuthenticationToken');
+    ['open', () => mocks.open],
+    ['strict', () => mocks.strict],
+  ])('no Authorization header (auth %s): invalidAuthenticationToken with the challenge', async (_mode, url) => {
+    expect401(await fresh(url(), USERS, null), 'invalidAuthenticationToken');
   });
 
   it('an opaque token passes with --auth open (204)', async () => {
-    expectNoContent(await fresh(open.url, USERS, 'not-a-jwt'));
+    expectNoContent(await fresh(mocks.open, USERS, 'not-a-jwt'));
   });
 
   it('an opaque token is refused with --auth strict: tokenNoDots', async () => {
-    expect401(await fresh(strict.url, USERS, 'not-a-jwt'), 'tokenNoDots');
+    expect401(await fresh(mocks.strict, USERS, 'not-a-jwt'), 'tokenNoDots');
   });
 
   const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
@@ -100,39 +94,39 @@ describe('401: the token fails authentication', () => {
     ['four segments', `${header}.e30.sig.extra`, 'tokenTooManyDots'],
     ['an exp that is not a number', `${header}.${Buffer.from('{"exp":"soon"}').toString('base64url')}.`, 'tokenPayloadNotDecodable'],
   ])('a malformed JWT (%s): %s', async (_label, bearer, example) => {
-    expect401(await fresh(open.url, USERS, bearer), example);
+    expect401(await fresh(mocks.open, USERS, bearer), example);
   });
 
   it('an expired JWT (npm run token -- --expired): tokenExpired', async () => {
     const expired = delegatedToken(USERS, ['--expired']);
     expect(claimsOf(expired).exp).toBeLessThan(Date.now() / 1000);
-    expect401(await fresh(open.url, USERS, expired), 'tokenExpired');
+    expect401(await fresh(mocks.open, USERS, expired), 'tokenExpired');
   });
 
   it('a JWT whose nbf is an hour ahead: tokenNotYetValid', async () => {
     const now = Math.floor(Date.now() / 1000);
     const early = rawJwt({ aud: 'https://graph.microsoft.com', nbf: now + 3600, exp: now + 7200, scp: accepted(USERS).delegated[0] });
-    expect401(await fresh(open.url, USERS, early), 'tokenNotYetValid');
+    expect401(await fresh(mocks.open, USERS, early), 'tokenNotYetValid');
   });
 
   it('a JWT for another audience: invalidAudience', async () => {
-    expect401(await fresh(open.url, USERS, delegatedToken(USERS, ['--aud', 'https://management.azure.com'])), 'invalidAudience');
+    expect401(await fresh(mocks.open, USERS, delegatedToken(USERS, ['--aud', 'https://management.azure.com'])), 'invalidAudience');
   });
 
   it('a JWT for Graph by its app id passes (204)', async () => {
-    expectNoContent(await fresh(open.url, USERS, delegatedToken(USERS, ['--aud', '00000003-0000-0000-c000-000000000000'])));
+    expectNoContent(await fresh(mocks.open, USERS, delegatedToken(USERS, ['--aud', '00000003-0000-0000-c000-000000000000'])));
   });
 });
 
 describe('403: the token lacks the permission or the role', () => {
   it.each(referenceOperations)('%s: a delegated token without an accepted scope (User.Read Mail.Read) is denied', async (operationId) => {
-    expect403(await fresh(open.url, operationId, token(['--scp', 'User.Read Mail.Read'])), operationId);
+    expect403(await fresh(mocks.open, operationId, token(['--scp', 'User.Read Mail.Read'])), operationId);
   });
 
   it.each(referenceOperations.flatMap((id) => accepted(id).delegated.map((scope) => [id, scope])))(
     '%s: a delegated token with %s passes (204)',
     async (operationId, scope) => {
-      expectNoContent(await fresh(open.url, operationId, token(['--scp', `User.Read ${scope}`])));
+      expectNoContent(await fresh(mocks.open, operationId, token(['--scp', `User.Read ${scope}`])));
     },
   );
 
@@ -141,14 +135,14 @@ describe('403: the token lacks the permission or the role', () => {
     async (operationId) => {
       const other = allRoles.filter((role) => !accepted(operationId).delegatedRoles.includes(role) && role !== 'Global Administrator');
       expect(other.length).toBeGreaterThan(0);
-      expect403(await fresh(open.url, operationId, delegatedToken(operationId, ['--wids', other.join(',')])), operationId);
+      expect403(await fresh(mocks.open, operationId, delegatedToken(operationId, ['--wids', other.join(',')])), operationId);
     },
   );
 
   it.each(referenceOperations.flatMap((id) => accepted(id).delegatedRoles.map((role) => [id, role])))(
     '%s: a delegated token with the scope and the role %s passes (204)',
     async (operationId, role) => {
-      expectNoContent(await fresh(open.url, operationId, delegatedToken(operationId, ['--wids', role])));
+      expectNoContent(await fresh(mocks.open, operationId, delegatedToken(operationId, ['--wids', role])));
     },
   );
 
@@ -157,13 +151,13 @@ describe('403: the token lacks the permission or the role', () => {
     async (operationId) => {
       const bearer = delegatedToken(operationId, ['--wids', 'Global Administrator']);
       expect(claimsOf(bearer).wids).toEqual([roleId('Global Administrator')]);
-      expectNoContent(await fresh(open.url, operationId, bearer));
+      expectNoContent(await fresh(mocks.open, operationId, bearer));
     },
   );
 
   it.each(referenceOperations)('%s: an app token with an accepted application permission passes (204); one without is denied', async (operationId) => {
-    expectNoContent(await fresh(open.url, operationId, token(['--roles', accepted(operationId).application.join(',')])));
-    expect403(await fresh(open.url, operationId, token(['--roles', 'User.Read.All'])), operationId);
+    expectNoContent(await fresh(mocks.open, operationId, token(['--roles', accepted(operationId).application.join(',')])));
+    expect403(await fresh(mocks.open, operationId, token(['--roles', 'User.Read.All'])), operationId);
   });
 
   const ownerToken = (oid: string) => token(['--scp', accepted(BLUEPRINT).delegated[0]!, '--wids', 'User Administrator', '--oid', oid]);
@@ -171,7 +165,7 @@ describe('403: the token lacks the permission or the role', () => {
   // The directory keeps `owners` as a relation (fixtures/fixture.schema.json); this test found the owner rule
   // reading a property instead, and holds it to the relation.
   it("the blueprint's owner passes without an Agent ID role (oid in the blueprint's owners)", async () => {
-    const reply = await call(open.url, BLUEPRINT, {
+    const reply = await call(mocks.open, BLUEPRINT, {
       id: emptyBlueprint.id,
       body: refBody(BLUEPRINT, 'users', freshId()),
       token: ownerToken(emptyBlueprint.owners[0]),
@@ -181,7 +175,7 @@ describe('403: the token lacks the permission or the role', () => {
   });
 
   it('a user who does not own the blueprint, with the same scope and no Agent ID role, is denied', async () => {
-    const reply = await call(open.url, BLUEPRINT, {
+    const reply = await call(mocks.open, BLUEPRINT, {
       id: emptyBlueprint.id,
       body: refBody(BLUEPRINT, 'users', freshId()),
       token: ownerToken(freshId()),
@@ -193,21 +187,21 @@ describe('403: the token lacks the permission or the role', () => {
   it('internal sponsors: an app holding Identity Governance Administrator in wids passes without the permission; another role does not', async () => {
     const [role] = accepted(INTERNAL).applicationRoles;
     expect(role).toBeDefined();
-    expectNoContent(await fresh(open.url, INTERNAL, token(['--wids', role!])));
-    expect403(await fresh(open.url, INTERNAL, token(['--wids', 'User Administrator'])), INTERNAL);
+    expectNoContent(await fresh(mocks.open, INTERNAL, token(['--wids', role!])));
+    expect403(await fresh(mocks.open, INTERNAL, token(['--wids', 'User Administrator'])), INTERNAL);
   });
 
   it('with --auth strict, a JWT holding the permission passes (204) and one without is denied', async () => {
-    expectNoContent(await fresh(strict.url, USERS, delegatedToken(USERS)));
-    expect403(await fresh(strict.url, USERS, token(['--scp', 'User.Read'])), USERS);
+    expectNoContent(await fresh(mocks.strict, USERS, delegatedToken(USERS)));
+    expect403(await fresh(mocks.strict, USERS, token(['--scp', 'User.Read'])), USERS);
   });
 
   it('a denied request changes nothing', async () => {
     const session = freshSession('denied');
     const target = freshId();
-    const reply = await call(open.url, USERS, { id: target, body: refBody(USERS, 'users', freshId()), token: token(['--scp', 'User.Read']), session });
+    const reply = await call(mocks.open, USERS, { id: target, body: refBody(USERS, 'users', freshId()), token: token(['--scp', 'User.Read']), session });
     expect(reply.status).toBe(403);
-    expect(holds(await directoryOf(open.url, session), target)).toBe(false);
+    expect(holds(await directoryOf(mocks.open, session), target)).toBe(false);
   });
 
   it('the token is checked before the directory: in a strict directory an unknown target gets the 401 or 403, not the 404', async () => {

@@ -2,12 +2,12 @@
 // in the list, a remove takes it out and removing again is the 404 naming the id, a created connected
 // organization is found by the operations after it, a type cast segment works in every spelling, and a deprecated
 // operation's every answer carries its deprecation headers. Ids, paths and rules come from the spec.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { entraRoleTemplates } from '../generated/entra-roles.js';
-import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { runTokenCommand } from '../src/mock/token-cli.js';
 import { responsesOf } from '../src/spec/walk.js';
 import {
+  mockServers,
   call,
   defaultFixture,
   documented,
@@ -23,14 +23,7 @@ import {
   type Json,
 } from './support/e2e.js';
 
-let open: MockServer;
-let strict: MockServer;
-beforeAll(async () => {
-  [open, strict] = await Promise.all([startMockServer({ port: 0, host: '127.0.0.1' }), startMockServer({ port: 0, host: '127.0.0.1', directory: 'strict' })]);
-});
-afterAll(async () => {
-  await Promise.all([open?.close(), strict?.close()]);
-});
+const mocks = mockServers({ open: {}, strict: { directory: 'strict' } });
 
 /** The ids a list answers, after checking it is Graph's directoryObjects collection. */
 async function listed(base: string, operationId: string, id: string, session: string): Promise<string[]> {
@@ -57,25 +50,25 @@ describe('lists and removes read and change what the adds made', () => {
     const session = freshSession('flows');
     const target = freshId();
     const [first, second] = [freshId(), freshId()];
-    expect(await listed(open.url, r.list, target, session)).toEqual([]);
-    for (const sponsor of [first, second]) expectNoContent(await call(open.url, r.add, { id: target, session, body: refBody(r.add, 'users', sponsor) }));
-    expect(await listed(open.url, r.list, target, session)).toEqual([first, second]);
+    expect(await listed(mocks.open, r.list, target, session)).toEqual([]);
+    for (const sponsor of [first, second]) expectNoContent(await call(mocks.open, r.add, { id: target, session, body: refBody(r.add, 'users', sponsor) }));
+    expect(await listed(mocks.open, r.list, target, session)).toEqual([first, second]);
 
-    expectNoContent(await call(open.url, r.remove, { id: { id: target, sponsorId: first.toUpperCase() }, session }));
-    expect(await listed(open.url, r.list, target, session)).toEqual([second]);
+    expectNoContent(await call(mocks.open, r.remove, { id: { id: target, sponsorId: first.toUpperCase() }, session }));
+    expect(await listed(mocks.open, r.list, target, session)).toEqual([second]);
 
     const notFound = documented(r.remove, rulesOf(r.remove).removes.notFound);
-    const again = await call(open.url, r.remove, { id: { id: target, sponsorId: first }, session });
+    const again = await call(mocks.open, r.remove, { id: { id: target, sponsorId: first }, session });
     expectGraphError(again, { ...notFound, message: notFound.message.replace(/'[^']*'/, `'${first}'`) });
     // Another session never saw any of it.
-    expect(await listed(open.url, r.list, target, freshSession('flows'))).toEqual([]);
+    expect(await listed(mocks.open, r.list, target, freshSession('flows'))).toEqual([]);
   });
 
   it('a strict directory answers a list of a target it lacks with the 404 naming it', async () => {
     const missing = freshId();
     for (const r of relations) {
       const notFound = documented(r.list, rulesOf(r.list).target.notFound);
-      expectGraphError(await call(strict.url, r.list, { id: missing, session: freshSession('strict') }), {
+      expectGraphError(await call(mocks.strict, r.list, { id: missing, session: freshSession('strict') }), {
         ...notFound,
         message: notFound.message.replace(/'[^']*'/, `'${missing}'`),
       });
@@ -89,9 +82,9 @@ describe('an invalid path parameter of an operation that documents no 400', () =
     const param = (operation(operationId).pathItem.parameters as Json[]).find((p) => p.name === 'id');
     const tooLong = 'a'.repeat((param.schema.maxLength as number) + 1);
     const id = { id: tooLong, sponsorId: freshId() };
-    const unauthenticated = await call(open.url, operationId, { id, token: null, session: freshSession('param') });
+    const unauthenticated = await call(mocks.open, operationId, { id, token: null, session: freshSession('param') });
     expect(unauthenticated.status, unauthenticated.text).toBe(401);
-    const invalid = await call(open.url, operationId, { id, session: freshSession('param') });
+    const invalid = await call(mocks.open, operationId, { id, session: freshSession('param') });
     expect(invalid.status, invalid.text).toBe(400);
     expect(json(invalid).error.code).toBe('BadRequest');
     expect(json(invalid).error.message).toMatch(/path/);
@@ -109,8 +102,8 @@ describe('the agent-user admin roles', () => {
     const agentUser = (defaultFixture.agentUsers as Json[])[0]!.id as string;
     const user = (defaultFixture.users as Json[]).find((u) => u.userType === 'Member')!.id as string;
     const body = refBody('addUserSponsor', 'users', freshId());
-    expectNoContent(await call(open.url, 'addUserSponsor', { id: agentUser, token, body, session: freshSession('agent-role') }));
-    const denied = await call(open.url, 'addUserSponsor', { id: user, token, body, session: freshSession('agent-role') });
+    expectNoContent(await call(mocks.open, 'addUserSponsor', { id: agentUser, token, body, session: freshSession('agent-role') }));
+    const denied = await call(mocks.open, 'addUserSponsor', { id: user, token, body, session: freshSession('agent-role') });
     expectGraphError(denied, documented('addUserSponsor', 'authorizationRequestDenied'));
   });
 });
@@ -125,7 +118,7 @@ describe('create', () => {
     async (operationId) => {
       const session = freshSession('create');
       const before = Date.now();
-      const reply = await call(open.url, operationId, { session, body: example(operationId) });
+      const reply = await call(mocks.open, operationId, { session, body: example(operationId) });
       expect(reply.status, reply.text).toBe(201);
       const created = json(reply);
       const version = operation(operationId).template.split('/')[1];
@@ -141,12 +134,12 @@ describe('create', () => {
 
       // In a strict directory too: the created object is there for the operations after it.
       const strictSession = freshSession('create');
-      const madeStrict = json(await call(strict.url, operationId, { session: strictSession, body: example(operationId) }));
+      const madeStrict = json(await call(mocks.strict, operationId, { session: strictSession, body: example(operationId) }));
       // A user of the default fixture (a strict directory has no other).
       const adele = (defaultFixture.users as Json[])[0]!.id as string;
       for (const [base, id, s] of [
-        [open.url, created.id, session],
-        [strict.url, madeStrict.id, strictSession],
+        [mocks.open, created.id, session],
+        [mocks.strict, madeStrict.id, strictSession],
       ] as const) {
         expectNoContent(
           await call(base, 'addConnectedOrganizationInternalSponsor', {
@@ -164,8 +157,8 @@ describe('create', () => {
     const session = freshSession('create');
     const body = example('createConnectedOrganization');
     const [a, b] = [
-      json(await call(open.url, 'createConnectedOrganization', { session, body })),
-      json(await call(open.url, 'createConnectedOrganization', { session, body })),
+      json(await call(mocks.open, 'createConnectedOrganization', { session, body })),
+      json(await call(mocks.open, 'createConnectedOrganization', { session, body })),
     ];
     expect(a.id).not.toBe(b.id);
   });
@@ -179,17 +172,17 @@ describe('type cast segments', () => {
       const session = freshSession('cast');
       const [blueprint, sponsor] = [freshId(), freshId()];
       const cast = /[^/]*agentIdentityBlueprint/i;
-      const add = await fetch(`${open.url}${operation('addAgentIdentityBlueprintSponsorV1').template.replace('{id}', blueprint).replace(cast, spelling)}`, {
+      const add = await fetch(`${mocks.open}${operation('addAgentIdentityBlueprintSponsorV1').template.replace('{id}', blueprint).replace(cast, spelling)}`, {
         method: 'POST',
         headers: { authorization: 'Bearer x', 'content-type': 'application/json', 'x-mock-session': session },
         body: JSON.stringify(refBody('addAgentIdentityBlueprintSponsorV1', 'users', sponsor)),
       });
       expect(add.status, await add.text()).toBe(204);
-      const list = await fetch(`${open.url}${blueprintList.replace('{id}', blueprint).replace(cast, spelling)}`, {
+      const list = await fetch(`${mocks.open}${blueprintList.replace('{id}', blueprint).replace(cast, spelling)}`, {
         headers: { authorization: 'Bearer x', 'x-mock-session': session },
       });
       expect((await list.json()).value.map((o: Json) => o.id)).toEqual([sponsor]);
-      expect(await listed(open.url, 'listAgentIdentityBlueprintSponsors', blueprint, session)).toEqual([sponsor]);
+      expect(await listed(mocks.open, 'listAgentIdentityBlueprintSponsors', blueprint, session)).toEqual([sponsor]);
     },
   );
 });
@@ -211,15 +204,15 @@ describe('deprecation headers', () => {
       expect(expected.length).toBeGreaterThan(0);
       const body = Object.values<Json>(op.requestBody.content['application/json'].examples)[0].value;
       const answers = [
-        await call(open.url, operationId, { session: freshSession('deprecated'), body }),
-        await call(open.url, operationId, { session: freshSession('deprecated'), body, token: null }),
-        await call(open.url, operationId, { session: freshSession('deprecated'), body: {} }),
+        await call(mocks.open, operationId, { session: freshSession('deprecated'), body }),
+        await call(mocks.open, operationId, { session: freshSession('deprecated'), body, token: null }),
+        await call(mocks.open, operationId, { session: freshSession('deprecated'), body: {} }),
       ];
       expect(answers.map((a) => a.status)).toEqual([204, 401, 400]);
       for (const answer of answers)
         for (const [name, header] of expected) expect(answer.headers.get(name), `${answer.status} ${name}`).toBe(headerExample(header));
       // An operation that is not deprecated sends none of them.
-      const other = await call(open.url, 'createConnectedOrganization', { session: freshSession('deprecated'), body: {} });
+      const other = await call(mocks.open, 'createConnectedOrganization', { session: freshSession('deprecated'), body: {} });
       for (const [name] of expected) expect(other.headers.get(name)).toBeNull();
     },
   );

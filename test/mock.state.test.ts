@@ -6,14 +6,15 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { FixtureError } from '../src/mock/fixture.js';
 import { startCli } from './support/cli.js';
 import { successStatus } from './support/documented.js';
-import { startMockServer, type MockServer } from '../src/mock/server.js';
+import { startMockServer } from '../src/mock/server.js';
 import { operationsOf, requestExamples } from '../src/spec/walk.js';
 import {
+  mockServers,
   call,
   checkExample,
   defaultFixture,
@@ -74,14 +75,7 @@ const notFound = (operationId: string, id: string) => {
 };
 const typeNotSupported = (operationId: string) => checkExample(operationId, (c) => c.deny?.type !== undefined && c.deny.isAssignableToRole === undefined);
 
-let mock: MockServer;
-let strict: MockServer;
-beforeAll(async () => {
-  [mock, strict] = await Promise.all([startMockServer({ port: 0, host: '127.0.0.1' }), startMockServer({ port: 0, host: '127.0.0.1', directory: 'strict' })]);
-});
-afterAll(async () => {
-  await Promise.all([mock?.close(), strict?.close()]);
-});
+const mocks = mockServers({ mock: {}, strict: { directory: 'strict' } });
 
 it('finds every sample object it needs in fixtures/default.yaml', () => {
   for (const sample of [
@@ -107,15 +101,15 @@ describe('the duplicate reference (x-rules unique), on each sponsor operation', 
     const session = freshSession('dup');
     const target = freshId();
     const body = refBody(operationId, 'users', freshId());
-    expectNoContent(await call(mock.url, operationId, { id: target, body, session }));
-    const second = await call(mock.url, operationId, { id: target, body, session });
+    expectNoContent(await call(mocks.mock, operationId, { id: target, body, session }));
+    const second = await call(mocks.mock, operationId, { id: target, body, session });
     const expected = uniqueExample(operationId);
     expectGraphError(second, expected);
     expect(json(second).error.message).toContain(`'${rulesOf(operationId).reference.property}'`);
   });
 
   it("the default fixture's own relation is a duplicate too (the sponsored guest's sponsor added again)", async () => {
-    const reply = await call(mock.url, USERS, {
+    const reply = await call(mocks.mock, USERS, {
       id: sponsoredGuest.id,
       body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]),
       session: freshSession('dup-fixture'),
@@ -127,10 +121,10 @@ describe('the duplicate reference (x-rules unique), on each sponsor operation', 
     const session = freshSession('dup-case');
     const target = freshId();
     const sponsor = freshId();
-    expectNoContent(await call(mock.url, USERS, { id: target, body: refBody(USERS, 'users', sponsor), session }));
-    const second = await call(mock.url, USERS, { id: target.toUpperCase(), body: refBody(USERS, 'users', sponsor.toUpperCase()), session });
+    expectNoContent(await call(mocks.mock, USERS, { id: target, body: refBody(USERS, 'users', sponsor), session }));
+    const second = await call(mocks.mock, USERS, { id: target.toUpperCase(), body: refBody(USERS, 'users', sponsor.toUpperCase()), session });
     expectGraphError(second, uniqueExample(USERS));
-    expect(relation(await directoryOf(mock.url, session), target, 'sponsors')).toEqual([sponsor]);
+    expect(relation(await directoryOf(mocks.mock, session), target, 'sponsors')).toEqual([sponsor]);
   });
 });
 
@@ -138,18 +132,18 @@ describe('the blueprint’s limits (seed 004)', () => {
   it(`the ${sponsorLimit.check.maxCount + 1}st sponsor is 400 ${sponsorLimit.check.example}`, async () => {
     const session = freshSession('limit');
     for (let i = 0; i < sponsorLimit.check.maxCount; i++) {
-      expectNoContent(await call(mock.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'users', freshId()), session }));
+      expectNoContent(await call(mocks.mock, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'users', freshId()), session }));
     }
-    const over = await call(mock.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'users', freshId()), session });
+    const over = await call(mocks.mock, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'users', freshId()), session });
     expectGraphError(over, sponsorLimit);
-    expect(relation(await directoryOf(mock.url, session), emptyBlueprint.id, 'sponsors')).toHaveLength(sponsorLimit.check.maxCount);
+    expect(relation(await directoryOf(mocks.mock, session), emptyBlueprint.id, 'sponsors')).toHaveLength(sponsorLimit.check.maxCount);
   });
 
   it(`a group past the ${groupLimit.check.maxCount} group sponsors is 400 ${groupLimit.check.example}; a user still passes`, async () => {
     const session = freshSession('groups');
-    const sixth = await call(mock.url, BLUEPRINT, { id: fullBlueprint.id, body: refBody(BLUEPRINT, 'groups', freshId()), session });
+    const sixth = await call(mocks.mock, BLUEPRINT, { id: fullBlueprint.id, body: refBody(BLUEPRINT, 'groups', freshId()), session });
     expectGraphError(sixth, groupLimit);
-    expectNoContent(await call(mock.url, BLUEPRINT, { id: fullBlueprint.id, body: refBody(BLUEPRINT, 'users', member.id), session }));
+    expectNoContent(await call(mocks.mock, BLUEPRINT, { id: fullBlueprint.id, body: refBody(BLUEPRINT, 'users', member.id), session }));
   });
 
   it.each([
@@ -158,12 +152,12 @@ describe('the blueprint’s limits (seed 004)', () => {
     ['an agent user given as users/{id}', () => agentUser.id, 'users'],
     ['an agent user given as directoryObjects/{id}', () => agentUser.id, 'directoryObjects'],
   ])('%s is 400 sponsorTypeNotSupported', async (_label, id, entitySet) => {
-    const reply = await call(mock.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, entitySet, id()), session: freshSession('type') });
+    const reply = await call(mocks.mock, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, entitySet, id()), session: freshSession('type') });
     expectGraphError(reply, typeNotSupported(BLUEPRINT));
   });
 
   it('a security group (neither Unified nor DynamicMembership) is 400 groupTypeNotSupported', async () => {
-    const reply = await call(mock.url, BLUEPRINT, {
+    const reply = await call(mocks.mock, BLUEPRINT, {
       id: emptyBlueprint.id,
       body: refBody(BLUEPRINT, 'groups', securityGroup.id),
       session: freshSession('sec'),
@@ -175,7 +169,7 @@ describe('the blueprint’s limits (seed 004)', () => {
   });
 
   it('a role-assignable group is 400 roleAssignableGroupNotSupported', async () => {
-    const reply = await call(mock.url, BLUEPRINT, {
+    const reply = await call(mocks.mock, BLUEPRINT, {
       id: emptyBlueprint.id,
       body: refBody(BLUEPRINT, 'groups', roleAssignableGroup.id),
       session: freshSession('role'),
@@ -188,15 +182,15 @@ describe('the blueprint’s limits (seed 004)', () => {
 
   it('a Microsoft 365 group and a member user pass (204)', async () => {
     const session = freshSession('ok');
-    expectNoContent(await call(mock.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'groups', validGroup.id), session }));
-    expectNoContent(await call(mock.url, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'directoryObjects', member.id), session }));
-    expect(relation(await directoryOf(mock.url, session), emptyBlueprint.id, 'sponsors')).toEqual([validGroup.id, member.id]);
+    expectNoContent(await call(mocks.mock, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'groups', validGroup.id), session }));
+    expectNoContent(await call(mocks.mock, BLUEPRINT, { id: emptyBlueprint.id, body: refBody(BLUEPRINT, 'directoryObjects', member.id), session }));
+    expect(relation(await directoryOf(mocks.mock, session), emptyBlueprint.id, 'sponsors')).toEqual([validGroup.id, member.id]);
   });
 });
 
 describe('users and internal sponsors take users and groups only', () => {
   it.each([USERS, INTERNAL])('%s: an agent user is 400 sponsorTypeNotSupported', async (operationId) => {
-    const reply = await call(mock.url, operationId, {
+    const reply = await call(mocks.mock, operationId, {
       id: existingTarget[operationId],
       body: refBody(operationId, 'users', agentUser.id),
       session: freshSession('agent'),
@@ -209,8 +203,8 @@ describe('unknown ids: created on first use (open) or 404 (strict)', () => {
   it.each(referenceOperations)('%s, open: an unknown target and sponsor are created with the relation (204)', async (operationId) => {
     const session = freshSession('open');
     const [target, sponsor] = [freshId(), freshId()];
-    expectNoContent(await call(mock.url, operationId, { id: target, body: refBody(operationId, 'users', sponsor), session }));
-    const directory = await directoryOf(mock.url, session);
+    expectNoContent(await call(mocks.mock, operationId, { id: target, body: refBody(operationId, 'users', sponsor), session }));
+    const directory = await directoryOf(mocks.mock, session);
     expect(holds(directory, sponsor)).toBe(true);
     expect(relation(directory, target, rulesOf(operationId).reference.property)).toEqual([sponsor]);
   });
@@ -218,22 +212,22 @@ describe('unknown ids: created on first use (open) or 404 (strict)', () => {
   it.each(referenceOperations)('%s, strict: an unknown target is 404 naming it, and nothing is created', async (operationId) => {
     const session = freshSession('strict-t');
     const target = freshId();
-    const reply = await call(strict.url, operationId, { id: target, body: refBody(operationId, 'users', member.id), session });
+    const reply = await call(mocks.strict, operationId, { id: target, body: refBody(operationId, 'users', member.id), session });
     expectGraphError(reply, notFound(operationId, target));
-    expect(holds(await directoryOf(strict.url, session), target)).toBe(false);
+    expect(holds(await directoryOf(mocks.strict, session), target)).toBe(false);
   });
 
   it.each(referenceOperations)('%s, strict: an unknown sponsor is 404 naming it, and nothing is created', async (operationId) => {
     const session = freshSession('strict-s');
     const sponsor = freshId();
-    const reply = await call(strict.url, operationId, { id: existingTarget[operationId], body: refBody(operationId, 'users', sponsor), session });
+    const reply = await call(mocks.strict, operationId, { id: existingTarget[operationId], body: refBody(operationId, 'users', sponsor), session });
     expectGraphError(reply, { ...documented(operationId, rulesOf(operationId).reference.notFound), message: notFound(operationId, sponsor).message });
-    expect(holds(await directoryOf(strict.url, session), sponsor)).toBe(false);
+    expect(holds(await directoryOf(mocks.strict, session), sponsor)).toBe(false);
   });
 
   it.each(referenceOperations)('%s, strict: objects the fixture holds pass (204)', async (operationId) => {
     expectNoContent(
-      await call(strict.url, operationId, {
+      await call(mocks.strict, operationId, {
         id: existingTarget[operationId],
         body: refBody(operationId, 'groups', validGroup.id),
         session: freshSession('strict-ok'),
@@ -245,7 +239,7 @@ describe('unknown ids: created on first use (open) or 404 (strict)', () => {
     for (const example of requestExamples(spec)) {
       // A session each: twins in two versions name the same objects.
       const session = freshSession('strict-doc');
-      const res = await fetch(`${strict.url}${example.path}`, {
+      const res = await fetch(`${mocks.strict}${example.path}`, {
         method: example.method.toUpperCase(),
         headers: { authorization: 'Bearer x', 'content-type': 'application/json', 'x-mock-session': session },
         body: JSON.stringify(example.body),
@@ -257,17 +251,17 @@ describe('unknown ids: created on first use (open) or 404 (strict)', () => {
 
 describe('an object of another type under a typed path is not found (404), even in an open directory', () => {
   it("a group's id under /users/{id}", async () => {
-    const reply = await call(mock.url, USERS, { id: validGroup.id, body: refBody(USERS, 'users', member.id), session: freshSession('wrong') });
+    const reply = await call(mocks.mock, USERS, { id: validGroup.id, body: refBody(USERS, 'users', member.id), session: freshSession('wrong') });
     expectGraphError(reply, notFound(USERS, validGroup.id));
   });
 
   it('an application that is not a blueprint under the blueprint cast', async () => {
-    const reply = await call(mock.url, BLUEPRINT, { id: plainApplication.id, body: refBody(BLUEPRINT, 'users', member.id), session: freshSession('wrong') });
+    const reply = await call(mocks.mock, BLUEPRINT, { id: plainApplication.id, body: refBody(BLUEPRINT, 'users', member.id), session: freshSession('wrong') });
     expectGraphError(reply, notFound(BLUEPRINT, plainApplication.id));
   });
 
   it("a group's id given as users/{id} in @odata.id", async () => {
-    const reply = await call(mock.url, USERS, { id: sponsoredGuest.id, body: refBody(USERS, 'users', validGroup.id), session: freshSession('wrong') });
+    const reply = await call(mocks.mock, USERS, { id: sponsoredGuest.id, body: refBody(USERS, 'users', validGroup.id), session: freshSession('wrong') });
     expectGraphError(reply, { ...documented(USERS, rulesOf(USERS).reference.notFound), message: notFound(USERS, validGroup.id).message });
   });
 });
@@ -277,9 +271,9 @@ describe('the create operation', () => {
     const session = freshSession('create');
     const example = requestExamples(spec).find((r) => r.operationId === CREATE)!;
     const displayName = `Contoso ${freshId()}`;
-    const before = (await directoryOf(mock.url, session)).connectedOrganizations ?? [];
-    expectNoContent(await call(mock.url, CREATE, { body: { ...(example.body as object), displayName }, session }));
-    const after = (await directoryOf(mock.url, session)).connectedOrganizations ?? [];
+    const before = (await directoryOf(mocks.mock, session)).connectedOrganizations ?? [];
+    expectNoContent(await call(mocks.mock, CREATE, { body: { ...(example.body as object), displayName }, session }));
+    const after = (await directoryOf(mocks.mock, session)).connectedOrganizations ?? [];
     expect(after).toHaveLength(before.length + 1);
     const added = after.find((o: Json) => o.displayName === displayName);
     expect(added).toBeDefined();
@@ -292,51 +286,51 @@ describe('the create operation', () => {
 describe('a rejected request changes nothing', () => {
   it('an unknown target with a refused sponsor (open directory): the target is not created', async () => {
     const session = freshSession('rejected');
-    const before = await directoryOf(mock.url, session);
+    const before = await directoryOf(mocks.mock, session);
     const target = freshId();
-    const reply = await call(mock.url, BLUEPRINT, { id: target, body: refBody(BLUEPRINT, 'directoryObjects', servicePrincipal.id), session });
+    const reply = await call(mocks.mock, BLUEPRINT, { id: target, body: refBody(BLUEPRINT, 'directoryObjects', servicePrincipal.id), session });
     expectGraphError(reply, typeNotSupported(BLUEPRINT));
-    expect(await directoryOf(mock.url, session)).toEqual(before);
+    expect(await directoryOf(mocks.mock, session)).toEqual(before);
   });
 
   it('a duplicate: the relation is not doubled', async () => {
     const session = freshSession('rejected-dup');
-    const before = await directoryOf(mock.url, session);
+    const before = await directoryOf(mocks.mock, session);
     expectGraphError(
-      await call(mock.url, USERS, { id: sponsoredGuest.id, body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]), session }),
+      await call(mocks.mock, USERS, { id: sponsoredGuest.id, body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]), session }),
       uniqueExample(USERS),
     );
-    expect(await directoryOf(mock.url, session)).toEqual(before);
+    expect(await directoryOf(mocks.mock, session)).toEqual(before);
   });
 
   it('an unknown sponsor in strict mode with an unknown target: neither is created', async () => {
     const session = freshSession('rejected-strict');
-    const before = await directoryOf(strict.url, session);
-    const reply = await call(strict.url, USERS, { id: freshId(), body: refBody(USERS, 'users', freshId()), session });
+    const before = await directoryOf(mocks.strict, session);
+    const reply = await call(mocks.strict, USERS, { id: freshId(), body: refBody(USERS, 'users', freshId()), session });
     expect(reply.status).toBe(404);
-    expect(await directoryOf(strict.url, session)).toEqual(before);
+    expect(await directoryOf(mocks.strict, session)).toEqual(before);
   });
 });
 
 describe('Prefer still wins over the rules', () => {
   it('Prefer: code=204 on a duplicate answers 204 and changes nothing', async () => {
     const session = freshSession('prefer');
-    const before = await directoryOf(mock.url, session);
-    const reply = await call(mock.url, USERS, {
+    const before = await directoryOf(mocks.mock, session);
+    const reply = await call(mocks.mock, USERS, {
       id: sponsoredGuest.id,
       body: refBody(USERS, 'users', sponsoredGuest.sponsors[0]),
       session,
       headers: { prefer: 'code=204' },
     });
     expectNoContent(reply);
-    expect(await directoryOf(mock.url, session)).toEqual(before);
+    expect(await directoryOf(mocks.mock, session)).toEqual(before);
   });
 
   it('Prefer: code=204 on a fresh pair answers 204 without adding the relation (a scripted answer leaves state alone)', async () => {
     const session = freshSession('prefer-fresh');
     const target = freshId();
-    expectNoContent(await call(mock.url, USERS, { id: target, body: refBody(USERS, 'users', freshId()), session, headers: { prefer: 'code=204' } }));
-    expect(holds(await directoryOf(mock.url, session), target)).toBe(false);
+    expectNoContent(await call(mocks.mock, USERS, { id: target, body: refBody(USERS, 'users', freshId()), session, headers: { prefer: 'code=204' } }));
+    expect(holds(await directoryOf(mocks.mock, session), target)).toBe(false);
   });
 });
 

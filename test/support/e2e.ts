@@ -3,8 +3,9 @@
 // check of Graph's error shape with the ids it must carry.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { startMockServer, type MockServer, type MockServerOptions } from '../../src/mock/server.js';
 import { documentedErrors, operationsOf, type DocumentedError, type OperationEntry } from '../../src/spec/walk.js';
 import { loadSpec, repoRoot, type Json } from './spec.js';
 
@@ -163,4 +164,27 @@ export function expectNoContent(reply: Reply): void {
   expect(reply.text).toBe('');
   expect(reply.headers.get('request-id')).toMatch(/\S/);
   expect(reply.headers.get('client-request-id')).toBe(reply.clientRequestId);
+}
+
+/**
+ * Mock servers for one test file, by name: each started on 127.0.0.1 with a free port before the file's tests
+ * (with its options: a strict directory, strict auth) and closed after them, whatever happened. Returns their
+ * base URLs, filled in once started.
+ */
+export function mockServers<Name extends string>(options: Record<Name, MockServerOptions>): Record<Name, string> {
+  const urls = {} as Record<Name, string>;
+  const servers: MockServer[] = [];
+  beforeAll(async () => {
+    await Promise.all(
+      (Object.entries(options) as [Name, MockServerOptions][]).map(async ([name, settings]) => {
+        const server = await startMockServer({ ...settings, port: 0, host: '127.0.0.1' });
+        servers.push(server);
+        urls[name] = server.url;
+      }),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+  });
+  return urls;
 }
