@@ -401,5 +401,37 @@ export const errorExamples = {
 /** The name of a documented error example, as GraphError#is takes it. */
 export type GraphErrorName = keyof typeof errorExamples;
 
+/** name → the errorSignature() of each of its examples, space-separated: what GraphError#is compares. */
+export const errorSignatures: Record<GraphErrorName, string> = {
+  "invalidUrlFormat": "5pvxp3",
+  "bareIdInOdataId": "zwsln9",
+  "referenceAlreadyExists": "1j88j4q",
+  "sponsorTypeNotSupported": "1atti5r 16twdx0",
+  "invalidRequestBody": "11bvjuq",
+  "unreadableJsonPayload": "1cwgwca",
+  "invalidAuthenticationToken": "muay72",
+  "tokenNoDots": "1v2in2m",
+  "tokenOneDot": "uddlke",
+  "tokenTooManyDots": "gj4k59",
+  "tokenHeaderNotDecodable": "11jqpxq",
+  "tokenPayloadNotDecodable": "uy7r1g",
+  "tokenExpired": "1763tfa",
+  "tokenNotYetValid": "1fsbxwq",
+  "invalidAudience": "12yzgd1",
+  "tokenTooLarge": "1bf9iw0",
+  "authorizationRequestDenied": "5vy795",
+  "resourceNotFound": "qaz8uh",
+  "requestEntityTooLarge": "1ldxo27",
+  "unsupportedMediaType": "i2wffe",
+  "tooManyRequests": "1wgysji",
+  "generalException": "1vgwz9i",
+  "serviceNotAvailable": "1jltn3",
+  "gatewayTimeout": "tsn4st",
+  "sponsorLimitReached": "zcfh0d",
+  "groupSponsorLimitReached": "1kn8zk5",
+  "groupTypeNotSupported": "vv3g1b",
+  "roleAssignableGroupNotSupported": "1bppd30"
+};
+
 /** The SdkVersion telemetry value: this package's name and version. */
 export const sdkVersion = "graph-sponsors-contract/1.0.0";

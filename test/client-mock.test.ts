@@ -126,3 +126,24 @@ describe("client against the mock: a scenario picked per call with the call's he
     await expect(graph.addUserSponsor(owner, sponsor, { headers: session })).resolves.toBeUndefined();
   });
 });
+
+describe('client against the mock: ifExists on a second add of the same sponsor', () => {
+  // Every add operation's first documented request, in a session of its own.
+  const firstOf = [...new Map(adds.map((r) => [r.operationId, r])).values()];
+  for (const example of firstOf) {
+    const add = example.operationId as OperationId;
+    it(`${methodFor(add).name} (${methodFor(add).version}): the default rejects with is('referenceAlreadyExists'), ifExists 'ok' resolves`, async () => {
+      const graph = sessionClient();
+      const owner = example.pathParams.id!;
+      const [, , entitySet, encoded] = new URL((example.body as Json)['@odata.id']).pathname.split('/');
+      const kinds = (operations[add] as { sponsorKinds: Record<string, string> }).sponsorKinds;
+      const sponsor = { kind: Object.keys(kinds).find((k) => kinds[k] === entitySet)!, id: decodeURIComponent(encoded!) };
+      await expect(call(graph, add, owner, sponsor)).resolves.toBeUndefined();
+      const error = await call(graph, add, owner, sponsor).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GraphError);
+      expect((error as GraphError).is('referenceAlreadyExists')).toBe(true);
+      const { name, version } = methodFor(add);
+      await expect((graph as Json)[name](owner, sponsor, { version, ifExists: 'ok' })).resolves.toBeUndefined();
+    });
+  }
+});

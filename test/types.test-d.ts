@@ -3,7 +3,10 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createGraphClient,
   createRawClient,
+  GraphError,
+  type Authorizer,
   type CallOptions,
+  type GraphErrorName,
   type ClientMethods,
   type ConnectedOrganization,
   type ConnectedOrganizationBody,
@@ -219,5 +222,48 @@ describe('options', () => {
     void createGraphClient({ getToken: () => 42 });
     // @ts-expect-error per-call timeoutMs is a number too
     void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { timeoutMs: null });
+  });
+});
+
+describe('error names, ifExists and sdkVersion', () => {
+  const error = new GraphError({ status: 400, code: 'Request_BadRequest', message: 'm' });
+
+  it("takes the spec's error example names in GraphError#is, and nothing else", () => {
+    expectTypeOf<'referenceAlreadyExists'>().toExtend<GraphErrorName>();
+    expectTypeOf<'tooManyRequests'>().toExtend<GraphErrorName>();
+    expectTypeOf(error.is('referenceAlreadyExists')).toEqualTypeOf<boolean>();
+    // @ts-expect-error not a documented error example name
+    void error.is('referenceAlreadyExist');
+    // @ts-expect-error names are the examples' keys, not Graph codes
+    void error.is('Request_BadRequest');
+    // @ts-expect-error a name is a string
+    void error.is(400);
+  });
+
+  it("takes ifExists 'ok' | 'error' on the client and on add calls only", () => {
+    void createGraphClient({ ifExists: 'ok' });
+    void graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, { ifExists: 'ok' });
+    void graph.addInternalSponsor('c1', { kind: 'group', id: 'g1' }, { ifExists: 'error', version: 'beta' });
+    // @ts-expect-error ifExists is 'ok' or 'error'
+    void createGraphClient({ ifExists: 'maybe' });
+    // @ts-expect-error ifExists is 'ok' or 'error'
+    void graph.addAgentIdentityBlueprintSponsor('a1', { kind: 'user', id: 's1' }, { ifExists: 'maybe' });
+    // @ts-expect-error a list does not add
+    void graph.listUserSponsors('u1', { ifExists: 'ok' });
+    // @ts-expect-error a remove does not add
+    void graph.removeUserSponsor('u1', 's1', { ifExists: 'ok' });
+    // @ts-expect-error a create makes a new object
+    void graph.createConnectedOrganization(organization, { ifExists: 'ok' });
+  });
+
+  it('takes sdkVersion as a boolean', () => {
+    void createGraphClient({ sdkVersion: true });
+    // @ts-expect-error sdkVersion turns the header on; the value is the package's
+    void createGraphClient({ sdkVersion: 'my-app/1.0' });
+  });
+
+  it('types the Authorizer seam as the design gives it', () => {
+    expectTypeOf<Authorizer['header']>().toEqualTypeOf<(signal: AbortSignal) => Promise<string | undefined>>();
+    expectTypeOf<Authorizer['challenge']>().toEqualTypeOf<((response: Response, signal: AbortSignal) => Promise<boolean>) | undefined>();
   });
 });
