@@ -28,6 +28,11 @@ function shown(value: unknown): string {
 
 export interface CallSignal {
   readonly signal: AbortSignal;
+  /**
+   * Settles as `work` does, or rejects with the signal's reason as soon as it aborts: the call ends then even
+   * if an injected fetch ignores its signal. Rejected from the abort itself, so no listener per call.
+   */
+  race<T>(this: void, work: Promise<T>): Promise<T>;
   /** Clears the timer and detaches from the caller's signal (uses no `this`: callers destructure it). */
   done(this: void): void;
 }
@@ -35,15 +40,29 @@ export interface CallSignal {
 /** Aborts with the caller's reason when `outer` aborts, or with a DOMException 'TimeoutError' after timeoutMs. */
 export function callSignal(outer: AbortSignal | undefined, timeoutMs: number): CallSignal {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(outer!.reason);
+  let fail: ((reason: unknown) => void) | undefined;
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    fail?.(reason);
+  };
+  const onAbort = () => abort(outer!.reason);
   const timer =
     timeoutMs === Infinity
       ? undefined
-      : setTimeout(() => controller.abort(new DOMException(`the call did not complete within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      : setTimeout(() => abort(new DOMException(`the call did not complete within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   if (outer?.aborted) onAbort();
   else outer?.addEventListener('abort', onAbort, { once: true });
+  const { signal } = controller;
   return {
-    signal: controller.signal,
+    signal,
+    race: (work) =>
+      new Promise((resolve, reject) => {
+        fail = reject;
+        // The reason as it is, as fetch rejects: AbortSignal.reason is whatever abort() was given (DOM standard).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
+        if (signal.aborted) reject(signal.reason);
+        work.then(resolve, reject);
+      }),
     done() {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);

@@ -2,7 +2,7 @@
 // the spec), never hand-copied; every method is built from its row of the table in sponsors.ts, and every
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
 import { operations, sdkVersion } from '../generated/operations.js';
-import { abortable, callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
+import { callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
 import { checkCallHeaders } from './middleware.js';
 import { GraphError, invalidResponse } from './errors.js';
 import { clientSetup, type GraphClientOptions, type IfExists } from './options.js';
@@ -56,10 +56,9 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     const header = { ...telemetry, ...checkCallHeaders(callOptions?.headers) };
     const id = callOptions?.clientRequestId;
     if (id !== undefined) header['client-request-id'] = id;
-    const { signal, done } = callSignal(callOptions?.signal, callTimeout);
+    const { signal, race, done } = callSignal(callOptions?.signal, callTimeout);
     try {
-      // abortable: the call ends at the abort or timeout even if an injected fetch ignores its signal.
-      return await abortable(work({ signal, deadline: Date.now() + callTimeout, header }), signal);
+      return await race(work({ signal, deadline: Date.now() + callTimeout, header }));
     } finally {
       done();
     }

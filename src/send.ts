@@ -32,14 +32,20 @@ export interface Answer {
   url: string;
 }
 
+/** Path templates split once: literal parts at even indexes, parameter names at odd ones. */
+const templates = new Map<string, string[]>();
+
 /** A path template with its parameters filled in path order by `ids`, each checked and percent-encoded. */
 export function fillPath(path: string, ids: readonly unknown[]): string {
-  let i = 0;
-  return path.replace(/\{([^{}]+)\}/g, (_, name: string) => {
-    const id = ids[i++];
-    assertValidId(id, `path parameter ${name}`);
-    return encodeURIComponent(id);
-  });
+  let parts = templates.get(path);
+  if (!parts) templates.set(path, (parts = path.split(/\{([^{}]+)\}/)));
+  let url = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const id = ids[i >> 1];
+    assertValidId(id, `path parameter ${parts[i]!}`);
+    url += encodeURIComponent(id) + parts[i + 1]!;
+  }
+  return url;
 }
 
 /** The JSON of a body (undefined when empty), or the text itself when it is not JSON. */
