@@ -401,37 +401,8 @@ export const errorExamples = {
 /** The name of a documented error example, as GraphError#is takes it. */
 export type GraphErrorName = keyof typeof errorExamples;
 
-/** name → the errorSignature() of each of its examples, space-separated: what GraphError#is compares. */
-export const errorSignatures: Record<GraphErrorName, string> = {
-  "invalidUrlFormat": "5pvxp3",
-  "bareIdInOdataId": "zwsln9",
-  "referenceAlreadyExists": "1j88j4q",
-  "sponsorTypeNotSupported": "1atti5r 16twdx0",
-  "invalidRequestBody": "11bvjuq",
-  "unreadableJsonPayload": "1cwgwca",
-  "invalidAuthenticationToken": "muay72",
-  "tokenNoDots": "1v2in2m",
-  "tokenOneDot": "uddlke",
-  "tokenTooManyDots": "gj4k59",
-  "tokenHeaderNotDecodable": "11jqpxq",
-  "tokenPayloadNotDecodable": "uy7r1g",
-  "tokenExpired": "1763tfa",
-  "tokenNotYetValid": "1fsbxwq",
-  "invalidAudience": "12yzgd1",
-  "tokenTooLarge": "1bf9iw0",
-  "authorizationRequestDenied": "5vy795",
-  "resourceNotFound": "qaz8uh",
-  "requestEntityTooLarge": "1ldxo27",
-  "unsupportedMediaType": "i2wffe",
-  "tooManyRequests": "1wgysji",
-  "generalException": "1vgwz9i",
-  "serviceNotAvailable": "1jltn3",
-  "gatewayTimeout": "tsn4st",
-  "sponsorLimitReached": "zcfh0d",
-  "groupSponsorLimitReached": "1kn8zk5",
-  "groupTypeNotSupported": "vv3g1b",
-  "roleAssignableGroupNotSupported": "1bppd30"
-};
+/** The errorSignature() of each name with each of its examples, space-separated: what GraphError#is looks for. */
+export const errorSignatures = "1tk7zqe 1b1mrvj ddeo0t lz82r8 154sg0f 15gmwuc 1t81j9b pq9a8 16y3800 12pmfdw 1ed9npd sh3adm 1cx807t 1ehr9u2 7vkd6q 1bu9dhc 1oopn28 125qws4 ejnwr2 1iy5gki 1iieoln 1rwh023 1nuvpe1 6fsvaw 1975rf6 1s5qam8 72w54r th4dxh 3qh9kz";
 
 /** The SdkVersion telemetry value: this package's name and version. */
 export const sdkVersion = "graph-sponsors-contract/1.0.0";

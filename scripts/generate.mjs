@@ -108,19 +108,22 @@ function errorExamplesOf(spec) {
   return table;
 }
 
-/** Each name's signatures; the run fails when two names' examples cannot be told apart. */
+/**
+ * The signature of every name with each of its examples, space-separated. The run fails when two names have an
+ * example GraphError#is could not tell apart (the same status, code and message once its wildcards are set aside).
+ */
 function signaturesOf(examples) {
   const owner = new Map();
-  const table = {};
+  const signatures = new Set();
   for (const [name, entries] of Object.entries(examples)) {
-    const signatures = [...new Set(entries.map((e) => errorSignature(e.status, e.code, e.message)))];
-    for (const signature of signatures) {
-      if (owner.has(signature) && owner.get(signature) !== name) throw new Error(`error examples ${owner.get(signature)} and ${name} have the same signature`);
-      owner.set(signature, name);
+    for (const { status, code, message } of entries) {
+      const anonymous = errorSignature('', status, code, message);
+      if (owner.has(anonymous) && owner.get(anonymous) !== name) throw new Error(`error examples ${owner.get(anonymous)} and ${name} cannot be told apart`);
+      owner.set(anonymous, name);
+      signatures.add(errorSignature(name, status, code, message));
     }
-    table[name] = signatures.join(' ');
   }
-  return table;
+  return [...signatures].join(' ');
 }
 
 function operationsModule(spec, source) {
@@ -142,8 +145,8 @@ export const errorExamples = ${JSON.stringify(examples, null, 2)} as const;
 /** The name of a documented error example, as GraphError#is takes it. */
 export type GraphErrorName = keyof typeof errorExamples;
 
-/** name → the errorSignature() of each of its examples, space-separated: what GraphError#is compares. */
-export const errorSignatures: Record<GraphErrorName, string> = ${JSON.stringify(signatures, null, 2)};
+/** The errorSignature() of each name with each of its examples, space-separated: what GraphError#is looks for. */
+export const errorSignatures = ${JSON.stringify(signatures)};
 
 /** The SdkVersion telemetry value: this package's name and version. */
 export const sdkVersion = ${JSON.stringify(`${pkg.name}/${pkg.version}`)};
