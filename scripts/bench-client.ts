@@ -21,7 +21,7 @@ import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@m
 import { createGraphServiceClient, GraphRequestAdapter } from '@microsoft/msgraph-sdk';
 import '@microsoft/msgraph-sdk-users';
 import type { Client as RawClient } from 'openapi-fetch';
-import { operations } from '../generated/operations.js';
+import { clouds, operations } from '../generated/operations.js';
 import type { paths } from '../generated/types.js';
 import * as ours from '../src/index.js';
 import { specOperations } from '../test/support/arbitraries.js';
@@ -144,7 +144,8 @@ function callers(origin: string): Record<string, () => Promise<unknown>> {
   const url = origin + targetPath;
   const graph = ours.createGraphClient({ baseUrl: origin, token: TOKEN });
   // CORE moves the raw client from `graph.raw` to `createRawClient(options)` (src/raw.ts); whichever exists is used.
-  const createRawClient = (ours as unknown as { createRawClient?: (o: ours.GraphClientOptions) => RawClient<paths, 'application/json'> }).createRawClient;
+  const createRawClient = (ours as unknown as { createRawClient?: (o: { baseUrl: string; token: string }) => RawClient<paths, 'application/json'> })
+    .createRawClient;
   const raw = createRawClient?.({ baseUrl: origin, token: TOKEN }) ?? (graph as unknown as { raw?: RawClient<paths, 'application/json'> }).raw;
 
   const provider = new CustomAuthenticationProvider((done) => done(null, TOKEN));
@@ -193,7 +194,7 @@ await client.api(${JSON.stringify(pathInVersion)}).post(${JSON.stringify(body)})
     [kiota]: `import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@microsoft/kiota-abstractions';
 import { createGraphServiceClient, GraphRequestAdapter } from '@microsoft/msgraph-sdk';
 import '@microsoft/msgraph-sdk-users';
-const hosts = new AllowedHostsValidator(new Set(['graph.microsoft.com']));
+const hosts = new AllowedHostsValidator(new Set([${JSON.stringify(new URL(clouds.global).hostname)}]));
 const auth = new BaseBearerTokenAuthenticationProvider({ getAuthorizationToken: async () => 'TOKEN', getAllowedHostsValidator: () => hosts });
 const client = createGraphServiceClient(new GraphRequestAdapter(auth));
 await client.users.byUserId(${JSON.stringify(targetId)}).sponsors.ref.post({ odataId: ${JSON.stringify(body['@odata.id'])} });`,
