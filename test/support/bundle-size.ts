@@ -12,9 +12,12 @@ export interface BundleFacts {
   minBytes: number;
   /** The same, gzipped at level 9. */
   gzipBytes: number;
-  /** Every file bundled in, as esbuild names it (relative to the resolve directory, e.g. `node_modules/x/index.js`). */
+  /**
+   * Every file with code in the output, as esbuild names it (relative to the resolve directory, e.g.
+   * `node_modules/x/index.js`). A file the bundler read but tree-shook to nothing is not in the bundle, so not here.
+   */
   inputs: string[];
-  /** Minified bytes each input contributes to the output. */
+  /** Minified bytes each of those files puts in the output. */
   inputBytes: Record<string, number>;
   /** Node built-ins the code imports (`node:fs`, `http`…): left external, since a browser has none of them. */
   nodeBuiltins: string[];
@@ -37,8 +40,9 @@ export function bundleFacts(metafile: Metafile, code: Uint8Array): BundleFacts {
   const imports = Object.values(metafile.outputs).flatMap((o) => o.imports);
   const nodeBuiltins = [...new Set(imports.filter((i) => i.external && isNodeBuiltin(i.path)).map((i) => i.path))].sort();
   const inputBytes: Record<string, number> = {};
-  for (const o of Object.values(metafile.outputs)) for (const [path, { bytesInOutput }] of Object.entries(o.inputs)) inputBytes[path] = bytesInOutput;
-  return { minBytes: code.length, gzipBytes: gzipSize(code), inputs: Object.keys(metafile.inputs).sort(), inputBytes, nodeBuiltins };
+  for (const o of Object.values(metafile.outputs))
+    for (const [path, { bytesInOutput }] of Object.entries(o.inputs)) if (bytesInOutput > 0) inputBytes[path] = bytesInOutput;
+  return { minBytes: code.length, gzipBytes: gzipSize(code), inputs: Object.keys(inputBytes).sort(), inputBytes, nodeBuiltins };
 }
 
 /** What must not be in a browser bundle of our client: a rule name → the input paths (or built-ins) that break it. */
