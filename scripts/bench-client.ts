@@ -25,8 +25,8 @@ import * as ours from '../src/index.js';
 import { specOperations } from '../test/support/arbitraries.js';
 import { bundleEntry, forbidden, ourClientEntry, type BundleFacts } from '../test/support/bundle-size.js';
 
-export const TARGET_RATIO = 1.05;
-export const TARGET_GZIP_BYTES = 6_000;
+const TARGET_RATIO = 1.05;
+const TARGET_GZIP_BYTES = 6_000;
 const TOKEN = 'bench';
 const ROUNDS = 7;
 const WARM_UP = 300;
@@ -81,7 +81,7 @@ const ordinaryHeaders = new Set([
 ]);
 
 /** Throws unless the request the server saw last is the example call with the bearer token; returns its extra header names. */
-export function checkSent(seen: Seen['last'], name: string): string[] {
+function checkSent(seen: Seen['last'], name: string): string[] {
   const problem = !seen
     ? 'nothing'
     : seen.method !== 'POST'
@@ -177,7 +177,7 @@ function callers(origin: string): Record<string, () => Promise<unknown>> {
 }
 
 /** Each client's app code for the one call, as an entry to bundle (resolved from the repository root). */
-export function bundleEntries(): Record<string, string> {
+function bundleEntries(): Record<string, string> {
   const args = `${JSON.stringify(targetId)}, { kind: 'user', id: ${JSON.stringify(sponsorId)} }`;
   return {
     ours: ourClientEntry(args),
