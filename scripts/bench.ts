@@ -1,4 +1,4 @@
-// `npm run bench [-- --duration 10 --write]`: every figure of issues 5 and 10 measured side by side in one run,
+// `npm run bench [-- --duration 10 --write | --client-only]`: every figure of issues 5 and 10 measured side by side in one run,
 // printed as markdown (and written into BENCHMARKS.md with --write). Servers run as child processes so the load
 // generator (autocannon, in this process) and the server under test never share an event loop.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -13,6 +13,7 @@ import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { runTokenCommand } from '../src/mock/token-cli.js';
 import { operationsOf } from '../src/spec/walk.js';
 import { spec, specOperations } from '../test/support/arbitraries.js';
+import { clientSection } from './bench-client.js';
 import { send, closeAgent, type RawRequest } from '../test/support/http.js';
 
 const { values } = parseArgs({
@@ -21,8 +22,11 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     calls: { type: 'string', default: '2000' },
     write: { type: 'boolean', default: false },
+    // The client section alone (about a minute), printed only: BENCHMARKS.md is written by a whole run.
+    'client-only': { type: 'boolean', default: false },
   },
 });
+if (values['client-only'] && values.write) throw new Error('--client-only prints the client section only; --write needs the whole bench');
 const duration = Number(values.duration);
 const root = new URL('..', import.meta.url);
 const command = `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
@@ -217,66 +221,11 @@ say(
 say();
 
 try {
-  // ---------- client cost per call ----------
-  {
-    const port = await freePort();
-    const bare = await startChild('bare node:http', [process.execPath, '-e', bareServer], port, { PORT: String(port) });
-    const { createGraphClient, createRawClient } = await import('../src/index.js');
-    const baseUrl = bare.url.origin;
-    const graph = createGraphClient({ baseUrl, token: 'bench' });
-    const raw = createRawClient({ baseUrl, token: 'bench' });
-    const ex = example;
-    const exampleBody = ex.body as { '@odata.id': string };
-    const [, kindSet, sponsorId] = /\/(users|groups)\/([^/]+)$/.exec(exampleBody['@odata.id'])!;
-    const kind = kindSet === 'users' ? 'user' : 'group';
-    const targetUrl = `${baseUrl}${targetPath(ex.id!)}`;
-    const calls: Record<string, () => Promise<unknown>> = {
-      'plain fetch': async () => {
-        const res = await fetch(targetUrl, {
-          method: 'POST',
-          headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
-          body: JSON.stringify(exampleBody),
-        });
-        if (res.status !== 204) throw new Error(`plain fetch got ${res.status}`);
-        await res.arrayBuffer();
-      },
-      'client op function': () => graph.addUserSponsor(ex.id!, { kind, id: sponsorId } as never),
-      'raw openapi-fetch client': async () => {
-        const { response } = await raw.POST('/v1.0/users/{id}/sponsors/$ref', {
-          params: { path: { id: ex.id! } },
-          body: exampleBody as never,
-        });
-        if (response.status !== 204) throw new Error(`raw got ${response.status}`);
-      },
-    };
-    const n = Number(values.calls);
-    const perCall: Record<string, number[]> = Object.fromEntries(Object.keys(calls).map((k) => [k, []]));
-    for (const call of Object.values(calls)) for (let i = 0; i < 300; i++) await call(); // warm-up (JIT, sockets)
-    // Rounds interleave the three so drift (GC, CPU frequency) hits them alike; the median round counts.
-    for (let round = 0; round < 7; round++) {
-      for (const [name, call] of Object.entries(calls)) {
-        const t = performance.now();
-        for (let i = 0; i < n; i++) await call();
-        perCall[name]!.push(((performance.now() - t) * 1000) / n);
-      }
-    }
-    const base = median(perCall['plain fetch']);
-    say(`## Client: cost per call against a local node:http server answering 204`);
-    say();
-    say(`${n} sequential calls per round, 7 interleaved rounds, median round. Target: at most 1.10× plain fetch.`);
-    say();
-    say(`| caller | µs per call | × plain fetch | target met |`);
-    say(`|---|---:|---:|---|`);
-    for (const name of Object.keys(calls)) {
-      const m = median(perCall[name]);
-      say(`| ${name} | ${f(m)} | ${f(m / base, 2)} | ${name === 'plain fetch' ? '' : m / base <= 1.1 ? 'yes' : '**no**'} |`);
-    }
-    say();
-    await stopChild(bare.child);
-  }
+  // ---------- client: cost per call and browser bundle (scripts/bench-client.ts) ----------
+  await clientSection(say, { calls: Number(values.calls), root });
 
   // ---------- servers under load ----------
-  {
+  if (!values['client-only']) {
     // Our mock runs from its esbuild bundle, the code users run (the package's `./mock` export and bin, and
     // `npm run mock`), built the same way into dist/mock.
     const bundled = await time('node scripts/mock-bundle.mjs --out-dir dist/mock');
