@@ -5,16 +5,8 @@
 // one token reused across calls, one acquisition in flight, and one new token for a CAE claims challenge.
 import { clouds } from '../generated/operations.js';
 import { abortable } from './abort.js';
+import type { Authorizer } from './auth.js';
 import type { Cloud } from './sponsors.js';
-
-// The Authorization seam of src/auth.ts (CORE), repeated here until it is on main: the lead keeps one.
-export interface Authorizer {
-  /** The Authorization header value for the next request (e.g. "Bearer x"), or undefined for none. */
-  header(signal: AbortSignal): Promise<string | undefined>;
-  /** Called with a 401 answer; resolves true when it got a new token for the answer's challenge, so the
-   *  request is sent once more (at most once per call). Absent: 401 is final. */
-  challenge?(response: Response, signal: AbortSignal): Promise<boolean>;
-}
 
 /** @azure/core-auth's AccessToken, the part read here (times in ms since the epoch). */
 export interface AccessToken {
