@@ -312,6 +312,13 @@ export const errorExamples = {
       "message": "The access token is larger than this service accepts."
     }
   ],
+  "insufficientClaims": [
+    {
+      "status": 401,
+      "code": "InvalidAuthenticationToken",
+      "message": "Continuous access evaluation resulted in claims challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp"
+    }
+  ],
   "authorizationRequestDenied": [
     {
       "status": 403,

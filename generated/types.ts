@@ -883,7 +883,7 @@ export interface components {
                 "application/json": components["schemas"]["odataError"];
             };
         };
-        /** @description Unauthorized: the access token is missing, empty, malformed, expired, not yet valid or for another resource. */
+        /** @description Unauthorized: the access token is missing, empty, malformed, expired, not yet valid or for another resource, or (continuous access evaluation) revoked: a claims challenge. */
         Unauthorized: {
             headers: {
                 "request-id": components["headers"]["request-id"];
@@ -1106,7 +1106,8 @@ export interface components {
          * @description The challenge Graph sends with every `401`: the realm is empty and `authorization_uri` names the common
          *     endpoint, so a client signs in through `login.microsoftonline.com`; `client_id` is Microsoft Graph's app id.
          *     With Continuous Access Evaluation (a client that declared the `cp1` capability) Graph adds
-         *     `error="insufficient_claims"` and `claims="…"` to it; this contract does not model that case.
+         *     `error="insufficient_claims"` and `claims="…"` to it: the `insufficientClaims` example carries that challenge
+         *     as its own `x-response-headers`.
          */
         "WWW-Authenticate": string;
         /**

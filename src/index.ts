@@ -5,6 +5,8 @@ export { createRawClient } from './raw.js';
 export type { RawClient, RawClientOptions } from './raw.js';
 export { tokenAuthorizer, callbackAuthorizer } from './auth.js';
 export type { Authorizer } from './auth.js';
+export { credentialAuthorizer, graphScope } from './credential.js';
+export type { TokenCredential, AccessToken, GetTokenOptions } from './credential.js';
 export { assertValidId, sponsorODataId } from './sponsors.js';
 export type {
   Cloud,

@@ -2,13 +2,30 @@
 // its origin, the authorizer and the fetch to call.
 import { clouds } from '../generated/operations.js';
 import { callbackAuthorizer, tokenAuthorizer, type Authorizer } from './auth.js';
+import { credentialAuthorizer, graphScope, type TokenCredential } from './credential.js';
 import type { RetryOptions } from './retry.js';
 import type { Cloud } from './sponsors.js';
 
 /** What an add does when Graph answers that the reference already exists (`referenceAlreadyExists`). */
 export type IfExists = 'ok' | 'error';
 
-export interface GraphClientOptions {
+/** The options of createGraphClient: `credential`, or `token`/`getToken`, or none of them (no Authorization). */
+export type GraphClientOptions = ClientOptions &
+  (
+    | { credential?: undefined }
+    | {
+        /**
+         * An Azure Identity credential (`new DefaultAzureCredential()`, or any object with its `getToken`), asked
+         * for the cloud's Graph `.default` scope: one token reused until shortly before it expires, one request
+         * at a time, a new one for a claims challenge. Not with `token` or `getToken`.
+         */
+        credential: TokenCredential;
+        token?: undefined;
+        getToken?: undefined;
+      }
+  );
+
+interface ClientOptions {
   /** Absolute http(s) URL requests go to (e.g. the mock's `http://127.0.0.1:4010`); default: the cloud's Graph origin. */
   baseUrl?: string;
   /** National cloud: its origin is the default baseUrl and always the origin of built `@odata.id` URLs. */
@@ -51,7 +68,11 @@ export function checkBaseUrl(value: unknown): string {
 }
 
 /** The authorizer the options name, if any. */
-export function authorizerOf({ token, getToken }: GraphClientOptions): Authorizer | undefined {
+export function authorizerOf({ token, getToken, credential }: GraphClientOptions, cloud: Cloud = 'global'): Authorizer | undefined {
+  if (credential !== undefined) {
+    if (token !== undefined || getToken !== undefined) throw new TypeError('give credential or token/getToken, not both');
+    return credentialAuthorizer(credential, graphScope(cloud));
+  }
   // Both given: getToken wins (as before 1.0.0); the token is still checked.
   const fixed = token === undefined ? undefined : tokenAuthorizer(token);
   return getToken === undefined ? fixed : callbackAuthorizer(getToken);
@@ -66,7 +87,7 @@ export function clientSetup(options: GraphClientOptions) {
     cloud,
     baseUrl,
     origin: new URL(baseUrl).origin,
-    auth: authorizerOf(options),
+    auth: authorizerOf(options, cloud),
     // Bound at call time so a fetch stubbed after creation (vi.stubGlobal) is used.
     fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
   };

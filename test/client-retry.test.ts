@@ -27,7 +27,7 @@ function scriptedFetch(...responders: Array<() => Response>) {
   return { fetch, ids };
 }
 
-function call(fetch: typeof globalThis.fetch, options: Partial<GraphClientOptions> = {}, signal?: AbortSignal) {
+function call(fetch: typeof globalThis.fetch, options: Partial<Omit<GraphClientOptions, 'credential'>> = {}, signal?: AbortSignal) {
   const graph = createGraphClient({ token: 't', fetch, ...options });
   const settled = graph.addUserSponsor('u1', { kind: 'user', id: 's1' }, signal ? { signal } : {});
   settled.catch(() => undefined); // observed later; avoids an unhandled-rejection report in between

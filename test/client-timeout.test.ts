@@ -29,7 +29,7 @@ function silentFetch() {
   return { fetch, requests };
 }
 
-function call(options: GraphClientOptions, callOptions: CallOptions = {}) {
+function call(options: Omit<GraphClientOptions, 'credential'>, callOptions: CallOptions = {}) {
   const settled = createGraphClient({ token: 't', ...options }).addUserSponsor('u1', { kind: 'user', id: 's1' }, callOptions);
   settled.catch(() => undefined); // observed later
   return settled;

@@ -51,7 +51,7 @@ function recordingFetch(answer: (request: Request, n: number) => Response | Prom
   return { fetch, calls };
 }
 
-function client(fetch: typeof globalThis.fetch, options: GraphClientOptions = {}): GraphClient {
+function client(fetch: typeof globalThis.fetch, options: Omit<GraphClientOptions, 'credential'> = {}): GraphClient {
   return createGraphClient({ token: 'test-token', fetch, ...options });
 }
 

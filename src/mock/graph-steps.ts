@@ -3,7 +3,7 @@
 // rules. Each reads what the earlier steps of pipeline.ts found; a scripted answer (Prefer, queue, chaos)
 // takes precedence over permissions and rules, as a tester asking for it expects.
 import { MAX_DELAY_MS, parseDelay, transientStatuses } from './chaos.js';
-import { GraphFailure, exampleAnswer } from './graph-error.js';
+import { GraphFailure, exampleAnswer, type ExampleOutput } from './graph-error.js';
 import { unauthenticated } from './prism.js';
 import type { Exchange, Step } from './pipeline.js';
 import { authorize as checkPermissions } from './permissions.js';
@@ -11,6 +11,7 @@ import { applyRules } from './rules.js';
 import { ruleAnswerBody } from './rule-answers.js';
 import { SESSION_HEADER } from './sessions.js';
 import { readBearer, readBearerCached, tokenFailure, type AuthFailure } from './token.js';
+import { deref, responsesOf } from '../spec/walk.js';
 
 const headerOf = (x: Exchange, name: string): string | undefined => {
   const value = x.request.headers[name];
@@ -61,13 +62,34 @@ function pathParams(x: Exchange): Record<string, string> {
   return params;
 }
 
+/**
+ * `headers` with the operation's example `name`'s own headers in place of those of the same name (any case):
+ * its `x-response-headers`, for an example whose answer differs from its response's documented headers (the
+ * claims challenge of `insufficientClaims` is a WWW-Authenticate other than the plain one every 401 carries).
+ */
+export function withExampleHeaders<T>(x: Exchange, headers: Record<string, T>, name: string | undefined): Record<string, T | string> {
+  const op = x.route && name !== undefined ? x.contract.operations.get(x.route.operationId) : undefined;
+  let own: Record<string, string> | undefined;
+  for (const [, response] of op ? responsesOf(x.contract.spec, op) : []) {
+    const example = response.content?.['application/json']?.examples?.[name!];
+    own ??= example && (deref(x.contract.spec, example)['x-response-headers'] as Record<string, string> | undefined);
+  }
+  if (!own) return headers;
+  const replaced = new Set(Object.keys(own).map((key) => key.toLowerCase()));
+  return { ...Object.fromEntries(Object.entries(headers).filter(([key]) => !replaced.has(key.toLowerCase()))), ...own };
+}
+
+/** A documented answer (Prism's) with the headers of the example Prefer or the queue picked, if it has its own. */
+export const withOwnHeaders = (x: Exchange, output: ExampleOutput): ExampleOutput =>
+  x.prefer?.example === undefined ? output : { ...output, headers: withExampleHeaders(x, output.headers ?? {}, x.prefer.example) };
+
 /** A token check's failure as Graph's error: the spec's example of that name, its text unless the check has its own. */
 function authAnswer(x: Exchange, failure: AuthFailure): GraphFailure {
   // An operation of another spec may lack the example: the spec's shared one of that status stands in.
   const documented =
     x.contract.documented(x.route!.operationId, failure.example) ??
     x.contract.error(failure.status === 401 ? 'invalidAuthenticationToken' : 'authorizationRequestDenied');
-  return new GraphFailure(failure.status, documented.code, failure.message ?? documented.message, failure.headers);
+  return new GraphFailure(failure.status, documented.code, failure.message ?? documented.message, withExampleHeaders(x, failure.headers, failure.example));
 }
 
 /** 401 when Prism's security check failed (no bearer token at all), with the text and challenge Graph sends. */

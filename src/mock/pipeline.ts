@@ -8,7 +8,7 @@ import { findFastRoute, eligible } from './fast-path.js';
 import { GraphFailure, exampleAnswer, failureAnswer, type ExampleOutput, type Ids, type MockAnswer, type Violation } from './graph-error.js';
 import { parsePrefer, resolvePreference, type Preference } from './prefer.js';
 import { isRefusal, refusalFailure, violationFailure, type PrismRefusal, type PrismVerdict } from './prism.js';
-import { authenticate, authorize, rules, script, session, token } from './graph-steps.js';
+import { authenticate, authorize, rules, script, session, token, withOwnHeaders } from './graph-steps.js';
 import type { ChaosPicker } from './chaos.js';
 import { isControlPath } from './control.js';
 import type { Session, SessionStore } from './sessions.js';
@@ -191,7 +191,7 @@ export const validation: Step = (x) => {
 };
 
 /** The documented answer: the fast path's, or the one Prism negotiated. */
-export const answer: Step = (x) => exampleAnswer(x.fast ?? x.verdict!.output, x.ids);
+export const answer: Step = (x) => exampleAnswer(x.fast ?? withOwnHeaders(x, x.verdict!.output), x.ids);
 
 /**
  * The steps in order, as Graph checks a request: the target and body are read; the session, and what its queue
