@@ -93,7 +93,7 @@ function answering(...answers: Array<() => Response>) {
 }
 const answerDuplicate = () => Response.json(duplicate.body, { status: duplicate.status });
 const noContent = () => new Response(null, { status: 204 });
-const client = (fetch: typeof globalThis.fetch, options: GraphClientOptions = {}) => createGraphClient({ token: 't', fetch, ...options });
+const client = (fetch: typeof globalThis.fetch, options: Omit<GraphClientOptions, 'credential'> = {}) => createGraphClient({ token: 't', fetch, ...options });
 const sponsor = { kind: 'user', id: 's1' } as const;
 
 describe('ifExists: an add whose reference already exists', () => {
