@@ -185,5 +185,21 @@ export const operations = {
       "sponsorId"
     ],
     "successStatus": 204
+  },
+  "batch": {
+    "method": "post",
+    "path": "/v1.0/$batch",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [],
+    "successStatus": 200
+  },
+  "batchBeta": {
+    "method": "post",
+    "path": "/beta/$batch",
+    "version": "beta",
+    "deprecated": false,
+    "pathParams": [],
+    "successStatus": 200
   }
 } as const;
