@@ -192,7 +192,8 @@ export const operations = {
     "version": "v1.0",
     "deprecated": false,
     "pathParams": [],
-    "successStatus": 200
+    "successStatus": 200,
+    "batchLimit": 20
   },
   "batchBeta": {
     "method": "post",
@@ -200,6 +201,7 @@ export const operations = {
     "version": "beta",
     "deprecated": false,
     "pathParams": [],
-    "successStatus": 200
+    "successStatus": 200,
+    "batchLimit": 20
   }
 } as const;
