@@ -132,11 +132,11 @@ export function failedDependency(spec: Spec, op: Operation, id: string, dependen
 /** Exchanges of requests inside a batch: a $batch among them is refused rather than nested. */
 const inner = new WeakSet<Exchange>();
 
-/** A step unless the request is a batch: the batch's own queue entry and chaos go to the requests in it. */
-export const exceptBatch =
-  (step: Step): Step =>
-  (x) =>
-    x.route && isBatchOperation(x.contract.operations.get(x.route.operationId)) ? undefined : step(x);
+/** A step unless the request is a batch (named as the step): the queue's entries and chaos go to the requests in it. */
+export function exceptBatch(step: Step): Step {
+  const unlessBatch: Step = (x) => (x.route && isBatchOperation(x.contract.operations.get(x.route.operationId)) ? undefined : step(x));
+  return Object.defineProperty(unlessBatch, 'name', { value: step.name });
+}
 
 /** The batch's refusal as Graph's 400, from the operation's named example. */
 function refuse(x: Exchange, refusal: BatchRefusal): GraphFailure {
