@@ -221,9 +221,10 @@ try {
   {
     const port = await freePort();
     const bare = await startChild('bare node:http', [process.execPath, '-e', bareServer], port, { PORT: String(port) });
-    const { createGraphClient } = await import('../src/index.js');
+    const { createGraphClient, createRawClient } = await import('../src/index.js');
     const baseUrl = bare.url.origin;
     const graph = createGraphClient({ baseUrl, token: 'bench' });
+    const raw = createRawClient({ baseUrl, token: 'bench' });
     const ex = example;
     const exampleBody = ex.body as { '@odata.id': string };
     const [, kindSet, sponsorId] = /\/(users|groups)\/([^/]+)$/.exec(exampleBody['@odata.id'])!;
@@ -241,7 +242,7 @@ try {
       },
       'client op function': () => graph.addUserSponsor(ex.id!, { kind, id: sponsorId } as never),
       'raw openapi-fetch client': async () => {
-        const { response } = await graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', {
+        const { response } = await raw.POST('/v1.0/users/{id}/sponsors/$ref', {
           params: { path: { id: ex.id! } },
           body: exampleBody as never,
         });

@@ -1,6 +1,20 @@
 // Errors the client throws: GraphError for any answer other than the operation's success status (built here
 // from the response), InvalidIdError for ids refused before anything is sent.
+import { errorExamples, type GraphErrorName } from '../generated/operations.js';
 import { parseRetryAfter } from './retry.js';
+
+/**
+ * A documented message as a pattern: its single-quoted parts and GUIDs are wildcards, since Graph (and the mock)
+ * put the real property name or id there.
+ */
+const messagePattern = (message: string) =>
+  new RegExp(
+    `^${message
+      .split(/('[^']*'|[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12})/)
+      .map((part, i) => (i % 2 ? (part[0] === "'" ? "'.*'" : '[\\dA-Fa-f-]{36}') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+    's',
+  );
 
 /** Graph's error body: `{"error": {"code", "message", "innerError": {"date", "request-id", "client-request-id"}}}`. */
 export interface GraphErrorBody {
@@ -50,6 +64,15 @@ export class GraphError extends Error {
     this.date = init.date;
     this.retryAfter = init.retryAfter;
     this.body = init.body;
+  }
+
+  /**
+   * Whether this is the spec's error example `name` (e.g. `referenceAlreadyExists`): same status and code, and
+   * the message with its quoted parts and GUIDs as wildcards. Names come from the spec: a wrong one doesn't compile.
+   */
+  is(name: GraphErrorName): boolean {
+    const examples: ReadonlyArray<{ status: number; code: string; message: string }> = Object.hasOwn(errorExamples, name) ? errorExamples[name] : [];
+    return examples.some((e) => e.status === this.status && e.code === this.code && messagePattern(e.message).test(this.message));
   }
 }
 

@@ -1,6 +1,10 @@
 // Public entry point of the typed client.
 export { createGraphClient } from './client.js';
-export type { GraphClient, GraphClientOptions, CallOptions, VersionOptions, ListOptions, ClientMethods } from './client.js';
+export type { GraphClient, GraphClientOptions, IfExists, CallOptions, VersionOptions, AddOptions, ListOptions, ClientMethods } from './client.js';
+export { createRawClient } from './raw.js';
+export type { RawClient, RawClientOptions } from './raw.js';
+export { tokenAuthorizer, callbackAuthorizer } from './auth.js';
+export type { Authorizer } from './auth.js';
 export { assertValidId, sponsorODataId } from './sponsors.js';
 export type {
   Cloud,
@@ -20,5 +24,6 @@ export type { RetryOptions } from './retry.js';
 export { defaultTimeoutMs } from './abort.js';
 export { defaultMaxPages } from './paging.js';
 // Spec-derived metadata and types, so callers need no second import.
-export { clouds, operations } from '../generated/operations.js';
+export { clouds, operations, errorExamples } from '../generated/operations.js';
+export type { GraphErrorName } from '../generated/operations.js';
 export type { paths, components, operations as OperationTypes } from '../generated/types.js';

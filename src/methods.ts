@@ -1,6 +1,7 @@
 // The client methods' signatures, derived from the table in sponsors.ts and the generated operation types: a
 // row's operation decides whether its method adds, lists, removes or creates, and what it takes and resolves.
 import type { operations } from '../generated/operations.js';
+import type { IfExists } from './options.js';
 import type { GraphVersion, OperationId, RequestBody, Sponsor, SponsorMethodName, SponsorOperationId, SuccessBody, sponsorMethods } from './sponsors.js';
 
 export interface CallOptions {
@@ -22,6 +23,11 @@ export interface VersionOptions<V extends GraphVersion = GraphVersion> extends C
   version?: V;
 }
 
+export interface AddOptions<V extends GraphVersion = GraphVersion> extends VersionOptions<V> {
+  /** What this add does when the reference already exists: `'ok'` resolves, `'error'` rejects; default: the client's `ifExists`. */
+  ifExists?: IfExists;
+}
+
 export interface ListOptions<V extends GraphVersion = GraphVersion> extends VersionOptions<V> {
   /** Pages read at most (default 100): a collection with more rejects with a RangeError rather than read on. */
   maxPages?: number;
@@ -40,7 +46,7 @@ type ItemOf<Op extends OperationId> = SuccessBody<Op> extends { value: Array<inf
 type AddMethod<M extends SponsorMethodName> = <V extends VersionOf<M> = DefaultVersionOf<M>>(
   ownerId: string,
   sponsor: Sponsor<OperationOf<M, V> & SponsorOperationId>,
-  options?: VersionOptions<V>,
+  options?: AddOptions<V>,
 ) => Promise<void>;
 type ListMethod<M extends SponsorMethodName> = <V extends VersionOf<M> = DefaultVersionOf<M>>(
   ownerId: string,

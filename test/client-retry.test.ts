@@ -20,8 +20,8 @@ const noContent = () => new Response(null, { status: 204 });
 /** A fetch that answers with the given responders in turn (the last one repeats) and records client-request-ids. */
 function scriptedFetch(...responders: Array<() => Response>) {
   const ids: string[] = [];
-  const fetch = ((input: Request) => {
-    ids.push(input.headers.get('client-request-id')!);
+  const fetch = ((input: Request | string, init?: RequestInit) => {
+    ids.push(new Request(input, init).headers.get('client-request-id')!);
     return Promise.resolve(responders[Math.min(ids.length - 1, responders.length - 1)]!());
   }) as unknown as typeof globalThis.fetch;
   return { fetch, ids };

@@ -1,7 +1,7 @@
 // The call's timeout and AbortSignal cover token acquisition, the request and retry waits alike; timeoutMs is
 // checked; nothing is left behind when a call ends. Timers are fake, so nothing depends on wall-clock time.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGraphClient, defaultTimeoutMs, type CallOptions, type GraphClientOptions } from '../src/index.js';
+import { createGraphClient, createRawClient, defaultTimeoutMs, type CallOptions, type GraphClientOptions } from '../src/index.js';
 import { maxTimerMs } from '../src/retry.js';
 
 afterEach(() => {
@@ -68,8 +68,8 @@ describe('timeoutMs', () => {
     fakeTimers();
     const requests: Request[] = [];
     const page = (n: number) => ({ value: [{ id: `s${n}` }], '@odata.nextLink': `https://graph.microsoft.com/v1.0/users/u1/sponsors?$skiptoken=${n}` });
-    const fetch = ((input: Request) => {
-      requests.push(input);
+    const fetch = ((input: Request | string, init?: RequestInit) => {
+      requests.push(new Request(input, init));
       // Each of the first three pages answers after 300 ms; the fourth never does.
       if (requests.length > 3) return new Promise<Response>(() => undefined);
       return new Promise<Response>((resolve) => setTimeout(() => resolve(Response.json(page(requests.length))), 300));
@@ -175,8 +175,8 @@ describe("the call's AbortSignal", () => {
   it('aborts a retry wait at once and leaves no timer', async () => {
     fakeTimers();
     const requests: Request[] = [];
-    const fetch = ((request: Request) => {
-      requests.push(request);
+    const fetch = ((input: Request | string, init?: RequestInit) => {
+      requests.push(new Request(input, init));
       return Promise.resolve(Response.json({ error: { code: 'TooManyRequests', message: 'slow down' } }, { status: 429, headers: { 'Retry-After': '10' } }));
     }) as unknown as typeof globalThis.fetch;
     const controller = new AbortController();
@@ -192,8 +192,7 @@ describe("the call's AbortSignal", () => {
     const { fetch, requests } = silentFetch();
     const controller = new AbortController();
     const getToken = vi.fn(() => new Promise<string>(() => undefined));
-    const graph = createGraphClient({ fetch, getToken });
-    const settled = graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', {
+    const settled = createRawClient({ fetch, getToken }).POST('/v1.0/users/{id}/sponsors/$ref', {
       params: { path: { id: 'u1' } },
       body: { '@odata.id': 'https://graph.microsoft.com/v1.0/users/s1' },
       signal: controller.signal,

@@ -5,6 +5,7 @@ import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   createGraphClient,
+  createRawClient,
   defaultMaxPages,
   defaultRetry,
   defaultTimeoutMs,
@@ -17,6 +18,7 @@ import {
   type GraphClient,
   type GraphClientOptions,
   type OperationId,
+  type RawClientOptions,
 } from '../src/index.js';
 import { errorScenarios, operationsOf, requestExamples } from '../src/spec/walk.js';
 import { sponsorMethods } from '../src/sponsors.js';
@@ -51,6 +53,11 @@ function recordingFetch(answer: (request: Request, n: number) => Response | Prom
 
 function client(fetch: typeof globalThis.fetch, options: GraphClientOptions = {}): GraphClient {
   return createGraphClient({ token: 'test-token', fetch, ...options });
+}
+
+/** The raw openapi-fetch client with the same token and fetch. */
+function rawClient(fetch: typeof globalThis.fetch, options: RawClientOptions = {}) {
+  return createRawClient({ token: 'test-token', fetch, ...options });
 }
 
 /** Each operation of the spec with its request examples (path example + body example) and named errors. */
@@ -186,11 +193,10 @@ describe('request examples: the client sends exactly what the spec shows', () =>
         });
       }
 
-      it(`${operationId} ${example.name} via graph.raw`, async () => {
+      it(`${operationId} ${example.name} via createRawClient`, async () => {
         const { fetch, calls } = recordingFetch(() => successAnswer(operationId));
-        const graph = client(fetch);
         const params = example.id === undefined ? {} : { path: { id: example.id } };
-        const { response } = await (graph.raw.POST as Json)(path, { params, body: example.body });
+        const { response } = await (rawClient(fetch).POST as Json)(path, { params, body: example.body });
         expect(response.status).toBe(operations[operationId].successStatus);
         expect(calls).toHaveLength(1);
         expect(calls[0]!.method).toBe('POST');
@@ -293,7 +299,7 @@ describe('ids', () => {
     expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  const calls: Array<[string, (g: GraphClient, id: string) => Promise<unknown>]> = [
+  const calls: Array<[string, (g: GraphClient, id: string, fetch: typeof globalThis.fetch) => Promise<unknown>]> = [
     ['addInternalSponsor path id', (g, id) => g.addInternalSponsor(id, { kind: 'user', id: 's1' })],
     ['addInternalSponsor beta path id', (g, id) => g.addInternalSponsor(id, { kind: 'user', id: 's1' }, { version: 'beta' })],
     ['addUserSponsor beta sponsor id', (g, id) => g.addUserSponsor('u1', { kind: 'user', id }, { version: 'beta' })],
@@ -313,15 +319,18 @@ describe('ids', () => {
     ['addAgentIdentityBlueprintSponsor sponsor id', (g, id) => g.addAgentIdentityBlueprintSponsor('a1', { kind: 'directoryObject', id })],
     [
       'raw.POST path id',
-      async (g, id) =>
-        void (await g.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id } }, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } })),
+      async (_, id, fetch) =>
+        void (await rawClient(fetch).POST('/v1.0/users/{id}/sponsors/$ref', {
+          params: { path: { id } },
+          body: { '@odata.id': `${clouds.global}/v1.0/users/s1` },
+        })),
     ],
   ];
   for (const [what, call] of calls) {
     for (const bad of ['', '.', '..']) {
       it(`${what} ${JSON.stringify(bad)} is refused before anything is sent`, async () => {
         const { fetch, calls: sent } = recordingFetch();
-        const error = await call(client(fetch), bad).then(
+        const error = await call(client(fetch), bad, fetch).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -337,7 +346,7 @@ describe('ids', () => {
     for (const bad of ['\ud800', 'a\udc00b', 'x\ud83d']) {
       it(`${what} with a lone surrogate ${JSON.stringify(bad)} is an InvalidIdError (not a URIError), nothing sent`, async () => {
         const { fetch, calls: sent } = recordingFetch();
-        const error = await call(client(fetch), bad).then(
+        const error = await call(client(fetch), bad, fetch).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -359,7 +368,7 @@ describe('ids', () => {
     const { fetch, calls: sent } = recordingFetch();
     const missing = { path: {} } as { path: { id: string } };
     await expect(
-      client(fetch).raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: missing, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } }),
+      rawClient(fetch).POST('/v1.0/users/{id}/sponsors/$ref', { params: missing, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } }),
     ).rejects.toBeInstanceOf(InvalidIdError);
     expect(sent).toHaveLength(0);
   });
@@ -712,8 +721,8 @@ describe('tokens', () => {
   it('never sends the token to another origin', async () => {
     const { fetch, calls } = recordingFetch();
     let asked = 0;
-    const graph = createGraphClient({ fetch, getToken: () => (asked++, 'secret') });
-    await graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', {
+    const raw = createRawClient({ fetch, getToken: () => (asked++, 'secret') });
+    await raw.POST('/v1.0/users/{id}/sponsors/$ref', {
       baseUrl: 'https://attacker.example',
       params: { path: { id: 'u1' } },
       body: { '@odata.id': `${clouds.global}/v1.0/users/s1` },
@@ -735,7 +744,10 @@ describe('tokens', () => {
       new TypeError(`getToken() must be a non-empty string; got ${value === '' ? 'an empty string' : typeof value}`),
     );
     await expect(
-      graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: { '@odata.id': `${clouds.global}/v1.0/users/s1` } }),
+      createRawClient({ fetch, getToken: () => Promise.resolve(value as string) }).POST('/v1.0/users/{id}/sponsors/$ref', {
+        params: { path: { id: 'u1' } },
+        body: { '@odata.id': `${clouds.global}/v1.0/users/s1` },
+      }),
     ).rejects.toThrow(TypeError);
     expect(calls).toHaveLength(0);
   });

@@ -190,17 +190,18 @@ describe('installed into a fresh project', () => {
   it('type-checks a consumer of the client, the types and the spec files', () => {
     writeFileSync(
       join(consumer, 'good.ts'),
-      `import { createGraphClient, GraphError, type GraphClient } from 'graph-sponsors-contract';
+      `import { createGraphClient, createRawClient, GraphError, type GraphClient } from 'graph-sponsors-contract';
 import type { paths, components } from 'graph-sponsors-contract/types';
 import spec from 'graph-sponsors-contract/openapi.json' with { type: 'json' };
 import { startMockServer, DEFAULT_MAX_BODY_BYTES, type MockServer, type MockServerOptions } from 'graph-sponsors-contract/mock';
 
 const graph: GraphClient = createGraphClient({ baseUrl: 'http://127.0.0.1:4010', token: 'token' });
+const raw = createRawClient({ baseUrl: 'http://127.0.0.1:4010', token: 'token' });
 type Body = paths[${JSON.stringify(userSponsor.path)}]['post']['requestBody']['content']['application/json'];
 const body: Body = ${JSON.stringify(bodyExamples[exampleName].value)};
 export async function main(): Promise<number> {
   const done: void = await graph.addUserSponsor(${JSON.stringify(userId)}, { kind: 'group', id: ${JSON.stringify(sponsorId)} });
-  const { response } = await graph.raw.POST(${JSON.stringify(userSponsor.path)}, { params: { path: { id: ${JSON.stringify(userId)} } }, body });
+  const { response } = await raw.POST(${JSON.stringify(userSponsor.path)}, { params: { path: { id: ${JSON.stringify(userId)} } }, body });
   return done ?? response.status;
 }
 export function describe(error: unknown): string {
@@ -219,12 +220,13 @@ export const mock: Promise<MockServer> = startMockServer(mockOptions);
 
   it('refuses a consumer that misuses them, at each wrong line', () => {
     const lines = [
-      `import { createGraphClient, notExported } from 'graph-sponsors-contract'; // wrong`,
+      `import { createGraphClient, createRawClient, notExported } from 'graph-sponsors-contract'; // wrong`,
       `import type { paths } from 'graph-sponsors-contract/types';`,
       `const graph = createGraphClient({ baseUrl: 'http://127.0.0.1:4010' });`,
+      `const raw = createRawClient({ baseUrl: 'http://127.0.0.1:4010' });`,
       `export const kind = graph.addUserSponsor('u', { kind: 'servicePrincipal', id: 'x' }); // wrong`,
-      `export const body = graph.raw.POST(${JSON.stringify(userSponsor.path)}, { params: { path: { id: 'u' } }, body: { '@odata.id': 42 } }); // wrong`,
-      `export const path = graph.raw.POST(${JSON.stringify(userSponsor.path.replace('sponsors', 'sponsor'))}, { params: { path: { id: 'u' } }, body: { '@odata.id': 'x' } }); // wrong`,
+      `export const body = raw.POST(${JSON.stringify(userSponsor.path)}, { params: { path: { id: 'u' } }, body: { '@odata.id': 42 } }); // wrong`,
+      `export const path = raw.POST(${JSON.stringify(userSponsor.path.replace('sponsors', 'sponsor'))}, { params: { path: { id: 'u' } }, body: { '@odata.id': 'x' } }); // wrong`,
       `export type Missing = paths['/v1.0/users']; // wrong`,
       `export const unused = notExported;`,
     ];

@@ -2,6 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createGraphClient,
+  createRawClient,
   type CallOptions,
   type ClientMethods,
   type ConnectedOrganization,
@@ -18,6 +19,7 @@ import type { BatchOperationId } from '../src/batch.js';
 import type { OperationId, SponsorMethodName, sponsorMethods } from '../src/sponsors.js';
 
 const graph = createGraphClient({ token: 't' });
+const raw = createRawClient({ token: 't' });
 const userRef = { '@odata.id': 'https://graph.microsoft.com/v1.0/users/u1' };
 const organization: ConnectedOrganizationBody = {
   displayName: 'Contoso',
@@ -69,36 +71,36 @@ describe('sponsor kinds come from the spec', () => {
   });
 });
 
-describe('graph.raw is the typed openapi-fetch client', () => {
+describe('createRawClient is the typed openapi-fetch client', () => {
   it('compiles a correct call', () => {
-    void graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: userRef });
-    void graph.raw.POST('/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref', { body: organization });
+    void raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: userRef });
+    void raw.POST('/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref', { body: organization });
   });
 
   it('compiles the new GET and DELETE operations', () => {
-    void graph.raw.GET('/v1.0/users/{id}/sponsors', { params: { path: { id: 'u1' } } });
-    void graph.raw.DELETE('/v1.0/users/{id}/sponsors/{sponsorId}/$ref', { params: { path: { id: 'u1', sponsorId: 's1' } } });
+    void raw.GET('/v1.0/users/{id}/sponsors', { params: { path: { id: 'u1' } } });
+    void raw.DELETE('/v1.0/users/{id}/sponsors/{sponsorId}/$ref', { params: { path: { id: 'u1', sponsorId: 's1' } } });
   });
 
   it('rejects a wrong path or method', () => {
     // @ts-expect-error the list path has no $ref and takes no body
-    void graph.raw.POST('/v1.0/users/{id}/sponsors', { params: { path: { id: 'u1' } }, body: userRef });
+    void raw.POST('/v1.0/users/{id}/sponsors', { params: { path: { id: 'u1' } }, body: userRef });
     // @ts-expect-error a $ref collection is not read with GET in this contract
-    void graph.raw.GET('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } } });
+    void raw.GET('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } } });
     // @ts-expect-error DELETE needs the sponsor id
-    void graph.raw.DELETE('/v1.0/users/{id}/sponsors/{sponsorId}/$ref', { params: { path: { id: 'u1' } } });
+    void raw.DELETE('/v1.0/users/{id}/sponsors/{sponsorId}/$ref', { params: { path: { id: 'u1' } } });
   });
 
   it('rejects a body without @odata.id', () => {
     // @ts-expect-error @odata.id is required
-    void graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: {} });
+    void raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: {} });
     // @ts-expect-error a bare id is not the reference body
-    void graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: { id: 's1' } });
+    void raw.POST('/v1.0/users/{id}/sponsors/$ref', { params: { path: { id: 'u1' } }, body: { id: 's1' } });
   });
 
   it('rejects a missing path id', () => {
     // @ts-expect-error params.path.id is required
-    void graph.raw.POST('/v1.0/users/{id}/sponsors/$ref', { body: userRef });
+    void raw.POST('/v1.0/users/{id}/sponsors/$ref', { body: userRef });
   });
 });
 
@@ -107,7 +109,7 @@ describe('connectedOrganization body', () => {
     // @ts-expect-error state is configured | proposed | unknownFutureValue
     void graph.addConnectedOrganization({ ...organization, state: 'active' });
     // @ts-expect-error the documented placeholder "String" is not a state
-    void graph.raw.POST('/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref', { body: { ...organization, state: 'String' } });
+    void raw.POST('/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref', { body: { ...organization, state: 'String' } });
   });
 
   it('rejects an unknown identity source type', () => {

@@ -1,0 +1,73 @@
+// The client's options and what both clients (typed and raw) make of them: the cloud, the URL requests go to,
+// its origin, the authorizer and the fetch to call.
+import { clouds } from '../generated/operations.js';
+import { callbackAuthorizer, tokenAuthorizer, type Authorizer } from './auth.js';
+import type { RetryOptions } from './retry.js';
+import type { Cloud } from './sponsors.js';
+
+/** What an add does when Graph answers that the reference already exists (`referenceAlreadyExists`). */
+export type IfExists = 'ok' | 'error';
+
+export interface GraphClientOptions {
+  /** Absolute http(s) URL requests go to (e.g. the mock's `http://127.0.0.1:4010`); default: the cloud's Graph origin. */
+  baseUrl?: string;
+  /** National cloud: its origin is the default baseUrl and always the origin of built `@odata.id` URLs. */
+  cloud?: Cloud;
+  /** Bearer token (a non-empty string) sent to baseUrl's origin only. */
+  token?: string;
+  /** Called before every request (retries and pages included), so an expiring token can be refreshed; must give a non-empty string. */
+  getToken?: () => string | Promise<string>;
+  /** fetch implementation (tests inject one); default globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Retry policy for 429, 503 and 504; `false` turns retries off. */
+  retry?: false | RetryOptions;
+  /** Time allowed for a whole call (token, attempts, retry waits, pages), default 100 000 ms; `Infinity` for none. */
+  timeoutMs?: number;
+  /**
+   * What an add does when the reference already exists (Graph's 400 `referenceAlreadyExists`, also what a retried
+   * add whose first attempt landed gets): `'ok'` resolves it, `'error'` (default) rejects with the GraphError.
+   * An add call's own `ifExists` wins.
+   */
+  ifExists?: IfExists;
+  /**
+   * Sends `SdkVersion: graph-sponsors-contract/<version>` on every request, the telemetry header the Microsoft
+   * Graph SDKs send (default false: nothing is sent).
+   */
+  sdkVersion?: boolean;
+}
+
+/** baseUrl without its trailing slashes; a RangeError unless it is an absolute http(s) URL with no query, fragment or userinfo. */
+export function checkBaseUrl(value: unknown): string {
+  let url: URL | undefined;
+  try {
+    if (typeof value === 'string' && !/[?#]/.test(value)) url = new URL(value); // not URL.canParse: Safari 17+ only
+  } catch {
+    // not a URL: url stays undefined and the check below throws the RangeError
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
+    throw new RangeError(`baseUrl must be an absolute http(s) URL without query, fragment or credentials; got ${JSON.stringify(value)}`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** The authorizer the options name, if any. */
+export function authorizerOf({ token, getToken }: GraphClientOptions): Authorizer | undefined {
+  // Both given: getToken wins (as before 1.0.0); the token is still checked.
+  const fixed = token === undefined ? undefined : tokenAuthorizer(token);
+  return getToken === undefined ? fixed : callbackAuthorizer(getToken);
+}
+
+/** The options both clients share, checked. */
+export function clientSetup(options: GraphClientOptions) {
+  const cloud: Cloud = options.cloud ?? 'global';
+  if (!Object.hasOwn(clouds, cloud)) throw new RangeError(`unknown cloud ${JSON.stringify(cloud)}; one of ${Object.keys(clouds).join(', ')}`);
+  const baseUrl = checkBaseUrl(options.baseUrl ?? clouds[cloud]);
+  return {
+    cloud,
+    baseUrl,
+    origin: new URL(baseUrl).origin,
+    auth: authorizerOf(options),
+    // Bound at call time so a fetch stubbed after creation (vi.stubGlobal) is used.
+    fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
+  };
+}

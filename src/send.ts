@@ -1,0 +1,87 @@
+// The one way a request of the typed client goes out: fetch(url, init) with the client's headers, under the
+// call's signal, retried per policy, its answer read into the success body or a GraphError. No Request is built
+// here: fetch builds its own, and every Request made with a signal follows it (tens of µs each in Node).
+import type { Authorizer } from './auth.js';
+import { invalidResponse, toGraphError, unexpectedSuccess, type GraphError } from './errors.js';
+import { withRetries, type RetryPolicy } from './retry.js';
+import { assertValidId } from './sponsors.js';
+import { uuidV4 } from './uuid.js';
+
+/** What every request of one client shares. */
+export interface Core {
+  /** `${origin}/`: a URL starting with it is on the client's own origin, the only one the token goes to. */
+  readonly own: string;
+  readonly fetch: typeof fetch;
+  readonly auth: Authorizer | undefined;
+  readonly policy: RetryPolicy | false;
+}
+
+/** One call's own signal, deadline and headers (the caller's, the client-request-id if given, telemetry). */
+export interface Call {
+  signal: AbortSignal;
+  deadline: number;
+  header: Record<string, string>;
+  /** Set once a 401 challenge was answered: a call retries a 401 at most once. */
+  challenged?: boolean;
+}
+
+/** The success answer of one request: its parsed JSON body (undefined when empty), the response and the URL asked. */
+export interface Answer {
+  body: unknown;
+  response: Response;
+  url: string;
+}
+
+/** A path template with its parameters filled in path order by `ids`, each checked and percent-encoded. */
+export function fillPath(path: string, ids: readonly unknown[]): string {
+  let i = 0;
+  return path.replace(/\{([^{}]+)\}/g, (_, name: string) => {
+    const id = ids[i++];
+    assertValidId(id, `path parameter ${name}`);
+    return encodeURIComponent(id);
+  });
+}
+
+/** The JSON of a body (undefined when empty), or the text itself when it is not JSON. */
+function parseBody(text: string): { json: boolean; value: unknown } {
+  if (text === '') return { json: true, value: undefined };
+  try {
+    return { json: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { json: false, value: text };
+  }
+}
+
+/**
+ * One request, retried per policy: the answer with `successStatus`, else the last GraphError thrown. A 401 is
+ * sent once more when the authorizer's challenge resolves true (once per call, outside the retry policy).
+ */
+export async function exchange(core: Core, call: Call, method: string, url: string, body: string | undefined, successStatus: number): Promise<Answer> {
+  let answer: Answer | undefined;
+  const attempt = async (): Promise<GraphError | undefined> => {
+    for (;;) {
+      const headers: Record<string, string> = { 'client-request-id': uuidV4(), ...call.header };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const authorization = core.auth && url.startsWith(core.own) ? await core.auth.header(call.signal) : undefined;
+      if (authorization !== undefined) headers.authorization = authorization;
+      // redirect 'error': a redirect to another origin must not carry the token, whatever the runtime does.
+      // Network errors and aborts reject here with the original error.
+      const response = await core.fetch(url, { method, headers, body, redirect: 'error', signal: call.signal });
+      const { status } = response;
+      if (status === 401 && !call.challenged && core.auth?.challenge) {
+        call.challenged = true;
+        if (await core.auth.challenge(response, call.signal)) {
+          await response.body?.cancel();
+          continue;
+        }
+      }
+      const { json, value } = parseBody(await response.text());
+      if (status !== successStatus) return response.ok ? unexpectedSuccess(response, successStatus, value) : toGraphError(response, value);
+      if (!json) return invalidResponse(response, `HTTP ${status} with a body that is not JSON`, value);
+      answer = { body: value, response, url };
+      return undefined;
+    }
+  };
+  await withRetries(core.policy, call.signal, attempt, call.deadline);
+  return answer!;
+}
