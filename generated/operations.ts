@@ -413,6 +413,34 @@ export const errorExamples = {
       "code": "Request_BadRequest",
       "message": "Role-assignable groups can't be sponsors."
     }
+  ],
+  "batchRequestLimitExceeded": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Number of requests inside batch exceed the limit."
+    }
+  ],
+  "batchRequestIdNotUnique": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Request Id 1 has to be unique in a batch."
+    }
+  ],
+  "invalidBatchPayload": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Invalid batch payload format."
+    }
+  ],
+  "batchInvalidDependency": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Invalid dependency for request Id 2."
+    }
   ]
 } as const;
 
