@@ -7,11 +7,28 @@
 import { operations } from '../generated/operations.js';
 import { GraphError, toGraphError } from './errors.js';
 import { backoffMs, retryableStatuses, sleep, type RetryPolicy } from './retry.js';
-import { sponsorODataId, type Cloud, type OperationId, type Sponsor, type SponsorOperationId } from './sponsors.js';
+import { sponsorODataId, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
+import type { DefaultVersionOf, OperationOf, VersionOf, VersionOptions } from './methods.js';
 
 type Operations = typeof operations;
 /** The JSON batch operations (the spec's `x-batch`, one per Graph version). */
 export type BatchOperationId = { [K in OperationId]: Operations[K] extends { batchLimit: number } ? K : never }[OperationId];
+
+/** The methods of the table that add a sponsor: each has a bulk twin named in the plural. */
+export type AddMethodName = { [M in SponsorMethodName]: OperationOf<M> extends SponsorOperationId ? M : never }[SponsorMethodName];
+/** A sponsor the method's operation in version V takes. */
+type SponsorOf<M extends AddMethodName, V extends VersionOf<M>> = Sponsor<OperationOf<M, V> & SponsorOperationId>;
+/**
+ * Adds each sponsor through `POST /{version}/$batch` (at most the batch limit per request) and resolves one result
+ * per sponsor, in the order given; rejects only when a whole batch fails (401, 403, network, timeout, abort).
+ */
+export type BulkAddMethod<M extends AddMethodName> = <V extends VersionOf<M> = DefaultVersionOf<M>>(
+  ownerId: string,
+  sponsors: ReadonlyArray<SponsorOf<M, V>>,
+  options?: VersionOptions<V>,
+) => Promise<Array<BulkAddResult<SponsorOf<M, V>>>>;
+/** The bulk adds: `addUserSponsors` for `addUserSponsor`, and so on for every add of the table. */
+export type BulkMethods = { [M in AddMethodName as `${M}s`]: BulkAddMethod<M> };
 
 /** What a bulk add reports for each sponsor, in the order given. */
 export interface BulkAddResult<S> {
@@ -48,7 +65,13 @@ export function batchOperation(version: string): { path: string; limit: number }
  * The batch adding `sponsors[i]` for each index of `at` (request id = the index, so an answer maps back): each
  * `url` is the operation's path relative to its version, `@odata.id` the sponsor's read URL on the cloud.
  */
-export function addRequests<Op extends SponsorOperationId>(cloud: Cloud, op: Op, ownerId: string, sponsors: Array<Sponsor<Op>>, at: number[]): BatchBody {
+export function addRequests<Op extends SponsorOperationId>(
+  cloud: Cloud,
+  op: Op,
+  ownerId: string,
+  sponsors: ReadonlyArray<Sponsor<Op>>,
+  at: number[],
+): BatchBody {
   const { path, version } = operations[op];
   const url = path.slice(version.length + 1).replace(/\{[^}]+\}/, encodeURIComponent(ownerId));
   return {
@@ -79,7 +102,7 @@ export interface BulkLimits {
  * call's deadline and signal. Resolves one result per index; rejects only when `post` does (the whole batch failed).
  */
 export async function bulk<S>(
-  sponsors: S[],
+  sponsors: readonly S[],
   limit: number,
   build: (at: number[]) => BatchBody,
   post: (body: BatchBody) => Promise<unknown>,
