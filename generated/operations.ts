@@ -185,6 +185,24 @@ export const operations = {
       "sponsorId"
     ],
     "successStatus": 204
+  },
+  "batch": {
+    "method": "post",
+    "path": "/v1.0/$batch",
+    "version": "v1.0",
+    "deprecated": false,
+    "pathParams": [],
+    "successStatus": 200,
+    "batchLimit": 20
+  },
+  "batchBeta": {
+    "method": "post",
+    "path": "/beta/$batch",
+    "version": "beta",
+    "deprecated": false,
+    "pathParams": [],
+    "successStatus": 200,
+    "batchLimit": 20
   }
 } as const;
 
@@ -401,6 +419,34 @@ export const errorExamples = {
       "status": 400,
       "code": "Request_BadRequest",
       "message": "Role-assignable groups can't be sponsors."
+    }
+  ],
+  "batchRequestLimitExceeded": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Number of requests inside batch exceed the limit."
+    }
+  ],
+  "batchRequestIdNotUnique": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Request Id 1 has to be unique in a batch."
+    }
+  ],
+  "invalidBatchPayload": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Invalid batch payload format."
+    }
+  ],
+  "batchInvalidDependency": [
+    {
+      "status": 400,
+      "code": "BadRequest",
+      "message": "Invalid dependency for request Id 2."
     }
   ]
 } as const;

@@ -597,6 +597,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1.0/$batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * JSON batch (v1.0)
+         * @description Combine up to 20 requests in one HTTP call (JSON batching). Each request of `requests` has an `id`, a `method`,
+         *     a `url` relative to the version (`/users/{id}/sponsors/$ref`), and optionally `headers`, a `body` (with its
+         *     `Content-Type` among the headers) and `dependsOn` (ids of earlier requests that must succeed first). A parseable
+         *     batch answers `200 OK` with one entry of `responses` per request (`id`, `status`, `headers`, `body`); a
+         *     request that depends on a failed one answers `424` (Failed Dependency). A batch Graph cannot read (more than 20
+         *     requests, a repeated id, a request without `id`, `method` or `url`, an absolute `url`, a `dependsOn` naming no
+         *     earlier request) is refused as a whole with `400`, and nothing in it runs.
+         *
+         *     **Permissions.** None of its own: every request in the batch is authorized as if it were sent alone, with the
+         *     batch's token, so each needs its own operation's permissions (a request without them answers its own `403`).
+         *
+         *     **Throttling.** Each request is evaluated on its own against the throttling limits; one that exceeds them answers
+         *     `429` with its own `Retry-After`. Retry those requests (a new batch after the longest `Retry-After`).
+         *
+         *     **Order.** Graph processes the requests "in the most efficient order" and may answer in another order; only
+         *     `dependsOn` fixes an order. The mock runs them one after another in the order given, through the same steps as
+         *     a request sent alone (state, rules, permissions, `Prefer`, the session's queue), and answers in that order.
+         *
+         *     **Evidence.** The JSON batching page https://learn.microsoft.com/en-us/graph/json-batching (microsoftgraph/microsoft-graph-docs-contrib
+         *     concepts/json-batching.md, ms.date 02/21/2025): the limit of 20, the request and response properties, ids not
+         *     case-sensitive and unique, relative URLs, `424` for a failed dependency, the example request and response;
+         *     "Throttling and batching" of https://learn.microsoft.com/en-us/graph/throttling for an individual `429` and its
+         *     `Retry-After`. The texts of the batch-level 400s are Graph's as captured in public sources (each example's
+         *     `x-message-source`). The page states no national-cloud table; `$batch` is a segment of the OData protocol every
+         *     Graph host serves, so all four clouds are listed. Not in the seed pages (`x-beyond-seeds`).
+         */
+        post: operations["batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/beta/$batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * JSON batch (beta)
+         * @description Combine up to 20 requests in one HTTP call (JSON batching). Each request of `requests` has an `id`, a `method`,
+         *     a `url` relative to the version (`/users/{id}/sponsors/$ref`), and optionally `headers`, a `body` (with its
+         *     `Content-Type` among the headers) and `dependsOn` (ids of earlier requests that must succeed first). A parseable
+         *     batch answers `200 OK` with one entry of `responses` per request (`id`, `status`, `headers`, `body`); a
+         *     request that depends on a failed one answers `424` (Failed Dependency). A batch Graph cannot read (more than 20
+         *     requests, a repeated id, a request without `id`, `method` or `url`, an absolute `url`, a `dependsOn` naming no
+         *     earlier request) is refused as a whole with `400`, and nothing in it runs.
+         *
+         *     **Permissions.** None of its own: every request in the batch is authorized as if it were sent alone, with the
+         *     batch's token, so each needs its own operation's permissions (a request without them answers its own `403`).
+         *
+         *     **Throttling.** Each request is evaluated on its own against the throttling limits; one that exceeds them answers
+         *     `429` with its own `Retry-After`. Retry those requests (a new batch after the longest `Retry-After`).
+         *
+         *     **Order.** Graph processes the requests "in the most efficient order" and may answer in another order; only
+         *     `dependsOn` fixes an order. The mock runs them one after another in the order given, through the same steps as
+         *     a request sent alone (state, rules, permissions, `Prefer`, the session's queue), and answers in that order.
+         *
+         *     **Evidence.** The JSON batching page https://learn.microsoft.com/en-us/graph/json-batching (microsoftgraph/microsoft-graph-docs-contrib
+         *     concepts/json-batching.md, ms.date 02/21/2025): the limit of 20, the request and response properties, ids not
+         *     case-sensitive and unique, relative URLs, `424` for a failed dependency, the example request and response;
+         *     "Throttling and batching" of https://learn.microsoft.com/en-us/graph/throttling for an individual `429` and its
+         *     `Retry-After`. The texts of the batch-level 400s are Graph's as captured in public sources (each example's
+         *     `x-message-source`). The page states no national-cloud table; `$batch` is a segment of the OData protocol every
+         *     Graph host serves, so all four clouds are listed. Not in the seed pages (`x-beyond-seeds`).
+         */
+        post: operations["batchBeta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -855,6 +943,59 @@ export interface components {
             /** @description The related objects, in the order the relation was made. */
             value: components["schemas"]["directoryObject"][];
         };
+        /**
+         * @description A JSON batch request (learn.microsoft.com/graph/json-batching): one required property, `requests`, holding 1 to 20
+         *     individual requests. Graph refuses more than 20, a repeated `id` (ids compare without case), a request without
+         *     `id`, `method` or `url`, and a `dependsOn` naming an id that is not an earlier request of the batch, each with a
+         *     400 for the whole batch.
+         */
+        batchRequest: {
+            requests: components["schemas"]["batchRequestItem"][];
+        };
+        /**
+         * @description The answer to a parseable batch (`200 OK` whatever the individual answers are): one response per request, which
+         *     may come in another order than the requests (correlate by `id`).
+         */
+        batchResponse: {
+            responses: components["schemas"]["batchResponseItem"][];
+        };
+        /** @description One request of a batch, as the JSON batching page lists its properties. */
+        batchRequestItem: {
+            /** @description Correlates the response with the request. Not case-sensitive; unique in the batch. */
+            id: string;
+            /**
+             * @description The HTTP method of the request.
+             * @enum {string}
+             */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "get" | "post" | "put" | "patch" | "delete";
+            /**
+             * @description The resource URL relative to the version: `/users/{id}/sponsors/$ref` for
+             *     `https://graph.microsoft.com/v1.0/users/{id}/sponsors/$ref` (the leading `/` may be left out). An absolute URL
+             *     is refused.
+             */
+            url: string;
+            /** @description The request's headers (for example `Content-Type`, `ConsistencyLevel`); required with a `body`. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description The request's body, a JSON value (with `Content-Type` among the headers). */
+            body?: unknown;
+            /** @description Ids of earlier requests of the batch that must succeed first; if one fails, this one answers `424`. */
+            dependsOn?: string[];
+        };
+        /** @description The answer to one request of the batch. */
+        batchResponseItem: {
+            /** @description The `id` of the request this answers. */
+            id: string;
+            /** @description The HTTP status of the individual answer (`424` when a request it depends on failed). */
+            status: number;
+            /** @description The headers the individual answer keeps, such as `Content-Type`, `Cache-Control`, `Location` and `Retry-After` (a throttled request's wait in seconds). */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description The individual answer's body (absent for `204`); an error is Graph's error object. */
+            body?: unknown;
+        };
     };
     responses: {
         /** @description No Content. The call succeeded (the reference was added or removed); the response has no body. */
@@ -1042,6 +1183,35 @@ export interface components {
                 "application/json": components["schemas"]["odataError"];
             };
         };
+        /**
+         * @description OK: the batch was parseable. Each request's own answer is in `responses`, with its status, the headers it keeps
+         *     and its body; a 200 says nothing about whether the individual requests succeeded.
+         */
+        BatchResponses: {
+            headers: {
+                "request-id": components["headers"]["request-id"];
+                "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["batchResponse"];
+            };
+        };
+        /** @description Bad request. The batch as a whole is refused (nothing in it runs); the body cannot be read as JSON, or it is not a batch Graph accepts. */
+        BadRequestBatch: {
+            headers: {
+                "request-id": components["headers"]["request-id"];
+                "client-request-id": components["headers"]["client-request-id"];
+                "Strict-Transport-Security": components["headers"]["Strict-Transport-Security"];
+                "x-ms-ags-diagnostic": components["headers"]["x-ms-ags-diagnostic"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["odataError"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1079,6 +1249,12 @@ export interface components {
         createConnectedOrganization: {
             content: {
                 "application/json": components["schemas"]["connectedOrganization"];
+            };
+        };
+        /** @description The batch, `{"requests": [...]}` with 1 to 20 requests. */
+        batch: {
+            content: {
+                "application/json": components["schemas"]["batchRequest"];
             };
         };
     };
@@ -1151,6 +1327,10 @@ export type SocialIdentitySource = components['schemas']['socialIdentitySource']
 export type OdataError = components['schemas']['odataError'];
 export type DirectoryObject = components['schemas']['directoryObject'];
 export type DirectoryObjectCollectionResponse = components['schemas']['directoryObjectCollectionResponse'];
+export type BatchRequest = components['schemas']['batchRequest'];
+export type BatchResponse = components['schemas']['batchResponse'];
+export type BatchRequestItem = components['schemas']['batchRequestItem'];
+export type BatchResponseItem = components['schemas']['batchResponseItem'];
 export type ResponseNoContent = components['responses']['NoContent'];
 export type ResponseBadRequestInternalSponsorReference = components['responses']['BadRequestInternalSponsorReference'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
@@ -1165,12 +1345,15 @@ export type ResponseGatewayTimeout = components['responses']['GatewayTimeout'];
 export type ResponseBadRequestSponsorReference = components['responses']['BadRequestSponsorReference'];
 export type ResponseBadRequestConnectedOrganization = components['responses']['BadRequestConnectedOrganization'];
 export type ResponseBadRequestBlueprintSponsorReference = components['responses']['BadRequestBlueprintSponsorReference'];
+export type ResponseBatchResponses = components['responses']['BatchResponses'];
+export type ResponseBadRequestBatch = components['responses']['BadRequestBatch'];
 export type ParameterClientRequestId = components['parameters']['client-request-id'];
 export type ParameterSelect = components['parameters']['select'];
 export type ParameterExpand = components['parameters']['expand'];
 export type ParameterTop = components['parameters']['top'];
 export type ParameterFilter = components['parameters']['filter'];
 export type RequestBodyCreateConnectedOrganization = components['requestBodies']['createConnectedOrganization'];
+export type RequestBodyBatch = components['requestBodies']['batch'];
 export type HeaderRequestId = components['headers']['request-id'];
 export type HeaderClientRequestId = components['headers']['client-request-id'];
 export type HeaderStrictTransportSecurity = components['headers']['Strict-Transport-Security'];
@@ -1760,6 +1943,58 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    batch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["batch"];
+        responses: {
+            200: components["responses"]["BatchResponses"];
+            400: components["responses"]["BadRequestBatch"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    batchBeta: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A caller-generated GUID that Graph echoes in the `client-request-id` response header and in `innerError`, to correlate the call in logs.
+                 * @example 5f9c0f3e-8a2d-4e7b-9b1c-0d2e4f6a8b10
+                 */
+                "client-request-id"?: components["parameters"]["client-request-id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["batch"];
+        responses: {
+            200: components["responses"]["BatchResponses"];
+            400: components["responses"]["BadRequestBatch"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

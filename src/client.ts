@@ -22,11 +22,12 @@ import {
   type SponsorOperationId,
 } from './sponsors.js';
 import type { AddOptions, CallOptions, ClientMethods, ListOptions, VersionOptions } from './methods.js';
+import { addRequests, batchOperation, bulk, type BulkMethods } from './batch.js';
 
 export type { AddOptions, CallOptions, ClientMethods, ListOptions, VersionOptions } from './methods.js';
 export { checkBaseUrl, type GraphClientOptions, type IfExists } from './options.js';
 
-export interface GraphClient extends ClientMethods {
+export interface GraphClient extends ClientMethods, BulkMethods {
   /** The URL requests go to. */
   readonly baseUrl: string;
   readonly cloud: Cloud;
@@ -135,6 +136,23 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     });
   };
 
+  // The bulk twin of an add (src/batch.ts): its batches go through exchange() like any request (token, retries of
+  // the whole batch, timeout, signal); the requests in them that are throttled are sent again alone.
+  const bulkAdd = (name: string, row: Row) => async (ownerId: string, sponsors: Array<Sponsor<SponsorOperationId>>, callOptions?: VersionOptions) => {
+    const op = operationOf(name, row, callOptions?.version) as SponsorOperationId;
+    assertValidId(ownerId, owner(row));
+    const build = (at: number[]) => addRequests(cloud, op, ownerId, sponsors, at);
+    build([...sponsors.keys()]); // every sponsor checked before anything is sent
+    const { path, limit } = batchOperation(operations[op].version);
+    const exists = (error: GraphError) => error.is('referenceAlreadyExists');
+    return within(callOptions, (call) =>
+      bulk(sponsors, limit, build, async (body) => (await exchange(core, call, 'post', baseUrl + path, JSON.stringify(body), 200)).body, exists, {
+        ...call,
+        policy: core.policy,
+      }),
+    );
+  };
+
   const build = (name: string, row: Row) => {
     const meta: { method: string } = operations[operationOf(name, row, undefined)];
     if ('sponsorKinds' in meta) return add(name, row);
@@ -143,6 +161,8 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     return create(name, row);
   };
   const methods = Object.fromEntries(Object.entries(sponsorMethods).map(([name, row]) => [name, build(name, row)]));
+  const adds = Object.entries(sponsorMethods).filter(([name, row]) => 'sponsorKinds' in operations[operationOf(name, row, undefined)]);
+  const bulks = Object.fromEntries(adds.map(([name, row]) => [`${name}s`, bulkAdd(`${name}s`, row)]));
 
-  return { ...(methods as unknown as ClientMethods), baseUrl, cloud };
+  return { ...(methods as unknown as ClientMethods), ...(bulks as unknown as BulkMethods), baseUrl, cloud };
 }

@@ -1,6 +1,7 @@
 // Public entry point of the typed client.
 export { createGraphClient } from './client.js';
 export type { GraphClient, GraphClientOptions, IfExists, CallOptions, VersionOptions, AddOptions, ListOptions, ClientMethods } from './client.js';
+export type { BulkAddResult, BulkMethods } from './batch.js';
 export { createRawClient } from './raw.js';
 export type { RawClient, RawClientOptions } from './raw.js';
 export { tokenAuthorizer, callbackAuthorizer } from './auth.js';

@@ -92,8 +92,11 @@ function normalise(res: Res) {
   } catch {
     // not JSON: compared as text
   }
-  const inner = (body as { error?: { innerError?: Record<string, unknown> } })?.error?.innerError;
-  if (inner) {
+  type Answer = { error?: { innerError?: Record<string, unknown> } } | undefined;
+  // A JSON batch's answers carry the batch's ids in their own innerError (src/mock/batch.ts).
+  const batched = (body as { responses?: Array<{ body?: Answer }> } | undefined)?.responses ?? [];
+  for (const inner of [(body as Answer)?.error?.innerError, ...batched.map((r) => r.body?.error?.innerError)]) {
+    if (!inner) continue;
     expect(inner['request-id']).toBe(requestId);
     expect(inner.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     for (const key of ['date', 'request-id', 'client-request-id']) inner[key] = '<live>';

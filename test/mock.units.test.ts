@@ -215,6 +215,7 @@ describe('the pipeline, without a socket', async () => {
       'token',
       'authorize',
       'bodyFailure',
+      'batch',
       'validation',
       'rules',
       'answer',

@@ -126,7 +126,7 @@ describe('the spec says what the seed pages say', () => {
     for (const { path, op } of ops) expect(path.split('/')[1]).toBe(op['x-graph-version']);
   });
 
-  it('has the eleven operations beyond the seeds under the names of the issue 11 design', () => {
+  it('has the thirteen operations beyond the seeds under the names of the issue 11 and 12 designs', () => {
     const beyond = ops.filter((o) => o.op['x-beyond-seeds'] !== undefined);
     expect(beyond.map((o) => o.op['x-beyond-seeds'])).toEqual(beyond.map(() => true));
     const co = '/identityGovernance/entitlementManagement/connectedOrganizations';
@@ -144,6 +144,8 @@ describe('the spec says what the seed pages say', () => {
         'removeUserSponsor delete /v1.0/users/{id}/sponsors/{sponsorId}/$ref',
         `removeConnectedOrganizationInternalSponsor delete /v1.0${co}/{id}/internalSponsors/{sponsorId}/$ref`,
         `removeAgentIdentityBlueprintSponsor delete /v1.0${bp}/{sponsorId}/$ref`,
+        'batch post /v1.0/$batch',
+        'batchBeta post /beta/$batch',
       ].sort(),
     );
   });
@@ -152,10 +154,16 @@ describe('the spec says what the seed pages say', () => {
     const clouds = spec.servers.map((s: Json) => s['x-cloud']);
     for (const { operationId, op } of ops.filter((o) => o.op['x-beyond-seeds'])) {
       const view = op['x-graph-version'] === 'beta' ? 'graph-rest-beta' : 'graph-rest-1.0';
-      expect(op.externalDocs.url, operationId).toMatch(new RegExp(`^https://learn\\.microsoft\\.com/en-us/graph/api/[a-z-]+\\?view=${view}$`));
       expect(op['x-source-pages'], operationId).toEqual([]);
-      expect(op['x-permissions'].delegatedWorkOrSchool.leastPrivileged.length, operationId).toBeGreaterThan(0);
-      expect(op['x-permissions'].application.leastPrivileged.length, operationId).toBeGreaterThan(0);
+      if (op['x-batch'] === true) {
+        // JSON batching: its concept page (one for both versions), and no permission of its own (each request needs its own).
+        expect(op.externalDocs.url, operationId).toBe('https://learn.microsoft.com/en-us/graph/json-batching');
+        expect(op['x-permissions'].delegatedWorkOrSchool.leastPrivileged, operationId).toEqual([]);
+      } else {
+        expect(op.externalDocs.url, operationId).toMatch(new RegExp(`^https://learn\\.microsoft\\.com/en-us/graph/api/[a-z-]+\\?view=${view}$`));
+        expect(op['x-permissions'].delegatedWorkOrSchool.leastPrivileged.length, operationId).toBeGreaterThan(0);
+        expect(op['x-permissions'].application.leastPrivileged.length, operationId).toBeGreaterThan(0);
+      }
       expect(op.security.length, operationId).toBeGreaterThan(0);
       expect(op['x-national-clouds'].length, operationId).toBeGreaterThan(0);
       for (const cloud of op['x-national-clouds']) expect(clouds, operationId).toContain(cloud);
@@ -180,7 +188,7 @@ describe('the spec says what the seed pages say', () => {
       expect(op.description.length).toBeGreaterThan(100);
       expect(op.tags).toHaveLength(1);
       expect(spec.tags.map((t: Json) => t.name)).toContain(op.tags[0]);
-      expect(op.externalDocs.url).toMatch(/^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\//);
+      expect(op.externalDocs.url).toMatch(/^https:\/\/learn\.microsoft\.com\/en-us\/graph\/(api\/|json-batching$)/);
       if (method !== 'post') {
         expect(op.requestBody).toBeUndefined();
         continue;
@@ -193,7 +201,9 @@ describe('the spec says what the seed pages say', () => {
 
   it('answers exact status codes: one success (204 without content, 200/201 with JSON), Graph-shaped errors, Retry-After on 429 and 503', () => {
     // The success of each operation: the seeded adds and removes 204, lists 200, the published create 201.
-    const success = (operationId: string) => (operationId.startsWith('list') ? '200' : operationId.startsWith('create') ? '201' : '204');
+    // A JSON batch answers 200 with the individual answers, and has no 403 or 404 of its own (its requests do).
+    const success = (operationId: string) =>
+      operationId.startsWith('list') || byId[operationId]!.op['x-batch'] ? '200' : operationId.startsWith('create') ? '201' : '204';
     for (const { operationId, method, op } of ops) {
       const codes = Object.keys(op.responses);
       for (const code of codes) expect(code).toMatch(/^[1-5]\d\d$/);
@@ -201,7 +211,8 @@ describe('the spec says what the seed pages say', () => {
         codes.filter((c) => c.startsWith('2')),
         operationId,
       ).toEqual([success(operationId)]);
-      expect(codes).toEqual(expect.arrayContaining(['401', '403', '404', '429', '500', '503', '504', ...(method === 'post' ? ['400'] : [])]));
+      const own = op['x-batch'] ? [] : ['403', '404'];
+      expect(codes).toEqual(expect.arrayContaining(['401', ...own, '429', '500', '503', '504', ...(method === 'post' ? ['400'] : [])]));
       const ok = inline(spec, op.responses[success(operationId)]);
       if (success(operationId) === '204') expect(ok.content, operationId).toBeUndefined();
       else expect(Object.keys(ok.content), operationId).toEqual(['application/json']);
@@ -386,8 +397,15 @@ describe('x-rules: the state rules the mock enforces', () => {
   const ops = operations(spec);
   const withRules = ops.filter((o) => o.op['x-rules']);
 
-  it('are declared on every operation (each adds, lists or removes a relation, or creates an object)', () => {
-    expect(withRules.map((o) => o.operationId).sort()).toEqual(ops.map((o) => o.operationId).sort());
+  it('are declared on every operation but a JSON batch (each adds, lists or removes a relation, or creates an object)', () => {
+    const batches = ops.filter((o) => o.op['x-batch'] === true);
+    expect(batches.map((o) => o.op['x-rules'])).toEqual(batches.map(() => undefined));
+    expect(withRules.map((o) => o.operationId).sort()).toEqual(
+      ops
+        .filter((o) => !batches.includes(o))
+        .map((o) => o.operationId)
+        .sort(),
+    );
   });
 
   it.each(withRules.map((o) => [o.operationId, o] as const))('%s: only known keys, values from the vocabulary', (_id, { op }) => {

@@ -17,6 +17,7 @@ import type { AuthMode, DirectoryMode } from './settings.js';
 import type { BearerToken } from './token.js';
 import type { Route } from './routes.js';
 import { readTarget, type Target } from './target.js';
+import { answerBatch, exceptBatch } from './batch.js';
 
 /** A request as the host hands it over: header names lower case (node:http's `req.headers`). */
 export interface MockRequest {
@@ -190,6 +191,9 @@ export const validation: Step = (x) => {
   return violationFailure(found, parsed, { invalidUrlFormat: x.contract.error('invalidUrlFormat'), bareId: x.contract.error('bareIdInOdataId') });
 };
 
+/** A JSON batch (batch.ts): each request in it runs through these same steps. */
+export const batch: Step = (x) => answerBatch(x, (inner) => runPipeline(inner));
+
 /** The documented answer: the fast path's, or the one Prism negotiated. */
 export const answer: Step = (x) => exampleAnswer(x.fast ?? withOwnHeaders(x, x.verdict!.output), x.ids);
 
@@ -205,7 +209,7 @@ export const steps: readonly Step[] = [
   control,
   body,
   session,
-  script,
+  exceptBatch(script),
   fastPath,
   prefer,
   bodySchema,
@@ -214,6 +218,7 @@ export const steps: readonly Step[] = [
   token,
   authorize,
   bodyFailure,
+  batch,
   validation,
   rules,
   answer,

@@ -3,7 +3,7 @@
 // "what the spec documents" (operations, request examples, error scenarios, example → status) has one
 // definition. Pure functions over a parsed spec; nothing here reads a file.
 
-import type { Operation, Parameter, PathItem, Ref, RefOr, Response, Spec, MediaType } from './openapi.js';
+import type { Operation, Parameter, PathItem, Ref, RefOr, Response, Schema, Spec, MediaType } from './openapi.js';
 
 export type { Json, Ref, RefOr, Example, Schema, MediaType, Parameter, Header, Response, RequestBody, Operation, PathItem, Spec } from './openapi.js';
 
@@ -232,6 +232,8 @@ export interface OperationMeta {
   pathParams: string[];
   sponsorKinds?: Record<string, string>;
   successStatus: number;
+  /** A JSON batch (`x-batch`): the most requests one may hold (its `requests` schema's maxItems). */
+  batchLimit?: number;
 }
 
 /**
@@ -254,9 +256,17 @@ export function operationMetadata(spec: Spec): Record<string, OperationMeta> {
         .map((p) => p.name),
       ...(sponsorKinds ? { sponsorKinds } : {}),
       successStatus: Number(Object.keys(op.responses ?? {}).find((code) => code.startsWith('2'))),
+      ...(op['x-batch'] === true ? { batchLimit: batchLimitOf(spec, op) } : {}),
     };
   }
   return result;
+}
+
+/** The most requests a JSON batch operation takes: `maxItems` of its body's `requests` (Infinity when none is set). */
+export function batchLimitOf(spec: Spec, op: Operation): number {
+  const schema = deref(spec, deref(spec, op.requestBody)?.content?.['application/json']?.schema);
+  const requests = deref(spec, (schema?.properties as Record<string, RefOr<Schema>> | undefined)?.requests);
+  return typeof requests?.maxItems === 'number' ? requests.maxItems : Infinity;
 }
 
 /** `x-cloud` name → server URL, from the spec's servers. */

@@ -1,0 +1,145 @@
+// Bulk adds through JSON batching (`POST /{version}/$batch`): the pure parts and the loop, given a `post` that sends
+// one batch (the client's exchange: token, retries of the whole batch, timeout, signal), so it runs without a socket.
+// Graph's rules (learn.microsoft.com/graph/json-batching, /graph/throttling "Throttling and batching"): at most
+// `batchLimit` requests a batch (the spec's maxItems), each `url` relative to the version; a 200 batch may hold any
+// individual status; throttled (429) and unavailable (503, 504) requests are retried alone, all in one new batch
+// after the longest `Retry-After` among them.
+import { operations } from '../generated/operations.js';
+import { GraphError, toGraphError } from './errors.js';
+import { backoffMs, retryableStatuses, sleep, type RetryPolicy } from './retry.js';
+import { sponsorODataId, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
+import type { DefaultVersionOf, OperationOf, VersionOf, VersionOptions } from './methods.js';
+
+type Operations = typeof operations;
+/** The JSON batch operations (the spec's `x-batch`, one per Graph version). */
+export type BatchOperationId = { [K in OperationId]: Operations[K] extends { batchLimit: number } ? K : never }[OperationId];
+
+/** The methods of the table that add a sponsor: each has a bulk twin named in the plural. */
+export type AddMethodName = { [M in SponsorMethodName]: OperationOf<M> extends SponsorOperationId ? M : never }[SponsorMethodName];
+/** A sponsor the method's operation in version V takes. */
+type SponsorOf<M extends AddMethodName, V extends VersionOf<M>> = Sponsor<OperationOf<M, V> & SponsorOperationId>;
+/**
+ * Adds each sponsor through `POST /{version}/$batch` (at most the batch limit per request) and resolves one result
+ * per sponsor, in the order given; rejects only when a whole batch fails (401, 403, network, timeout, abort).
+ */
+export type BulkAddMethod<M extends AddMethodName> = <V extends VersionOf<M> = DefaultVersionOf<M>>(
+  ownerId: string,
+  sponsors: ReadonlyArray<SponsorOf<M, V>>,
+  options?: VersionOptions<V>,
+) => Promise<Array<BulkAddResult<SponsorOf<M, V>>>>;
+/** The bulk adds: `addUserSponsors` for `addUserSponsor`, and so on for every add of the table. */
+export type BulkMethods = { [M in AddMethodName as `${M}s`]: BulkAddMethod<M> };
+
+/** What a bulk add reports for each sponsor, in the order given. */
+export interface BulkAddResult<S> {
+  sponsor: S;
+  /** `exists`: the reference was already there (Graph's duplicate-reference 400). */
+  status: 'added' | 'exists' | 'failed';
+  error?: GraphError;
+}
+
+export interface BatchRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+export interface BatchBody {
+  requests: BatchRequest[];
+}
+interface BatchAnswerItem {
+  id?: unknown;
+  status?: unknown;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** The batch operation of a Graph version, and how many requests it takes. */
+export function batchOperation(version: string): { path: string; limit: number } {
+  const op = Object.values(operations).find((o) => 'batchLimit' in o && o.version === version) as { path: string; batchLimit: number };
+  return { path: op.path, limit: op.batchLimit };
+}
+
+/**
+ * The batch adding `sponsors[i]` for each index of `at` (request id = the index, so an answer maps back): each
+ * `url` is the operation's path relative to its version, `@odata.id` the sponsor's read URL on the cloud.
+ */
+export function addRequests<Op extends SponsorOperationId>(
+  cloud: Cloud,
+  op: Op,
+  ownerId: string,
+  sponsors: ReadonlyArray<Sponsor<Op>>,
+  at: number[],
+): BatchBody {
+  const { path, version } = operations[op];
+  const url = path.slice(version.length + 1).replace(/\{[^}]+\}/, encodeURIComponent(ownerId));
+  return {
+    requests: at.map((i) => ({
+      id: String(i),
+      method: 'POST',
+      url,
+      headers: { 'Content-Type': 'application/json' },
+      body: { '@odata.id': sponsorODataId(cloud, op, sponsors[i]!) },
+    })),
+  };
+}
+
+/** An individual answer's GraphError, built as for a request sent alone (status, headers, body). */
+export const itemError = (item: BatchAnswerItem): GraphError =>
+  toGraphError({ status: Number(item.status), headers: new Headers(item.headers) } as Response, item.body);
+
+/** The loop's limits: the client's retry policy (false: none), the call's signal and deadline (ms since the epoch). */
+export interface BulkLimits {
+  policy: RetryPolicy | false;
+  signal: AbortSignal;
+  deadline: number;
+}
+
+/**
+ * Sends `count` adds in batches of at most `limit` (`build(indices)` makes one, `post` sends it and resolves the
+ * parsed answer), then the throttled or unavailable ones again, within the policy's attempts and total wait and the
+ * call's deadline and signal. Resolves one result per index; rejects only when `post` does (the whole batch failed).
+ */
+export async function bulk<S>(
+  sponsors: readonly S[],
+  limit: number,
+  build: (at: number[]) => BatchBody,
+  post: (body: BatchBody) => Promise<unknown>,
+  exists: (error: GraphError) => boolean,
+  { policy, signal, deadline }: BulkLimits,
+): Promise<Array<BulkAddResult<S>>> {
+  const results: Array<BulkAddResult<S>> = sponsors.map((sponsor) => ({ sponsor, status: 'failed' }));
+  let pending = sponsors.map((_, i) => i);
+  let waited = 0;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const again: number[] = [];
+    let waitMs = 0;
+    for (let start = 0; start < pending.length; start += limit) {
+      const at = pending.slice(start, start + limit);
+      const answer = (await post(build(at))) as { responses?: BatchAnswerItem[] } | undefined;
+      const byId = new Map((Array.isArray(answer?.responses) ? answer.responses : []).map((item) => [item?.id, item]));
+      for (const i of at) {
+        const item = byId.get(String(i));
+        const status = Number(item?.status);
+        if (status >= 200 && status < 300) {
+          results[i] = { sponsor: sponsors[i]!, status: 'added' };
+          continue;
+        }
+        const error = item ? itemError(item) : new GraphError({ status: 200, code: 'InvalidResponse', message: `the batch has no answer for request ${i}` });
+        results[i] = { sponsor: sponsors[i]!, status: exists(error) ? 'exists' : 'failed', error };
+        if (!retryableStatuses.has(status)) continue;
+        again.push(i);
+        if (error.retryAfter !== undefined) waitMs = Math.max(waitMs, error.retryAfter * 1000);
+      }
+    }
+    if (again.length === 0 || !policy || attempt >= policy.maxAttempts) break;
+    // The longest Retry-After among them, else the policy's backoff; a wait past the budget or the deadline is not started.
+    waitMs ||= backoffMs(attempt, policy.baseDelayMs);
+    if (waited + waitMs > policy.maxTotalWaitMs || Date.now() + waitMs >= deadline) break;
+    await sleep(waitMs, signal);
+    waited += waitMs;
+    pending = again;
+  }
+  return results;
+}
