@@ -455,7 +455,7 @@ export const errorExamples = {
 export type GraphErrorName = keyof typeof errorExamples;
 
 /** The errorSignature() of each name with each of its examples, space-separated: what GraphError#is looks for. */
-export const errorSignatures = "1tk7zqe 1b1mrvj ddeo0t lz82r8 154sg0f 15gmwuc 1t81j9b pq9a8 16y3800 12pmfdw 1ed9npd sh3adm 1cx807t 1ehr9u2 7vkd6q 1bu9dhc 1oopn28 125998l 125qws4 ejnwr2 1iy5gki 1iieoln 1rwh023 1nuvpe1 6fsvaw 1975rf6 1s5qam8 72w54r th4dxh 3qh9kz";
+export const errorSignatures = "1tk7zqe 1b1mrvj ddeo0t lz82r8 154sg0f 15gmwuc 1t81j9b pq9a8 16y3800 12pmfdw 1ed9npd sh3adm 1cx807t 1ehr9u2 7vkd6q 1bu9dhc 1oopn28 125998l 125qws4 ejnwr2 1iy5gki 1iieoln 1rwh023 1nuvpe1 6fsvaw 1975rf6 1s5qam8 72w54r th4dxh 3qh9kz 11vjl9k 20h1p7 1mh401o 1ncbogy";
 
 /** The SdkVersion telemetry value: this package's name and version. */
 export const sdkVersion = "graph-sponsors-contract/1.0.0";

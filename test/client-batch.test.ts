@@ -1,7 +1,7 @@
 // The bulk adds against the mock, end to end: the client's batches (src/batch.ts through the client's exchange)
 // and the mock's $batch (src/mock/batch.ts) together, with the limits and scenarios the spec declares.
 import { describe, expect, it } from 'vitest';
-import { createGraphClient, GraphError, type GraphClient } from '../src/index.js';
+import { createGraphClient, GraphError, type GraphClient, type GraphClientOptions } from '../src/index.js';
 import { checkExample, control, defaultFixture, freshId, freshSession, json, mockServers, type Json } from './support/e2e.js';
 
 const BLUEPRINT = 'addAgentIdentityBlueprintSponsor';
@@ -10,7 +10,7 @@ const emptyBlueprint = defaultFixture.applications.find((a: Json) => a.agentIden
 const mocks = mockServers({ mock: {} });
 
 /** A client of the mock whose every call goes in one session. */
-const clientIn = (session: string, options: Parameters<typeof createGraphClient>[0] = {}): { graph: GraphClient; headers: Record<string, string> } => ({
+const clientIn = (session: string, options: Omit<GraphClientOptions, 'credential'> = {}): { graph: GraphClient; headers: Record<string, string> } => ({
   graph: createGraphClient({ baseUrl: mocks.mock, token: 'mock-token', ...options }),
   headers: { 'x-mock-session': session },
 });
