@@ -13,6 +13,7 @@
 import { batchLimitOf, deref, type Operation, type Spec } from '../spec/walk.js';
 import { GraphFailure, exampleAnswer, graphErrorBody, type Ids, type MockAnswer } from './graph-error.js';
 import { scripted } from './graph-steps.js';
+import { journalEntry } from './journal.js';
 import type { Exchange, MockRequest, Step, StepResult } from './pipeline.js';
 import { SESSION_HEADER } from './sessions.js';
 
@@ -187,15 +188,5 @@ export async function answerBatch(x: Exchange, run: (exchange: Exchange) => Prom
 
 /** Each request of a batch goes into its session's journal as a request of its own (before the batch's entry). */
 function journal(x: Exchange, answer: MockAnswer, durationMs: number): void {
-  x.session?.journal.record({
-    time: new Date().toISOString(),
-    method: x.request.method,
-    path: x.target ? x.target.pathname : x.request.target.replace(/\?.*/s, ''),
-    status: answer.status,
-    ...(answer.errorCode && { errorCode: answer.errorCode }),
-    clientRequestId: x.ids.clientRequestId,
-    requestId: x.ids.requestId,
-    session: x.session.name,
-    durationMs: Math.round(durationMs * 1000) / 1000,
-  });
+  x.session?.journal.record(journalEntry(x, answer, durationMs, x.session.name));
 }

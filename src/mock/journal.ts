@@ -5,6 +5,9 @@
 // passes (a request's headers, its Authorization) is never stored. The one header value kept is
 // client-request-id, which the caller chose in order to find its request again.
 
+import type { MockAnswer } from './graph-error.js';
+import type { Exchange } from './pipeline.js';
+
 export const JOURNAL_CAPACITY = 1000;
 // Bounds on the strings an entry keeps, so a long request target cannot make 100 sessions × 1,000 entries big.
 const MAX_PATH_CHARS = 256;
@@ -23,6 +26,21 @@ export interface JournalEntry {
   requestId: string;
   session: string;
   durationMs: number;
+}
+
+/** What the journal keeps of one answered request (top-level or inside a batch), in `session`. */
+export function journalEntry(x: Exchange, answer: MockAnswer, durationMs: number, session: string): JournalEntry {
+  return {
+    time: new Date().toISOString(),
+    method: x.request.method,
+    path: x.target ? x.target.pathname : x.request.target.replace(/\?.*/s, ''),
+    status: answer.status,
+    ...(answer.errorCode && { errorCode: answer.errorCode }),
+    clientRequestId: x.ids.clientRequestId,
+    requestId: x.ids.requestId,
+    session,
+    durationMs: Math.round(durationMs * 1000) / 1000,
+  };
 }
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

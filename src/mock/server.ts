@@ -16,6 +16,7 @@ import { createMockState } from './state.js';
 import type { Directory } from './directory.js';
 import { resolveMockOptions, type MockServerOptions } from './settings.js';
 import { readTarget } from './target.js';
+import { journalEntry } from './journal.js';
 import { watchSources } from './watch.js';
 
 export { DEFAULT_MAX_BODY_BYTES, MockSettingsError, type MockServerOptions } from './settings.js';
@@ -102,17 +103,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const journal = (x: Exchange, answer: MockAnswer, durationMs: number) => {
     const session = x.session ?? sessions.session(DEFAULT_SESSION);
     if (session instanceof GraphFailure) return;
-    session.journal.record({
-      time: new Date().toISOString(),
-      method: x.request.method,
-      path: x.target ? x.target.pathname : x.request.target.replace(/\?.*/s, ''),
-      status: answer.status,
-      ...(answer.errorCode && { errorCode: answer.errorCode }),
-      clientRequestId: x.ids.clientRequestId,
-      requestId: x.ids.requestId,
-      session: session.name,
-      durationMs: Math.round(durationMs * 1000) / 1000,
-    });
+    session.journal.record(journalEntry(x, answer, durationMs, session.name));
   };
 
   const reload = async () => {
