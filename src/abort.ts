@@ -17,7 +17,7 @@ export const defaultTimeoutMs = 100_000;
 export function timeoutOption(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs)) return value;
-  throw new RangeError(`${name} must be a number of ms above 0 and up to ${maxTimerMs}, or Infinity for none; got ${shown(value)}`);
+  throw new RangeError(`${name} must be a number of ms above 0 and up to ${maxTimerMs}, or Infinity; got ${shown(value)}`);
 }
 
 /** A number as itself, anything else by its type: the string '5000' shown as 5000 would look valid, an object as [object Object]. */

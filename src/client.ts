@@ -107,7 +107,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
       const answer = await request(call, op, [], body);
       // 204 is No Content; any other success status answers the created object.
       const isObject = typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body);
-      if (operations[op].successStatus !== 204 && !isObject) throw invalidResponse(answer.response, `${op}: the answer is not the created object`, answer.body);
+      if (operations[op].successStatus !== 204 && !isObject) throw invalidResponse(answer.response, `${op}: the answer is not an object`, answer.body);
       return answer.body;
     });
   };
@@ -122,14 +122,12 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
       let answer = await request(call, op, [ownerId]);
       for (let pages = 1; ; pages++) {
         const page = readPage(answer.body);
-        if (!page) throw invalidResponse(answer.response, `${op}: the answer is not a collection ({"value": [...]})`, answer.body);
+        if (!page) throw invalidResponse(answer.response, `${op}: the answer is not a collection`, answer.body);
         for (const item of page.value) items.push(item); // not push(...value): a huge page would overflow the stack
         if (page.nextLink === undefined) return items;
         const target = nextPageTarget(page.nextLink, answer.url, origin);
-        if (target === undefined) {
-          const why = `@odata.nextLink ${JSON.stringify(page.nextLink)} is not on ${origin}, the only origin the token goes to: not followed`;
-          throw invalidResponse(answer.response, why, answer.body);
-        }
+        // The token goes to the client's origin only.
+        if (target === undefined) throw invalidResponse(answer.response, `@odata.nextLink ${JSON.stringify(page.nextLink)} is not on ${origin}`, answer.body);
         if (pages >= maxPages) throw new RangeError(`${name}: the collection has more than ${maxPages} pages (maxPages); not all were read`);
         answer = await exchange(core, call, 'get', origin + target, undefined, operations[op].successStatus);
       }

@@ -106,7 +106,7 @@ export function assertValidId(value: unknown, what: string): asserts value is st
   if (value === '' || value === '.' || value === '..') {
     throw new InvalidIdError(`${what} must not be empty, "." or ".." (got ${JSON.stringify(value)})`);
   }
-  if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate, which no URL can carry`);
+  if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);
 }
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */
