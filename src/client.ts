@@ -3,6 +3,7 @@
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
 import { operations, sdkVersion } from '../generated/operations.js';
 import { callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
+import { mustBe } from './check.js';
 import { checkCallHeaders } from './middleware.js';
 import { GraphError, invalidResponse } from './errors.js';
 import { clientSetup, type GraphClientOptions, type IfExists } from './options.js';
@@ -39,7 +40,7 @@ type Row = (typeof sponsorMethods)[SponsorMethodName];
 function ifExistsOption(value: unknown, fallback: IfExists): IfExists {
   if (value === undefined) return fallback;
   if (value === 'ok' || value === 'error') return value;
-  throw new RangeError(`ifExists must be 'ok' or 'error'; got ${JSON.stringify(value)}`);
+  throw mustBe('ifExists', "'ok' or 'error'", value);
 }
 
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
@@ -75,7 +76,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   function operationOf(name: string, row: Row, version: unknown): OperationId {
     const chosen = (version === undefined ? defaultVersion(row) : version) as GraphVersion;
     const op = Object.hasOwn(row.ops, chosen) ? (row.ops as Partial<Record<GraphVersion, OperationId>>)[chosen] : undefined;
-    if (op === undefined) throw new RangeError(`${name}: version must be one of ${Object.keys(row.ops).join(', ')}; got ${JSON.stringify(version)}`);
+    if (op === undefined) throw mustBe(`${name}: version`, `one of ${Object.keys(row.ops).join(', ')}`, version);
     return op;
   }
 

@@ -2,6 +2,7 @@
 // `@odata.id` builder, and the one table every client method is built from.
 import type { components, operations as OperationTypes } from '../generated/types.js';
 import { clouds, operations } from '../generated/operations.js';
+import { mustBe } from './check.js';
 import { InvalidIdError } from './errors.js';
 
 export type Cloud = keyof typeof clouds;
@@ -114,7 +115,7 @@ export function sponsorODataId<Op extends SponsorOperationId>(cloud: Cloud, oper
   const meta = operations[operationId];
   const kinds = meta.sponsorKinds as Record<string, string>;
   if (!Object.hasOwn(kinds, sponsor?.kind)) {
-    throw new RangeError(`${operationId} accepts sponsor kinds ${Object.keys(kinds).join(', ')}; got ${JSON.stringify(sponsor?.kind)}`);
+    throw mustBe(`${operationId}: sponsor kind`, `one of ${Object.keys(kinds).join(', ')}`, sponsor?.kind);
   }
   assertValidId(sponsor.id, 'sponsor id');
   return `${clouds[cloud]}/${meta.version}/${kinds[sponsor.kind]}/${encodeURIComponent(sponsor.id)}`;
