@@ -4,7 +4,7 @@
 // `batchLimit` requests a batch (the spec's maxItems), each `url` relative to the version; a 200 batch may hold any
 // individual status; throttled (429) and unavailable (503, 504) requests are retried alone, all in one new batch
 // after the longest `Retry-After` among them.
-import { operations } from '../generated/operations.js';
+import { routes, type operations } from '../generated/operations.js';
 import { GraphError, toGraphError } from './errors.js';
 import { retryableStatuses, withRetries, type RetryableFailure, type RetryPolicy } from './retry.js';
 import { sponsorODataId, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
@@ -57,7 +57,7 @@ interface BatchAnswerItem {
 
 /** The batch operation of a Graph version, and how many requests it takes. */
 export function batchOperation(version: string): { path: string; limit: number } {
-  const op = Object.values(operations).find((o) => 'batchLimit' in o && o.version === version) as { path: string; batchLimit: number };
+  const op = Object.values(routes).find((o) => 'batchLimit' in o && o.version === version) as { path: string; batchLimit: number };
   return { path: op.path, limit: op.batchLimit };
 }
 
@@ -72,7 +72,7 @@ export function addRequests<Op extends SponsorOperationId>(
   sponsors: ReadonlyArray<Sponsor<Op>>,
   at: number[],
 ): BatchBody {
-  const { path, version } = operations[op];
+  const { path, version } = routes[op];
   const url = path.slice(version.length + 1).replace(/\{[^}]+\}/, encodeURIComponent(ownerId));
   return {
     requests: at.map((i) => ({

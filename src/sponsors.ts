@@ -1,7 +1,7 @@
 // Spec-derived facts about the operations (types from generated/, never hand-copied), the id checks, the
 // `@odata.id` builder, and the one table every client method is built from.
 import type { components, operations as OperationTypes } from '../generated/types.js';
-import { clouds, operations } from '../generated/operations.js';
+import { clouds, routes, type operations } from '../generated/operations.js';
 import { mustBe } from './check.js';
 import { InvalidIdError } from './errors.js';
 
@@ -112,7 +112,7 @@ export function assertValidId(value: unknown, what: string): asserts value is st
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */
 export function sponsorODataId<Op extends SponsorOperationId>(cloud: Cloud, operationId: Op, sponsor: Sponsor<Op>): string {
-  const meta = operations[operationId];
+  const meta = routes[operationId];
   const kinds = meta.sponsorKinds as Record<string, string>;
   if (!Object.hasOwn(kinds, sponsor?.kind)) {
     throw mustBe(`${operationId}: sponsor kind`, `one of ${Object.keys(kinds).join(', ')}`, sponsor?.kind);
