@@ -126,6 +126,27 @@ function signaturesOf(examples) {
   return [...signatures].join(' ');
 }
 
+/**
+ * The part of `operations` the client reads at run time, so an app bundle carries no more: method, path, version,
+ * success status, an add's sponsor kinds (each distinct set written once) and a batch's limit. `operations` stays
+ * whole for the types and for callers; a bundler drops it from apps that only use the client.
+ */
+function routesOf(operations) {
+  const kindSets = [...new Set(Object.values(operations).flatMap((o) => (o.sponsorKinds ? [JSON.stringify(o.sponsorKinds)] : [])))];
+  const sets = kindSets.map((json, i) => `const sponsorKinds${i} = ${json} as const;\n`).join('');
+  const rows = Object.entries(operations).map(([id, { method, path, version, successStatus, sponsorKinds, batchLimit }]) => {
+    const fields = [`method: ${JSON.stringify(method)}`, `path: ${JSON.stringify(path)}`, `version: ${JSON.stringify(version)}`];
+    fields.push(`successStatus: ${successStatus}`);
+    if (sponsorKinds) fields.push(`sponsorKinds: sponsorKinds${kindSets.indexOf(JSON.stringify(sponsorKinds))}`);
+    if (batchLimit !== undefined) fields.push(`batchLimit: ${batchLimit}`);
+    return `  ${id}: { ${fields.join(', ')} },\n`;
+  });
+  return `${sets}/** What the client reads of each operation at run time (\`operations\` less what only types and tools need). */
+export const routes = {
+${rows.join('')}} as const;
+`;
+}
+
 function operationsModule(spec, source) {
   const clouds = cloudsOf(spec);
   const operations = operationMetadata(spec);
@@ -138,6 +159,8 @@ function operationsModule(spec, source) {
 export const clouds = ${JSON.stringify(clouds, null, 2)} as const;
 
 export const operations = ${JSON.stringify(operations, null, 2)} as const;
+
+${routesOf(operations)}
 
 /** The spec's named error examples: name → the { status, code, message } of each response that documents it. */
 export const errorExamples = ${JSON.stringify(examples, null, 2)} as const;

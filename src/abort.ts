@@ -4,6 +4,7 @@
 // Deno a composed signal stays reachable as long as a long-lived source signal does (nodejs/node#54614 and
 // #55351, denoland/deno#24842): the common case of one app-wide signal passed to every call. A plain controller
 // whose listener is removed when the call ends has neither problem, and its timer runs on fake timers in tests.
+import { mustBe } from './check.js';
 import { maxTimerMs } from './retry.js';
 
 /**
@@ -17,13 +18,7 @@ export const defaultTimeoutMs = 100_000;
 export function timeoutOption(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs)) return value;
-  throw new RangeError(`${name} must be a number of ms above 0 and up to ${maxTimerMs}, or Infinity for none; got ${shown(value)}`);
-}
-
-/** A number as itself, anything else by its type: the string '5000' shown as 5000 would look valid, an object as [object Object]. */
-function shown(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  return value === null ? 'null' : typeof value;
+  throw mustBe(name, `a number of ms above 0 and up to ${maxTimerMs}, or Infinity`, value);
 }
 
 export interface CallSignal {

@@ -4,9 +4,9 @@
 // `batchLimit` requests a batch (the spec's maxItems), each `url` relative to the version; a 200 batch may hold any
 // individual status; throttled (429) and unavailable (503, 504) requests are retried alone, all in one new batch
 // after the longest `Retry-After` among them.
-import { operations } from '../generated/operations.js';
+import { routes, type operations } from '../generated/operations.js';
 import { GraphError, toGraphError } from './errors.js';
-import { backoffMs, retryableStatuses, sleep, type RetryPolicy } from './retry.js';
+import { retryableStatuses, withRetries, type RetryableFailure, type RetryPolicy } from './retry.js';
 import { sponsorODataId, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
 import type { DefaultVersionOf, OperationOf, VersionOf, VersionOptions } from './methods.js';
 
@@ -57,7 +57,7 @@ interface BatchAnswerItem {
 
 /** The batch operation of a Graph version, and how many requests it takes. */
 export function batchOperation(version: string): { path: string; limit: number } {
-  const op = Object.values(operations).find((o) => 'batchLimit' in o && o.version === version) as { path: string; batchLimit: number };
+  const op = Object.values(routes).find((o) => 'batchLimit' in o && o.version === version) as { path: string; batchLimit: number };
   return { path: op.path, limit: op.batchLimit };
 }
 
@@ -72,7 +72,7 @@ export function addRequests<Op extends SponsorOperationId>(
   sponsors: ReadonlyArray<Sponsor<Op>>,
   at: number[],
 ): BatchBody {
-  const { path, version } = operations[op];
+  const { path, version } = routes[op];
   const url = path.slice(version.length + 1).replace(/\{[^}]+\}/, encodeURIComponent(ownerId));
   return {
     requests: at.map((i) => ({
@@ -111,8 +111,13 @@ export async function bulk<S>(
 ): Promise<Array<BulkAddResult<S>>> {
   const results: Array<BulkAddResult<S>> = sponsors.map((sponsor) => ({ sponsor, status: 'failed' }));
   let pending = sponsors.map((_, i) => i);
-  let waited = 0;
-  for (let attempt = 1; pending.length > 0; attempt++) {
+  const throttled: { -readonly [K in keyof RetryableFailure]: RetryableFailure[K] } = Object.assign(new Error('throttled'), {
+    status: 429,
+    retryAfter: undefined,
+  });
+  // One round sends every pending add; the retry loop runs rounds as it runs attempts of one request, the throttled
+  // adds standing for a retryable answer that waits the longest Retry-After among them (else the policy's backoff).
+  const round = async (): Promise<RetryableFailure | undefined> => {
     const again: number[] = [];
     let waitMs = 0;
     for (let start = 0; start < pending.length; start += limit) {
@@ -130,16 +135,16 @@ export async function bulk<S>(
         results[i] = { sponsor: sponsors[i]!, status: exists(error) ? 'exists' : 'failed', error };
         if (!retryableStatuses.has(status)) continue;
         again.push(i);
-        if (error.retryAfter !== undefined) waitMs = Math.max(waitMs, error.retryAfter * 1000);
+        waitMs = Math.max(waitMs, (error.retryAfter ?? 0) * 1000);
       }
     }
-    if (again.length === 0 || !policy || attempt >= policy.maxAttempts) break;
-    // The longest Retry-After among them, else the policy's backoff; a wait past the budget or the deadline is not started.
-    waitMs ||= backoffMs(attempt, policy.baseDelayMs);
-    if (waited + waitMs > policy.maxTotalWaitMs || Date.now() + waitMs >= deadline) break;
-    await sleep(waitMs, signal);
-    waited += waitMs;
     pending = again;
-  }
+    throttled.retryAfter = waitMs ? waitMs / 1000 : undefined;
+    return again.length === 0 ? undefined : throttled;
+  };
+  // Out of attempts, wait budget or time: the last results stand (their errors say why).
+  await withRetries(policy, signal, round, deadline).catch((error: unknown) => {
+    if (error !== throttled) throw error;
+  });
   return results;
 }

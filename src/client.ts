@@ -1,8 +1,9 @@
 // The typed client. Paths, versions, accepted sponsor kinds and cloud origins come from generated/ (derived from
 // the spec), never hand-copied; every method is built from its row of the table in sponsors.ts, and every
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
-import { operations, sdkVersion } from '../generated/operations.js';
+import { routes, sdkVersion } from '../generated/operations.js';
 import { callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
+import { mustBe } from './check.js';
 import { checkCallHeaders } from './middleware.js';
 import { GraphError, invalidResponse } from './errors.js';
 import { clientSetup, type GraphClientOptions, type IfExists } from './options.js';
@@ -39,7 +40,7 @@ type Row = (typeof sponsorMethods)[SponsorMethodName];
 function ifExistsOption(value: unknown, fallback: IfExists): IfExists {
   if (value === undefined) return fallback;
   if (value === 'ok' || value === 'error') return value;
-  throw new RangeError(`ifExists must be 'ok' or 'error'; got ${JSON.stringify(value)}`);
+  throw mustBe('ifExists', "'ok' or 'error'", value);
 }
 
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
@@ -67,7 +68,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
 
   /** The operation's request: `ids` fill its path parameters in path order, `body` (if any) is sent as JSON. */
   function request(call: Call, op: OperationId, ids: string[], body?: unknown): Promise<Answer> {
-    const { method, path, successStatus } = operations[op];
+    const { method, path, successStatus } = routes[op];
     return exchange(core, call, method, baseUrl + fillPath(path, ids), body === undefined ? body : JSON.stringify(body), successStatus);
   }
 
@@ -75,7 +76,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   function operationOf(name: string, row: Row, version: unknown): OperationId {
     const chosen = (version === undefined ? defaultVersion(row) : version) as GraphVersion;
     const op = Object.hasOwn(row.ops, chosen) ? (row.ops as Partial<Record<GraphVersion, OperationId>>)[chosen] : undefined;
-    if (op === undefined) throw new RangeError(`${name}: version must be one of ${Object.keys(row.ops).join(', ')}; got ${JSON.stringify(version)}`);
+    if (op === undefined) throw mustBe(`${name}: version`, `one of ${Object.keys(row.ops).join(', ')}`, version);
     return op;
   }
 
@@ -107,7 +108,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
       const answer = await request(call, op, [], body);
       // 204 is No Content; any other success status answers the created object.
       const isObject = typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body);
-      if (operations[op].successStatus !== 204 && !isObject) throw invalidResponse(answer.response, `${op}: the answer is not the created object`, answer.body);
+      if (routes[op].successStatus !== 204 && !isObject) throw invalidResponse(answer.response, `${op}: the answer is not an object`, answer.body);
       return answer.body;
     });
   };
@@ -122,16 +123,14 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
       let answer = await request(call, op, [ownerId]);
       for (let pages = 1; ; pages++) {
         const page = readPage(answer.body);
-        if (!page) throw invalidResponse(answer.response, `${op}: the answer is not a collection ({"value": [...]})`, answer.body);
+        if (!page) throw invalidResponse(answer.response, `${op}: the answer is not a collection`, answer.body);
         for (const item of page.value) items.push(item); // not push(...value): a huge page would overflow the stack
         if (page.nextLink === undefined) return items;
         const target = nextPageTarget(page.nextLink, answer.url, origin);
-        if (target === undefined) {
-          const why = `@odata.nextLink ${JSON.stringify(page.nextLink)} is not on ${origin}, the only origin the token goes to: not followed`;
-          throw invalidResponse(answer.response, why, answer.body);
-        }
+        // The token goes to the client's origin only.
+        if (target === undefined) throw invalidResponse(answer.response, `@odata.nextLink ${JSON.stringify(page.nextLink)} is not on ${origin}`, answer.body);
         if (pages >= maxPages) throw new RangeError(`${name}: the collection has more than ${maxPages} pages (maxPages); not all were read`);
-        answer = await exchange(core, call, 'get', origin + target, undefined, operations[op].successStatus);
+        answer = await exchange(core, call, 'get', origin + target, undefined, routes[op].successStatus);
       }
     });
   };
@@ -143,7 +142,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     assertValidId(ownerId, owner(row));
     const build = (at: number[]) => addRequests(cloud, op, ownerId, sponsors, at);
     build([...sponsors.keys()]); // every sponsor checked before anything is sent
-    const { path, limit } = batchOperation(operations[op].version);
+    const { path, limit } = batchOperation(routes[op].version);
     const exists = (error: GraphError) => error.is('referenceAlreadyExists');
     return within(callOptions, (call) =>
       bulk(sponsors, limit, build, async (body) => (await exchange(core, call, 'post', baseUrl + path, JSON.stringify(body), 200)).body, exists, {
@@ -154,14 +153,14 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   };
 
   const build = (name: string, row: Row) => {
-    const meta: { method: string } = operations[operationOf(name, row, undefined)];
+    const meta: { method: string } = routes[operationOf(name, row, undefined)];
     if ('sponsorKinds' in meta) return add(name, row);
     if (meta.method === 'get') return list(name, row);
     if (meta.method === 'delete') return remove(name, row);
     return create(name, row);
   };
   const methods = Object.fromEntries(Object.entries(sponsorMethods).map(([name, row]) => [name, build(name, row)]));
-  const adds = Object.entries(sponsorMethods).filter(([name, row]) => 'sponsorKinds' in operations[operationOf(name, row, undefined)]);
+  const adds = Object.entries(sponsorMethods).filter(([name, row]) => 'sponsorKinds' in routes[operationOf(name, row, undefined)]);
   const bulks = Object.fromEntries(adds.map(([name, row]) => [`${name}s`, bulkAdd(`${name}s`, row)]));
 
   return { ...(methods as unknown as ClientMethods), ...(bulks as unknown as BulkMethods), baseUrl, cloud };

@@ -28,30 +28,26 @@ export interface GraphErrorInit {
 /** A failed call: Graph answered with a status other than the operation's success status. */
 export class GraphError extends Error {
   override readonly name = 'GraphError';
+  // `declare`: the fields are set by Object.assign below, so no field initialisers are emitted for them.
   /** HTTP status of the answer. */
-  readonly status: number;
+  declare readonly status: number;
   /** Graph's `error.code`, or `nonJsonErrorBody` / `InvalidResponse` when the answer isn't a Graph error. */
-  readonly code: string;
+  declare readonly code: string;
   /** The `request-id` response header, else `innerError['request-id']`. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** The `client-request-id` response header, else `innerError['client-request-id']`. */
-  readonly clientRequestId: string | undefined;
+  declare readonly clientRequestId: string | undefined;
   /** `innerError.date` as Graph sent it (Graph omits the time zone; it is UTC). */
-  readonly date: string | undefined;
+  declare readonly date: string | undefined;
   /** Seconds to wait from `Retry-After` (decimal seconds or an HTTP date), else undefined. */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
   /** The parsed JSON body, or the raw text when it wasn't JSON. */
-  readonly body: unknown;
+  declare readonly body: unknown;
 
-  constructor(init: GraphErrorInit) {
-    super(init.message);
-    this.status = init.status;
-    this.code = init.code;
-    this.requestId = init.requestId;
-    this.clientRequestId = init.clientRequestId;
-    this.date = init.date;
-    this.retryAfter = init.retryAfter;
-    this.body = init.body;
+  constructor({ message, ...fields }: GraphErrorInit) {
+    super(message);
+    // Every field is an own property, present even when undefined.
+    Object.assign(this, { requestId: undefined, clientRequestId: undefined, date: undefined, retryAfter: undefined, body: undefined }, fields);
   }
 
   /**
@@ -77,20 +73,19 @@ export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
   return typeof code === 'string' && typeof message === 'string';
 }
 
+/** The ids an answer carries in its headers. */
+const idsOf = ({ headers }: Response) => ({
+  requestId: headers.get('request-id') ?? undefined,
+  clientRequestId: headers.get('client-request-id') ?? undefined,
+});
+
 /**
  * An answer that breaks the contract although its status may be fine (a 2xx other than the success status, a
  * success body that is not what the operation returns, a next link the client will not follow): reject rather
  * than guess, with the answer's ids so it can be traced.
  */
-export function invalidResponse(response: Response, message: string, body: unknown): GraphError {
-  return new GraphError({
-    status: response.status,
-    code: 'InvalidResponse',
-    message,
-    requestId: response.headers.get('request-id') ?? undefined,
-    clientRequestId: response.headers.get('client-request-id') ?? undefined,
-    body: body === '' ? undefined : body,
-  });
+export function invalidResponse(response: Response, message: string, body: unknown, code = 'InvalidResponse'): GraphError {
+  return new GraphError({ status: response.status, code, message, ...idsOf(response), body: body === '' ? undefined : body });
 }
 
 /** A 2xx other than the operation's success status. */
@@ -102,36 +97,28 @@ export function unexpectedSuccess(response: Response, successStatus: number, dat
 export function toGraphError(response: Response, payload: unknown): GraphError {
   const { status, headers } = response;
   const retryAfter = parseRetryAfter(headers.get('Retry-After'));
-  const fromHeaders = {
-    requestId: headers.get('request-id') ?? undefined,
-    clientRequestId: headers.get('client-request-id') ?? undefined,
-  };
-  // openapi-fetch gives the parsed JSON, the raw text when it isn't JSON, "" or undefined when empty.
   if (isGraphErrorBody(payload)) {
-    const inner = payload.error.innerError ?? {};
+    const { code, message, innerError = {} } = payload.error;
+    const { requestId, clientRequestId } = idsOf(response);
     return new GraphError({
       status,
-      code: payload.error.code,
-      message: payload.error.message,
-      requestId: fromHeaders.requestId ?? inner['request-id'],
-      clientRequestId: fromHeaders.clientRequestId ?? inner['client-request-id'],
-      date: inner.date,
+      code,
+      message,
+      requestId: requestId ?? innerError['request-id'],
+      clientRequestId: clientRequestId ?? innerError['client-request-id'],
+      date: innerError.date,
       retryAfter,
       body: payload,
     });
   }
+  // Not Graph's error body: empty, text (not JSON), or JSON of another shape.
   const empty = payload === undefined || payload === '';
   const notJson = empty || typeof payload === 'string';
-  return new GraphError({
-    status,
-    code: notJson ? 'nonJsonErrorBody' : 'InvalidResponse',
-    message: empty
-      ? `HTTP ${status} with an empty body`
-      : notJson
-        ? `HTTP ${status} with a body that is not JSON`
-        : `HTTP ${status} with a JSON body that is not a Graph error`,
-    ...fromHeaders,
-    retryAfter,
-    body: empty ? undefined : payload,
-  });
+  const error = invalidResponse(
+    response,
+    `HTTP ${status} with ${empty ? 'an empty body' : notJson ? 'a body that is not JSON' : 'a JSON body that is not a Graph error'}`,
+    payload,
+    notJson ? 'nonJsonErrorBody' : 'InvalidResponse',
+  );
+  return Object.assign(error, { retryAfter });
 }

@@ -14,7 +14,7 @@ export function checkCallHeaders(headers: unknown): Record<string, string> {
   const checked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!headerName.test(name)) throw new TypeError(`headers: ${JSON.stringify(name)} is not a header name`);
-    if (ownHeaders.has(name.toLowerCase())) throw new TypeError(`headers: ${name} is set by the client and cannot be given per call`);
+    if (ownHeaders.has(name.toLowerCase())) throw new TypeError(`headers: ${name} is set by the client`);
     if (typeof value !== 'string' || badHeaderValue.test(value))
       throw new TypeError(`headers: the value of ${name} must be a string without control characters`);
     checked[name.toLowerCase()] = value;

@@ -1,6 +1,7 @@
 // The client's options and what both clients (typed and raw) make of them: the cloud, the URL requests go to,
 // its origin, the authorizer and the fetch to call.
 import { clouds } from '../generated/operations.js';
+import { mustBe } from './check.js';
 import { callbackAuthorizer, tokenAuthorizer, type Authorizer } from './auth.js';
 import { credentialAuthorizer, graphScope, type TokenCredential } from './credential.js';
 import type { RetryOptions } from './retry.js';
@@ -62,7 +63,7 @@ export function checkBaseUrl(value: unknown): string {
     // not a URL: url stays undefined and the check below throws the RangeError
   }
   if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
-    throw new RangeError(`baseUrl must be an absolute http(s) URL without query, fragment or credentials; got ${JSON.stringify(value)}`);
+    throw mustBe('baseUrl', 'an absolute http(s) URL without query, fragment or credentials', value);
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -81,7 +82,7 @@ export function authorizerOf({ token, getToken, credential }: GraphClientOptions
 /** The options both clients share, checked. */
 export function clientSetup(options: GraphClientOptions) {
   const cloud: Cloud = options.cloud ?? 'global';
-  if (!Object.hasOwn(clouds, cloud)) throw new RangeError(`unknown cloud ${JSON.stringify(cloud)}; one of ${Object.keys(clouds).join(', ')}`);
+  if (!Object.hasOwn(clouds, cloud)) throw mustBe('cloud', `one of ${Object.keys(clouds).join(', ')}`, cloud);
   const baseUrl = checkBaseUrl(options.baseUrl ?? clouds[cloud]);
   return {
     cloud,

@@ -1,5 +1,6 @@
 // Collections Graph answers a page at a time: what a page must hold, and which `@odata.nextLink` the client
 // follows. Pure: the client turns a refusal into a GraphError carrying the response's ids.
+import { mustBe } from './check.js';
 
 /**
  * Pages one list call reads at most unless the call says otherwise: a bound, so a server that keeps answering
@@ -43,5 +44,5 @@ export function nextPageTarget(nextLink: string, pageUrl: string, origin: string
 export function pagesOption(value: unknown): number {
   if (value === undefined) return defaultMaxPages;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw new RangeError(`maxPages must be an integer from 1; got ${typeof value === 'number' ? value : typeof value}`);
+  throw mustBe('maxPages', 'an integer from 1', value);
 }

@@ -10,8 +10,12 @@ import { clientSetup, type GraphClientOptions } from './options.js';
 import { assertValidId } from './sponsors.js';
 import { uuidV4 } from './uuid.js';
 
-/** The options createRawClient takes: the typed client's origin, token and fetch ones. */
-export type RawClientOptions = Pick<GraphClientOptions, 'baseUrl' | 'cloud' | 'token' | 'getToken' | 'fetch'>;
+/**
+ * The options createRawClient takes: the typed client's origin, auth (`credential`, or `token`/`getToken`) and fetch
+ * ones. Picked from the union as a whole, so it stays one object type callers can spread into: a `credential` with
+ * `token` or `getToken` compiles here and is refused at run time (TypeError), as createGraphClient refuses it.
+ */
+export type RawClientOptions = Pick<GraphClientOptions, 'baseUrl' | 'cloud' | 'token' | 'getToken' | 'credential' | 'fetch'>;
 
 export type RawClient = Client<paths, 'application/json'>;
 
@@ -56,7 +60,8 @@ export function requestMiddleware(origin: string, auth: Authorizer | undefined):
 
 /** The typed openapi-fetch client for the contract's paths (`graph.raw` before 1.0.0). */
 export function createRawClient(options: RawClientOptions = {}): RawClient {
-  const { baseUrl, origin, auth, fetch } = clientSetup(options);
+  // The one-object type lets `credential` and `token` meet; clientSetup refuses that at run time.
+  const { baseUrl, origin, auth, fetch } = clientSetup(options as GraphClientOptions);
   const raw = createClient<paths, 'application/json'>({
     baseUrl,
     fetch,

@@ -1,5 +1,6 @@
 // Retry policy: its options (validated), which statuses are retried, how long to wait, an abortable wait, and
 // the retry loop itself.
+import { mustBe } from './check.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included: an integer from 1 to 11 (default 4: one call and up to 3 retries). */
@@ -33,7 +34,7 @@ const isMs = (value: unknown) => typeof value === 'number' && value >= 0 && valu
 export function retryPolicy(options: false | RetryOptions | undefined): RetryPolicy | false {
   if (options === false) return false;
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new RangeError(`retry must be false or an object; got ${String(options)}`);
+    throw mustBe('retry', 'false or an object', options);
   }
   const policy = { ...defaultRetry };
   for (const key of Object.keys(defaultRetry) as Array<keyof RetryPolicy>) {
@@ -41,7 +42,7 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
     if (value !== undefined) policy[key] = value;
   }
   const check = (key: keyof RetryPolicy, ok: boolean, what: string) => {
-    if (!ok) throw new RangeError(`retry.${key} must be ${what}; got ${String(policy[key])}`);
+    if (!ok) throw mustBe(`retry.${key}`, what, policy[key]);
   };
   check(
     'maxAttempts',

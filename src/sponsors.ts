@@ -1,7 +1,8 @@
 // Spec-derived facts about the operations (types from generated/, never hand-copied), the id checks, the
 // `@odata.id` builder, and the one table every client method is built from.
 import type { components, operations as OperationTypes } from '../generated/types.js';
-import { clouds, operations } from '../generated/operations.js';
+import { clouds, routes, type operations } from '../generated/operations.js';
+import { mustBe } from './check.js';
 import { InvalidIdError } from './errors.js';
 
 export type Cloud = keyof typeof clouds;
@@ -106,15 +107,15 @@ export function assertValidId(value: unknown, what: string): asserts value is st
   if (value === '' || value === '.' || value === '..') {
     throw new InvalidIdError(`${what} must not be empty, "." or ".." (got ${JSON.stringify(value)})`);
   }
-  if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate, which no URL can carry`);
+  if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);
 }
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */
 export function sponsorODataId<Op extends SponsorOperationId>(cloud: Cloud, operationId: Op, sponsor: Sponsor<Op>): string {
-  const meta = operations[operationId];
+  const meta = routes[operationId];
   const kinds = meta.sponsorKinds as Record<string, string>;
   if (!Object.hasOwn(kinds, sponsor?.kind)) {
-    throw new RangeError(`${operationId} accepts sponsor kinds ${Object.keys(kinds).join(', ')}; got ${JSON.stringify(sponsor?.kind)}`);
+    throw mustBe(`${operationId}: sponsor kind`, `one of ${Object.keys(kinds).join(', ')}`, sponsor?.kind);
   }
   assertValidId(sponsor.id, 'sponsor id');
   return `${clouds[cloud]}/${meta.version}/${kinds[sponsor.kind]}/${encodeURIComponent(sponsor.id)}`;

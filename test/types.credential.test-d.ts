@@ -2,7 +2,16 @@
 // object without getToken does not, and a credential never goes with token or getToken.
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential as AzureTokenCredential } from '@azure/identity';
 import { describe, expectTypeOf, it } from 'vitest';
-import { createGraphClient, credentialAuthorizer, graphScope, type Authorizer, type GraphClientOptions, type TokenCredential } from '../src/index.js';
+import {
+  createGraphClient,
+  createRawClient,
+  credentialAuthorizer,
+  graphScope,
+  type Authorizer,
+  type GraphClientOptions,
+  type RawClientOptions,
+  type TokenCredential,
+} from '../src/index.js';
 
 const credential = new DefaultAzureCredential();
 
@@ -36,5 +45,17 @@ describe('credential', () => {
     // Options read alone still have their types.
     expectTypeOf<GraphClientOptions['token']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<GraphClientOptions['credential']>().toEqualTypeOf<TokenCredential | undefined>();
+  });
+
+  it('createRawClient takes a credential too (with token or getToken it throws at run time)', () => {
+    createRawClient({ credential });
+    createRawClient({ credential: new ManagedIdentityCredential(), cloud: 'china', baseUrl: 'http://127.0.0.1:4010' });
+    // @ts-expect-error no getToken
+    createRawClient({ credential: {} });
+    expectTypeOf<RawClientOptions['credential']>().toEqualTypeOf<TokenCredential | undefined>();
+    // @ts-expect-error the raw client has no retries
+    createRawClient({ credential, retry: false });
+    // @ts-expect-error a credential needs getToken
+    createRawClient({ credential: { token: 't' } });
   });
 });

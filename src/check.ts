@@ -1,0 +1,12 @@
+// The one shape of a refused option or argument: `<name> must be <what>; got <value>`, so every check says what it
+// read and what it wanted in the same words (and an app bundle carries the phrase once).
+
+/** A value as a message shows it: a string quoted (so '5000' does not look like 5000), a number as itself, else its type. */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
+  return value === null ? 'null' : typeof value;
+}
+
+/** The RangeError for `name` when `value` is not `what`. */
+export const mustBe = (name: string, what: string, value: unknown): RangeError => new RangeError(`${name} must be ${what}; got ${shown(value)}`);
