@@ -5,9 +5,6 @@
 // passes (a request's headers, its Authorization) is never stored. The one header value kept is
 // client-request-id, which the caller chose in order to find its request again.
 
-import type { MockAnswer } from './graph-error.js';
-import type { Exchange } from './pipeline.js';
-
 export const JOURNAL_CAPACITY = 1000;
 // Bounds on the strings an entry keeps, so a long request target cannot make 100 sessions × 1,000 entries big.
 const MAX_PATH_CHARS = 256;
@@ -28,8 +25,23 @@ export interface JournalEntry {
   durationMs: number;
 }
 
+/**
+ * What the journal needs of an answered request: the pipeline's Exchange and MockAnswer have these fields. Typed
+ * here by shape, so the server's public types (which reach this module) do not pull in the pipeline's and Prism's.
+ */
+export interface AnsweredRequest {
+  request: { method: string; target: string };
+  target?: { pathname: string } | undefined;
+  ids: { clientRequestId: string; requestId: string };
+}
+
 /** What the journal keeps of one answered request (top-level or inside a batch), in `session`. */
-export function journalEntry(x: Exchange, answer: MockAnswer, durationMs: number, session: string): JournalEntry {
+export function journalEntry(
+  x: AnsweredRequest,
+  answer: { status: number; errorCode?: string | undefined },
+  durationMs: number,
+  session: string,
+): JournalEntry {
   return {
     time: new Date().toISOString(),
     method: x.request.method,
