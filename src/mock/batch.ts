@@ -125,9 +125,10 @@ export function failedDependency(spec: Spec, op: Operation, id: string, dependen
   const documented = Object.values(examples)
     .flatMap((example) => (deref(spec, example).value as { responses?: BatchResponseItem[] } | undefined)?.responses ?? [])
     .find((item) => item.status === 424)?.body as { error: { code: string; message: string } } | undefined;
-  const code = documented?.error.code ?? 'FailedDependency';
-  const message = (documented?.error.message ?? "The request depends on request '1', which failed.").replace(/'[^']*'/, () => `'${dependency}'`);
-  return { id, status: 424, headers: { 'content-type': 'application/json' }, body: graphErrorBody(new GraphFailure(424, code, message), ids) };
+  // The spec is the one source of the text: a spec without the 424 is a broken contract, not a case to guess for.
+  if (!documented) throw new Error(`${op.operationId}: no 200 example documents the 424 of a failed dependency`);
+  const message = documented.error.message.replace(/'[^']*'/, () => `'${dependency}'`);
+  return { id, status: 424, headers: { 'content-type': 'application/json' }, body: graphErrorBody(new GraphFailure(424, documented.error.code, message), ids) };
 }
 
 /** Exchanges of requests inside a batch: a $batch among them is refused rather than nested. */
