@@ -4,26 +4,19 @@
 import { createInstance, getHttpOperationsFromSpec, type IHttpConfig, type IHttpRequest } from '@stoplight/prism-http';
 import { DiagnosticSeverity, type IHttpOperation } from '@stoplight/types';
 import type { Spec } from '../spec/walk.js';
-import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, type ExampleOutput, type Violation } from './graph-error.js';
-import type { Preference } from './prefer.js';
+import { isRefusal, type EngineRefusal, type EngineVerdict, type RequestEngine } from './engine.js';
+import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, type Violation } from './graph-error.js';
 import type { Routes } from './routes.js';
 
-/** What Prism made of a request: its documented answer and the violations it found (security included). */
-export interface PrismVerdict {
-  output: ExampleOutput;
-  violations: Array<Violation & { code: string | number }>;
-}
+/** What Prism made of a request (engine.ts). */
+export type PrismVerdict = EngineVerdict;
+/** Prism could not answer (engine.ts). */
+export type PrismRefusal = EngineRefusal;
+export { isRefusal };
 
-export interface PrismAdapter {
+/** The server's engine: Prism, with the operations it loaded (the fast path and the validators read them). */
+export interface PrismAdapter extends RequestEngine {
   operations: IHttpOperation[];
-  /** Asks Prism; `validateBody: false` when the body was already found invalid (see validators.ts). */
-  ask(request: IHttpRequest, prefer: Preference, options: { validateRequest: boolean }): Promise<PrismVerdict | PrismRefusal>;
-}
-
-/** Prism could not answer: no route, no method, or no documented response for what Prefer asks. */
-export interface PrismRefusal {
-  refused: string;
-  detail: string;
 }
 
 const config: IHttpConfig = {
@@ -49,7 +42,7 @@ export async function createPrismAdapter(spec: Spec): Promise<PrismAdapter> {
     operations,
     async ask(request, prefer, { validateRequest }) {
       const mock = { dynamic: false, code: prefer.code, exampleKey: prefer.example };
-      const result = await prism.request(request, operations, { ...config, validateRequest, mock })();
+      const result = await prism.request(request as IHttpRequest, operations, { ...config, validateRequest, mock })();
       if (result._tag === 'Left') {
         // Prism's errors are ProblemJson: `name` ends with the type (…#NO_PATH_MATCHED_ERROR), `detail` says more.
         const error = result.left as Error & { detail?: string };
@@ -63,8 +56,6 @@ export async function createPrismAdapter(spec: Spec): Promise<PrismAdapter> {
     },
   };
 }
-
-export const isRefusal = (verdict: PrismVerdict | PrismRefusal): verdict is PrismRefusal => 'refused' in verdict;
 
 /** Graph's answer when Prism found no route, method or documented response. */
 export function refusalFailure(refusal: PrismRefusal, routes: Routes, pathname: string): GraphFailure {
