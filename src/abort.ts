@@ -5,7 +5,9 @@
 // #55351, denoland/deno#24842): the common case of one app-wide signal passed to every call. A plain controller
 // whose listener is removed when the call ends has neither problem, and its timer runs on fake timers in tests.
 import { mustBe } from './check.js';
-import { maxTimerMs } from './retry.js';
+
+/** setTimeout fires at once for a delay above 2^31-1 ms (about 24.8 days), in Node and browsers alike. */
+export const maxTimerMs = 2 ** 31 - 1;
 
 /**
  * Default timeout of a whole call (token, every attempt, every retry wait): 100 s, the Microsoft Graph SDKs'
