@@ -10,3 +10,6 @@ export function shown(value: unknown): string {
 
 /** The RangeError for `name` when `value` is not `what`. */
 export const mustBe = (name: string, what: string, value: unknown): RangeError => new RangeError(`${name} must be ${what}; got ${shown(value)}`);
+
+/** A JSON object: not null, not an array. */
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
