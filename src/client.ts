@@ -2,7 +2,7 @@
 // the spec), never hand-copied; every method is built from its row of the table in sponsors.ts, and every
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
 import { routes, sdkVersion } from '../generated/operations.js';
-import { callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
+import { defaultTimeoutMs, timeoutOption, withSignal } from './abort.js';
 import { isObject, mustBe } from './check.js';
 import { checkCallHeaders } from './middleware.js';
 import { GraphError, invalidResponse } from './errors.js';
@@ -46,28 +46,23 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   const { cloud, baseUrl, origin, auth, fetch } = clientSetup(options);
   const policy = retryPolicy(options.retry);
   const core: Core = { own: `${origin}/`, fetch, auth, policy };
-  const timeoutMs = timeoutOption(options.timeoutMs, 'timeoutMs', defaultTimeoutMs);
+  const timeoutMs = timeoutOption(options.timeoutMs, defaultTimeoutMs);
   const ifExists = ifExistsOption(options.ifExists, 'error');
   // Telemetry as the Graph JS SDK sends it: TelemetryHandler.SDK_VERSION_HEADER = "SdkVersion", value
   // `${PRODUCT_NAME}/${PACKAGE_VERSION}` (@microsoft/microsoft-graph-client 3.0.7, src/middleware/TelemetryHandler.ts).
   const telemetry: Record<string, string> = options.sdkVersion === true ? { sdkversion: sdkVersion } : {};
 
   /** Runs one call under its signal and timeout (the call's options, else the client's). */
-  async function within<T>(callOptions: CallOptions | undefined, work: (call: Call) => Promise<T>): Promise<T> {
-    const callTimeout = timeoutOption(callOptions?.timeoutMs, 'timeoutMs', timeoutMs);
+  function within<T>(callOptions: CallOptions | undefined, work: (call: Call) => Promise<T>): Promise<T> {
+    const callTimeout = timeoutOption(callOptions?.timeoutMs, timeoutMs);
     const header = { ...telemetry, ...checkCallHeaders(callOptions?.headers) };
     const id = callOptions?.clientRequestId;
     if (id !== undefined) header['client-request-id'] = id;
-    const { signal, race, done } = callSignal(callOptions?.signal, callTimeout);
-    try {
-      return await race(work({ signal, deadline: Date.now() + callTimeout, header }));
-    } finally {
-      done();
-    }
+    return withSignal(callOptions?.signal, callTimeout, (signal) => work({ signal, deadline: Date.now() + callTimeout, header }));
   }
 
   /** The operation's request: `ids` fill its path parameters in path order (unless `url` is given), `body` (if any) is sent as JSON. */
-  const request = (call: Call, op: OperationId, ids: string[], body?: unknown, url = baseUrl + fillPath(routes[op].path, ids)): Promise<Answer> =>
+  const request = async (call: Call, op: OperationId, ids: string[], body?: unknown, url = baseUrl + fillPath(routes[op].path, ids)): Promise<Answer> =>
     exchange(core, call, routes[op].method, url, body === undefined ? body : JSON.stringify(body), routes[op].successStatus);
 
   /** The row's operation for the call's `version` (default v1.0 where the row has one). */
