@@ -4,7 +4,7 @@
 // Deno a composed signal stays reachable as long as a long-lived source signal does (nodejs/node#54614 and
 // #55351, denoland/deno#24842): the common case of one app-wide signal passed to every call. A plain controller
 // whose listener is removed when the call ends has neither problem, and its timer runs on fake timers in tests.
-import { mustBe } from './check.js';
+import { option } from './check.js';
 
 /** setTimeout fires at once for a delay above 2^31-1 ms (about 24.8 days), in Node and browsers alike. */
 export const maxTimerMs = 2 ** 31 - 1;
@@ -17,11 +17,14 @@ export const maxTimerMs = 2 ** 31 - 1;
 export const defaultTimeoutMs = 100_000;
 
 /** `timeoutMs` as given, `fallback` when absent or undefined; a RangeError naming the option otherwise. */
-export function timeoutOption(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs)) return value;
-  throw mustBe('timeoutMs', `a number of ms above 0 and up to ${maxTimerMs}, or Infinity`, value);
-}
+export const timeoutOption = (value: unknown, fallback: number): number =>
+  option(
+    'timeoutMs',
+    value,
+    fallback,
+    value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs),
+    `a number of ms above 0 and up to ${maxTimerMs}, or Infinity`,
+  );
 
 /**
  * Runs `work` under a signal of its own that aborts with the caller's reason when `outer` aborts, or with a

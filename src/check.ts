@@ -13,3 +13,10 @@ export const mustBe = (name: string, what: string, value: unknown): RangeError =
 
 /** A JSON object: not null, not an array. */
 export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An option as given when `ok`, `fallback` when absent (undefined); otherwise the RangeError saying it must be `what`. */
+export function option<T>(name: string, value: unknown, fallback: T, ok: boolean, what: string): T {
+  if (value === undefined) return fallback;
+  if (ok) return value as T;
+  throw mustBe(name, what, value);
+}

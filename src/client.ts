@@ -3,7 +3,7 @@
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
 import { routes, sdkVersion } from '../generated/operations.js';
 import { defaultTimeoutMs, timeoutOption, withSignal } from './abort.js';
-import { isObject, mustBe } from './check.js';
+import { isObject, mustBe, option } from './check.js';
 import { checkCallHeaders } from './middleware.js';
 import { GraphError, invalidResponse } from './errors.js';
 import { clientSetup, type GraphClientOptions, type IfExists } from './options.js';
@@ -36,11 +36,7 @@ export interface GraphClient extends ClientMethods, BulkMethods {
 type Row = (typeof sponsorMethods)[SponsorMethodName];
 
 /** `ifExists` as given, `fallback` when absent; a RangeError otherwise. */
-function ifExistsOption(value: unknown, fallback: IfExists): IfExists {
-  if (value === undefined) return fallback;
-  if (value === 'ok' || value === 'error') return value;
-  throw mustBe('ifExists', "'ok' or 'error'", value);
-}
+const ifExistsOption = (value: unknown, fallback: IfExists): IfExists => option('ifExists', value, fallback, value === 'ok' || value === 'error', "'ok' or 'error'");
 
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
   const { cloud, baseUrl, origin, auth, fetch } = clientSetup(options);
@@ -63,7 +59,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
 
   /** The operation's request: `ids` fill its path parameters in path order (unless `url` is given), `body` (if any) is sent as JSON. */
   const request = async (call: Call, op: OperationId, ids: string[], body?: unknown, url = baseUrl + fillPath(routes[op].path, ids)): Promise<Answer> =>
-    exchange(core, call, routes[op].method, url, body === undefined ? body : JSON.stringify(body), routes[op].successStatus);
+    exchange(core, call, routes[op].method, url, JSON.stringify(body), routes[op].successStatus);
 
   /** The row's operation for the call's `version` (default v1.0 where the row has one). */
   function operationOf(name: string, row: Row, version: unknown): OperationId {

@@ -104,7 +104,7 @@ const loneSurrogate = /[\uD800-\uDFFF]/u;
  */
 export function assertValidId(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string') throw new InvalidIdError(`${what} must be a string, got ${typeof value}`);
-  if (value === '' || value === '.' || value === '..') {
+  if (/^\.{0,2}$/.test(value)) {
     throw new InvalidIdError(`${what} must not be empty, "." or ".." (got ${JSON.stringify(value)})`);
   }
   if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);

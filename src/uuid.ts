@@ -8,8 +8,10 @@
  */
 export function uuidV4(): string {
   const c = globalThis.crypto;
-  if (typeof c.randomUUID === 'function') return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(31));
+  let b: Uint8Array | undefined;
   let i = 0;
-  return '00000000-0000-4000-8000-000000000000'.replace(/[08]/g, (d) => (+d ^ (b[i++]! & (15 >> (+d / 4)))).toString(16));
+  return (
+    c.randomUUID?.() ??
+    '00000000-0000-4000-8000-000000000000'.replace(/[08]/g, (d) => (+d ^ ((b ??= c.getRandomValues(new Uint8Array(31)))[i++]! & (15 >> (+d / 4)))).toString(16))
+  );
 }
