@@ -20,3 +20,9 @@ export function option<T>(name: string, value: unknown, fallback: T, ok: boolean
   if (ok) return value as T;
   throw mustBe(name, what, value);
 }
+
+/** `table[key]` when the table has that own key; otherwise the RangeError saying `name` must be one of its keys. */
+export function oneOf<T>(name: string, table: Readonly<Record<string, T>>, key: unknown): T {
+  if (!Object.hasOwn(table, key as PropertyKey)) throw mustBe(name, `one of ${Object.keys(table).join(', ')}`, key);
+  return table[key as string]!;
+}

@@ -3,7 +3,7 @@
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
 import { routes, sdkVersion } from '../generated/operations.js';
 import { defaultTimeoutMs, timeoutOption, withSignal } from './abort.js';
-import { isObject, mustBe, option } from './check.js';
+import { isObject, oneOf, option } from './check.js';
 import { checkCallHeaders } from './middleware.js';
 import { GraphError, invalidResponse } from './errors.js';
 import { clientSetup, type GraphClientOptions, type IfExists } from './options.js';
@@ -36,7 +36,8 @@ export interface GraphClient extends ClientMethods, BulkMethods {
 type Row = (typeof sponsorMethods)[SponsorMethodName];
 
 /** `ifExists` as given, `fallback` when absent; a RangeError otherwise. */
-const ifExistsOption = (value: unknown, fallback: IfExists): IfExists => option('ifExists', value, fallback, value === 'ok' || value === 'error', "'ok' or 'error'");
+const ifExistsOption = (value: unknown, fallback: IfExists): IfExists =>
+  option('ifExists', value, fallback, value === 'ok' || value === 'error', "'ok' or 'error'");
 
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
   const { cloud, baseUrl, origin, auth, fetch } = clientSetup(options);
@@ -63,11 +64,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
 
   /** The row's operation for the call's `version` (default v1.0 where the row has one). */
   function operationOf(name: string, row: Row, version: unknown): OperationId {
-    const ops = row.ops as Partial<Record<string, OperationId>>;
-    const chosen = (version === undefined ? defaultVersion(row) : version) as string;
-    const op = Object.hasOwn(ops, chosen) && ops[chosen];
-    if (!op) throw mustBe(`${name}: version`, `one of ${Object.keys(ops).join(', ')}`, version);
-    return op;
+    return oneOf(`${name}: version`, row.ops as Record<string, OperationId>, version === undefined ? defaultVersion(row) : version);
   }
 
   /** The operation of a call with an owner id, the id checked (under the row's label for it). */

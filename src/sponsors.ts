@@ -2,7 +2,7 @@
 // `@odata.id` builder, and the one table every client method is built from.
 import type { components, operations as OperationTypes } from '../generated/types.js';
 import { clouds, routes, type operations } from '../generated/operations.js';
-import { mustBe } from './check.js';
+import { oneOf } from './check.js';
 import { InvalidIdError } from './errors.js';
 
 export type Cloud = keyof typeof clouds;
@@ -112,11 +112,8 @@ export function assertValidId(value: unknown, what: string): asserts value is st
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */
 export function sponsorODataId<Op extends SponsorOperationId>(cloud: Cloud, operationId: Op, sponsor: Sponsor<Op>): string {
-  const meta = routes[operationId];
-  const kinds = meta.sponsorKinds as Record<string, string>;
-  if (!Object.hasOwn(kinds, sponsor?.kind)) {
-    throw mustBe(`${operationId}: sponsor kind`, `one of ${Object.keys(kinds).join(', ')}`, sponsor?.kind);
-  }
+  const { sponsorKinds, version } = routes[operationId];
+  const set = oneOf(`${operationId}: sponsor kind`, sponsorKinds, sponsor?.kind);
   assertValidId(sponsor.id, 'sponsor id');
-  return `${clouds[cloud]}/${meta.version}/${kinds[sponsor.kind]}/${encodeURIComponent(sponsor.id)}`;
+  return `${clouds[cloud]}/${version}/${set}/${encodeURIComponent(sponsor.id)}`;
 }
