@@ -8,7 +8,7 @@ import { routes, type operations } from '../generated/operations.js';
 import { GraphError, toGraphError } from './errors.js';
 import { fillPath } from './send.js';
 import { retryableStatuses, withRetries, type RetryableFailure, type RetryPolicy } from './retry.js';
-import { sponsorODataId, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
+import { sponsorODataId, versionOf, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
 import type { DefaultVersionOf, OperationOf, VersionOf, VersionOptions } from './methods.js';
 
 type Operations = typeof operations;
@@ -58,7 +58,7 @@ interface BatchAnswerItem {
 
 /** The batch operation of a Graph version, and how many requests it takes. */
 export function batchOperation(version: string): { path: string; limit: number } {
-  const op = Object.values(routes).find((o) => 'batchLimit' in o && o.version === version) as { path: string; batchLimit: number };
+  const op = Object.values(routes).find((o) => 'batchLimit' in o && versionOf(o.path) === version) as { path: string; batchLimit: number };
   return { path: op.path, limit: op.batchLimit };
 }
 
@@ -73,8 +73,8 @@ export function addRequests<Op extends SponsorOperationId>(
   sponsors: ReadonlyArray<Sponsor<Op>>,
   at: number[],
 ): BatchBody {
-  const { path, version } = routes[op];
-  const url = fillPath(path, [ownerId]).slice(version.length + 1);
+  const { path } = routes[op];
+  const url = fillPath(path, [ownerId]).slice(versionOf(path).length + 1);
   return {
     requests: at.map((i) => ({
       id: String(i),

@@ -15,6 +15,7 @@ import {
   defaultVersion,
   sponsorMethods,
   sponsorODataId,
+  versionOf,
   type Cloud,
   type OperationId,
   type SponsorMethodName,
@@ -131,7 +132,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     const op = owned(name, row, ownerId, callOptions?.version) as SponsorOperationId;
     const build = (at: number[]) => addRequests(cloud, op, ownerId, sponsors, at);
     build([...sponsors.keys()]); // every sponsor checked before anything is sent
-    const { path, limit } = batchOperation(routes[op].version);
+    const { path, limit } = batchOperation(versionOf(routes[op].path));
     return within(callOptions, (call) =>
       bulk(sponsors, limit, build, async (body) => (await exchange(core, call, 'post', baseUrl + path, JSON.stringify(body), 200)).body, exists, {
         ...call,

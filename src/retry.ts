@@ -46,7 +46,7 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
     if (attempts ? !(Number.isInteger(v) && v >= 1 && v <= maxAttemptsLimit) : !isMs(v))
       throw mustBe(`retry.${key}`, attempts ? `an integer from 1 to ${maxAttemptsLimit}` : `a number of ms from 0 to ${maxTimerMs}`, v);
   }
-  return Object.freeze(policy);
+  return policy;
 }
 
 const months = 'JanFebMarAprMayJunJulAugSepOctNovDec';

@@ -89,6 +89,9 @@ export const sponsorMethods = {
 
 export type SponsorMethodName = keyof typeof sponsorMethods;
 
+/** An operation's Graph version from its path: the first segment (scripts/generate.mjs checks every path starts with it). */
+export const versionOf = (path: string): string => path.split('/')[1]!;
+
 /** The version a call uses when it names none: v1.0 when the row has it, else the row's only version. */
 export function defaultVersion(row: { readonly ops: object }): GraphVersion {
   return 'v1.0' in row.ops ? 'v1.0' : (Object.keys(row.ops)[0] as GraphVersion);
@@ -112,8 +115,8 @@ export function assertValidId(value: unknown, what: string): asserts value is st
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */
 export function sponsorODataId<Op extends SponsorOperationId>(cloud: Cloud, operationId: Op, sponsor: Sponsor<Op>): string {
-  const { sponsorKinds, version } = routes[operationId];
+  const { sponsorKinds, path } = routes[operationId];
   const set = oneOf(`${operationId}: sponsor kind`, sponsorKinds, sponsor?.kind);
   assertValidId(sponsor.id, 'sponsor id');
-  return `${clouds[cloud]}/${version}/${set}/${encodeURIComponent(sponsor.id)}`;
+  return `${clouds[cloud]}/${versionOf(path)}/${set}/${encodeURIComponent(sponsor.id)}`;
 }
