@@ -86,7 +86,7 @@ export function invalidResponse(response: Response, message: string, body: unkno
  */
 export function toGraphError(response: Response, payload: unknown, own?: { code: string; message: string }): GraphError {
   const { status, headers } = response;
-  const error = own ? undefined : isGraphErrorBody(payload) ? payload.error : undefined;
+  const error = own || !isGraphErrorBody(payload) ? undefined : payload.error;
   const inner = error?.innerError;
   // Not Graph's error body: empty, text (not JSON), or JSON of another shape.
   const empty = payload === undefined || payload === '';

@@ -1,7 +1,7 @@
 // Retry policy: its options (validated), which statuses are retried, how long to wait, an abortable wait, and
 // the retry loop itself.
 import { abortable, maxTimerMs } from './abort.js';
-import { mustBe } from './check.js';
+import { mustBe, option } from './check.js';
 
 export { maxTimerMs } from './abort.js';
 
@@ -40,11 +40,14 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
   // Checked in the order maxAttempts, baseDelayMs, maxTotalWaitMs (defaultRetry's): the first bad one is named.
   for (const key of Object.keys(defaultRetry) as Array<keyof RetryPolicy>) {
     const value = options?.[key];
-    if (value !== undefined) policy[key] = value;
-    const v = policy[key];
     const attempts = key === 'maxAttempts';
-    if (attempts ? !(Number.isInteger(v) && v >= 1 && v <= maxAttemptsLimit) : !isMs(v))
-      throw mustBe(`retry.${key}`, attempts ? `an integer from 1 to ${maxAttemptsLimit}` : `a number of ms from 0 to ${maxTimerMs}`, v);
+    policy[key] = option(
+      `retry.${key}`,
+      value,
+      defaultRetry[key],
+      attempts ? Number.isInteger(value) && value! >= 1 && value! <= maxAttemptsLimit : isMs(value),
+      attempts ? `an integer from 1 to ${maxAttemptsLimit}` : `a number of ms from 0 to ${maxTimerMs}`,
+    );
   }
   return policy;
 }
