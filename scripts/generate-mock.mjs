@@ -12,7 +12,7 @@
 // Nothing of Prism or ajv's compiler is needed at run time: the code imports src/mock/static/ajv-runtime.ts only.
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -172,6 +172,15 @@ function engineSecurity(op) {
   );
 }
 
+/** A request body's content: its media type and, for a form body, the properties body.js reads from it. */
+function engineBodyContent(content) {
+  if ((content.encodings ?? []).length > 0) throw new Error(`generate-mock: ${content.mediaType} has encodings, which the static engine does not read`);
+  if (!content.schema) return { mediaType: content.mediaType };
+  const stripped = stripReadOnlyProperties(withoutAllOf(content.schema));
+  const properties = stripped._tag === 'Some' && stripped.value.properties ? Object.keys(stripped.value.properties) : undefined;
+  return { mediaType: content.mediaType, schema: true, ...(properties && { formProperties: properties }) };
+}
+
 function engineOperation(spec, op) {
   const request = op.request;
   const out = { id: op.iid ?? op.id, method: op.method, path: op.path };
@@ -182,7 +191,7 @@ function engineOperation(spec, op) {
     if (request.body) {
       out.request.body = {
         ...(request.body.required && { required: true }),
-        ...(request.body.contents && { contents: request.body.contents.map((c) => ({ mediaType: c.mediaType, ...(c.schema && { schema: true }) })) }),
+        ...(request.body.contents && { contents: request.body.contents.map(engineBodyContent) }),
       };
     }
     for (const kind of ['headers', 'query', 'path']) if (request[kind]) out.request[kind] = request[kind].map(engineParam);
@@ -239,7 +248,13 @@ function requestSchemas(operations) {
     (request.body?.contents ?? []).forEach((content, i) => {
       if (!content.schema) return;
       const stripped = stripReadOnlyProperties(withoutAllOf(content.schema));
-      if (stripped._tag === 'Some') schemas.push({ key: `${id} body ${i}`, schema: stripped.value, coerce: false });
+      if (stripped._tag !== 'Some') return;
+      schemas.push({ key: `${id} body ${i}`, schema: stripped.value, coerce: false });
+      // A form body (body.js deserializeAndValidate) is validated with coercion: a separate function only when
+      // coercion can change the outcome, i.e. a top-level property takes a number, a boolean or null.
+      const properties = Object.values(stripped.value.properties ?? {});
+      if (properties.some((p) => /"(number|integer|boolean|null)"/.test(JSON.stringify(p))))
+        schemas.push({ key: `${id} form ${i}`, schema: stripped.value, coerce: true });
     });
     for (const [kind, prefix] of [
       ['headers', 'header'],
@@ -365,5 +380,7 @@ export const engineOperations: StaticOperation[] = ${JSON.stringify(engine)};
 `;
   writeFileSync(join(outDir, 'mock-contract.ts'), contract);
   writeFileSync(join(outDir, 'mock-validators.ts'), validatorsModule(operations, fixtureSchema));
-  return [join(outDir, 'mock-contract.ts'), join(outDir, 'mock-validators.ts')];
+  const written = [join(outDir, 'mock-contract.ts'), join(outDir, 'mock-validators.ts')];
+  console.log(`generated ${written.map((p) => relative(root, p)).join(', ')}`);
+  return written;
 }

@@ -53,7 +53,7 @@ export interface StaticOperation {
   deprecated?: boolean;
   security?: StaticScheme[][];
   request?: {
-    body?: { required?: boolean; contents?: Array<{ mediaType: string; schema?: boolean }> };
+    body?: { required?: boolean; contents?: Array<{ mediaType: string; schema?: boolean; formProperties?: string[] }> };
     headers?: StaticParam[];
     query?: StaticParam[];
     path?: StaticParam[];
