@@ -13,7 +13,26 @@ import { createPrismAdapter, type PrismAdapter } from '../src/mock/prism.js';
 import { createStaticEngine } from '../src/mock/static-engine.js';
 import { staticValidators } from '../src/mock/static/validators.js';
 import { compileValidators, type OperationValidators } from '../src/mock/validators.js';
-import { operationsOf, responsesOf, deref, type Spec } from '../src/spec/walk.js';
+import {
+  adminRolesOf,
+  batchLimitOf,
+  cloudsOf,
+  deref,
+  documentedErrors,
+  errorScenarios,
+  exampleStatus,
+  operationMetadata,
+  operationsOf,
+  requestExamples,
+  responsesOf,
+  type Spec,
+} from '../src/spec/walk.js';
+import { compileRules } from '../src/mock/rules.js';
+import { compilePermissions } from '../src/mock/permissions.js';
+import { deprecationHeaders, headersOnEveryAnswer } from '../src/mock/graph-headers.js';
+import { compileRoutes } from '../src/mock/routes.js';
+import { specSeeds } from '../src/mock/fixture.js';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { bodyArb, idArb, otherTokens, specOperations, validToken, type SpecOperation } from './support/arbitraries.js';
 import { documentedRequests } from './support/documented.js';
 import { loadSpec } from './support/spec.js';
@@ -405,5 +424,38 @@ describe('media types are read as Prism reads them', () => {
       }),
       { seed: SEED, numRuns: 3000 },
     );
+  });
+});
+
+// ---------- the trimmed spec ----------
+
+describe('the trimmed spec (generated/mock-contract.ts) tells every mock step what the full one does', () => {
+  it('operations, examples, errors, rules, permissions, headers, routes, seeds, clouds and batch limits are equal', () => {
+    const facts = (of: Spec) => ({
+      operations: operationsOf(of).map(({ template, method, operationId, op }) => ({
+        template,
+        method,
+        operationId,
+        batch: op['x-batch'],
+        limit: op['x-batch'] ? batchLimitOf(of, op) : 0,
+      })),
+      exampleStatus: exampleStatus(of),
+      documentedErrors: documentedErrors(of),
+      requestExamples: requestExamples(of),
+      documentedRequests: documentedRequests(of),
+      errorScenarios: errorScenarios(of),
+      metadata: operationMetadata(of),
+      clouds: cloudsOf(of),
+      adminRoles: adminRolesOf(of),
+      rules: JSON.stringify([...compileRules(of)]),
+      permissions: compilePermissions(of, entraRoleTemplates),
+      everyAnswer: headersOnEveryAnswer(of),
+      deprecation: deprecationHeaders(of),
+      routes: compileRoutes(of).all.map((r) => JSON.stringify(r)),
+      seeds: specSeeds(of),
+    });
+    expect(facts(mockSpec)).toEqual(facts(spec));
+    // It is smaller: the prose is gone.
+    expect(JSON.stringify(mockSpec).length).toBeLessThan(JSON.stringify(spec).length / 2);
   });
 });
