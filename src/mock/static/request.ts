@@ -6,6 +6,7 @@ import { parseMimeHeader, wildcardMediaTypeMatch } from './media-type.js';
 import { ERROR, type Diagnostic, type StaticOperation, type StaticParam } from './operation.js';
 import type { StandaloneValidate } from './validators.js';
 import { convertAjvErrors } from './wording.js';
+import { multipartFields } from './multipart.js';
 
 export type ValidatorTable = Readonly<Record<string, StandaloneValidate | undefined>>;
 
@@ -151,7 +152,12 @@ function validateBody(op: StaticOperation, request: EngineRequest, validators: V
   if (!specs[index]?.schema || !validate) return [];
   if (read !== 'application/x-www-form-urlencoded' && read !== 'multipart/form-data') return validateAgainst(validate, body, 'body');
   if (typeof body !== 'string') return [{ message: 'Target is not a string', code: '422', severity: ERROR }];
-  if (read === 'multipart/form-data' && !boundary) {
+  const content = specs[index]!;
+  // deserializeAndValidate reads the body by the content's media type, not the request's.
+  let encoded: Record<string, string>;
+  if (content.mediaType !== 'multipart/form-data') encoded = urlEncodedFields(body);
+  else if (boundary) encoded = multipartFields(body, boundary);
+  else {
     return [
       {
         message:
@@ -161,23 +167,31 @@ function validateBody(op: StaticOperation, request: EngineRequest, validators: V
       },
     ];
   }
-  if (read === 'multipart/form-data') throw new Error(`the static engine does not read multipart bodies (${op.id})`);
-  return validateAgainst(validators[`${op.id} form ${index}`] ?? validate, formFields(body, specs[index]!.formProperties), 'body');
+  return validateAgainst(validators[`${op.id} form ${index}`] ?? validate, formFields(encoded, content.mediaType, content.formProperties), 'body');
 }
 
-/**
- * body.js deserializeAndValidate for an url-encoded body without encodings: split on & and =, decoded (with
- * the content's media type, so `+` stays), then only the schema's properties kept (all of them without any).
- */
-function formFields(target: string, properties: readonly string[] | undefined): Record<string, unknown> {
+/** body.js splitUriParams: an url-encoded body split on & and =, not yet decoded. */
+function urlEncodedFields(target: string): Record<string, string> {
   const encoded: Record<string, string> = {};
   for (const pair of target.split('&')) {
     const [key, ...rest] = pair.split('=');
     encoded[key!] = rest.join('=');
   }
+  return encoded;
+}
+
+/**
+ * body.js deserializeAndValidate without encodings: the fields decoded (with the content's media type, so `+`
+ * stays), then only the schema's properties kept (all of the fields when it has none).
+ */
+function formFields(encoded: Record<string, string>, mediaType: string, properties: readonly string[] | undefined): Record<string, unknown> {
   const decoded: Record<string, string> = {};
-  for (const [k, v] of Object.entries(encoded)) {
+  // type-is: the content's own media type, when url-encoded, reads `+` as a space.
+  const plus = /^application\/x-www-form-urlencoded$/i.test(mediaType.split(';')[0]!.trim());
+  for (const [k, value] of Object.entries(encoded)) {
+    let v = value;
     try {
+      if (plus) v = v.replaceAll('+', '%20');
       decoded[decodeURIComponent(k)] = decodeURIComponent(v);
     } catch {
       // As Prism's: a key that does not decode throws from here too.
