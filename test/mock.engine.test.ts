@@ -132,6 +132,16 @@ describe('the static engine answers as Prism does', () => {
   });
 });
 
+describe('createStaticEngine', () => {
+  it('refuses operations whose parameters it cannot read as Prism does, naming them', () => {
+    const [first] = engineOperations;
+    const labelled = { ...first!, request: { ...first!.request, path: [{ name: 'id', style: 'label' }] } };
+    expect(() => createStaticEngine({ spec: mockSpec, operations: [labelled], validators: requestValidators })).toThrow(`${first!.id}: path id (label)`);
+    const exploded = { ...first!, path: '/v1.0/users/{id*}/x' };
+    expect(() => createStaticEngine({ spec: mockSpec, operations: [exploded], validators: requestValidators })).toThrow('{id*}');
+  });
+});
+
 // ---------- seeded requests ----------
 
 const SEED = 20261127;

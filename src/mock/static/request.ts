@@ -70,11 +70,47 @@ function deserializeForm(name: string, parameters: Record<string, unknown>, para
 
 type Style = 'simple' | 'form';
 
+/**
+ * validators/deserializers/index.js: the styles each kind of parameter may take. Those this engine reads are
+ * simple and form (the spec's); a style Prism has no deserializer for reads as absent, as in Prism.
+ */
+const READ: Record<string, Record<string, Style | 'unread'>> = {
+  header: { simple: 'simple' },
+  query: {
+    form: 'form',
+    simple: 'form',
+    unspecified: 'form',
+    spaceDelimited: 'unread',
+    pipeDelimited: 'unread',
+    commaDelimited: 'unread',
+    deepObject: 'unread',
+  },
+  path: { simple: 'simple', label: 'unread', matrix: 'unread' },
+};
+
+/** The parameters whose style Prism reads but this engine does not (createStaticEngine refuses such operations). */
+export function unreadParameters(op: StaticOperation): string[] {
+  const unread: string[] = [];
+  for (const [kind, specs, fallback] of [
+    ['header', op.request?.headers, 'simple'],
+    ['query', op.request?.query, 'form'],
+    ['path', op.request?.path, 'simple'],
+  ] as const) {
+    for (const spec of specs ?? []) if (READ[kind]![spec.style || fallback] === 'unread') unread.push(`${kind} ${spec.name} (${spec.style})`);
+  }
+  try {
+    if (op.request?.path) pathParams('', op.path);
+  } catch (error) {
+    unread.push((error as Error).message);
+  }
+  return unread;
+}
+
 function validateParams(
   target: Record<string, unknown> | null,
   specs: readonly StaticParam[],
   validate: StandaloneValidate | undefined,
-  prefix: string,
+  prefix: 'header' | 'query' | 'path',
   defaultStyle: Style,
 ): Diagnostic[] {
   if (specs.length === 0) return [];
@@ -84,8 +120,8 @@ function validateParams(
   const values: Record<string, unknown> = {};
   for (const spec of specs) {
     const name = spec.name.toLowerCase();
-    const style = spec.style || defaultStyle;
-    const value = style === 'form' ? deserializeForm(name, lowered, spec) : deserializeSimple(lowered[name], spec);
+    const style = READ[prefix]![spec.style || defaultStyle];
+    const value = style === 'form' ? deserializeForm(name, lowered, spec) : style === 'simple' ? deserializeSimple(lowered[name], spec) : undefined;
     // lodash pickBy: only truthy values are validated (an empty header is a missing one).
     if (value) values[name] = value;
     else delete values[name];
