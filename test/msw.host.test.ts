@@ -88,6 +88,13 @@ describe('request conversion', () => {
     expect(new TextDecoder().decode(await readBounded(streamed, 16))).toBe('AAAABBBBCCCCDDDD');
     expect((await readBounded(new Request('https://h.example/x'), 0))?.byteLength).toBe(0);
   });
+
+  it('stops at the limit on a clone too (msw hands resolvers a tee\u2019d body, whose cancel waits for the other branch)', async () => {
+    const original = new Request('https://h.example/x', { method: 'POST', body: new Blob(['x'.repeat(100)]).stream(), duplex: 'half' } as RequestInit);
+    const clone = original.clone();
+    expect(await readBounded(clone, 10)).toBeUndefined();
+    expect((await original.text()).length).toBe(100);
+  });
 });
 
 describe('answer conversion', () => {

@@ -55,7 +55,9 @@ export async function readBounded(request: Request, limit: number): Promise<Uint
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: msw hands the resolver a clone (a tee'd stream), and a tee branch's cancel() settles only
+      // once the other branch is cancelled too, which may never happen.
+      reader.cancel().catch(() => undefined);
       return undefined;
     }
     chunks.push(value);
