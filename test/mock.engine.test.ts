@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engineOperations, mockSpec } from '../generated/mock-contract.js';
-import { exactOperations, requestValidators } from '../generated/mock-validators.js';
+import { exactOperations, fixtureValidator, requestValidators } from '../generated/mock-validators.js';
 import type { EngineRequest, RequestEngine } from '../src/mock/engine.js';
 import type { Preference } from '../src/mock/prefer.js';
 import { createPrismAdapter, type PrismAdapter } from '../src/mock/prism.js';
@@ -17,6 +17,11 @@ import { operationsOf, responsesOf, deref, type Spec } from '../src/spec/walk.js
 import { bodyArb, idArb, otherTokens, specOperations, validToken, type SpecOperation } from './support/arbitraries.js';
 import { documentedRequests } from './support/documented.js';
 import { loadSpec } from './support/spec.js';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { fixtureSchema } from '../src/mock/objects.js';
+import { defaultFixture } from '../generated/mock-contract.js';
+import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
 
 const spec = loadSpec() as Spec;
 let prism: PrismAdapter;
@@ -291,5 +296,45 @@ describe('the generated validators answer as the runtime-compiled ones (src/mock
       { seed: SEED, numRuns: 2000 },
     );
     expect(violations).toBeGreaterThan(0);
+  });
+});
+
+describe('the generated fixture validator and default fixture', () => {
+  it('are fixtures/default.yaml as parsed, and a validator with the first error of Ajv2020 compiling fixture.schema.json (as fixture.ts does)', () => {
+    expect(defaultFixture).toEqual(parseYaml(readFileSync(new URL('../fixtures/default.yaml', import.meta.url), 'utf8')));
+    const runtimeFixture = new Ajv2020.default({ allErrors: false, strict: true }).compile(fixtureSchema);
+    const id = fc.oneof(fc.uuid(), fc.constantFrom('', 'a/b', 'x'.repeat(200), 'ok-id'), fc.integer());
+    const entry = fc.record(
+      {
+        id,
+        displayName: fc.oneof(fc.string({ maxLength: 5 }), fc.integer()),
+        sponsors: fc.array(id, { maxLength: 2 }),
+        userType: fc.constantFrom('Member', 'Guest', 'x'),
+      },
+      { requiredKeys: [] },
+    );
+    const fixtures = fc.oneof(
+      fc.constant(defaultFixture as unknown),
+      fc.dictionary(
+        fc.constantFrom('users', 'groups', 'agentUsers', 'servicePrincipals', 'applications', 'connectedOrganizations', 'other'),
+        fc.array(entry, { maxLength: 3 }),
+        {
+          maxKeys: 3,
+        },
+      ),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    let invalid = 0;
+    fc.assert(
+      fc.property(fixtures, (fixture) => {
+        const ok = runtimeFixture(fixture);
+        expect(fixtureValidator(fixture)).toBe(ok);
+        expect(fixtureValidator.errors?.[0]).toEqual(runtimeFixture.errors?.[0]);
+        if (!ok) invalid++;
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+    expect(fixtureValidator(defaultFixture)).toBe(true);
+    expect(invalid).toBeGreaterThan(0);
   });
 });
