@@ -1,8 +1,9 @@
 // createGraphHandlers' options, checked before any handler exists. The options the server shares (directory,
-// auth, latencyMs, chaos, maxBodyBytes, idSeed) go through the server's own checks (settings.ts), so a bad value
-// is refused with the same MockSettingsError; the handlers' own (baseUrl, cloud, fixture) are checked here.
+// auth, latencyMs, chaos, maxBodyBytes, idSeed) go through the server's own checks (option-checks.ts), so a bad
+// value is refused with the same MockSettingsError; the handlers' own (baseUrl, cloud, fixture) are checked here.
 import { clouds } from '../../generated/operations.js';
-import { MockSettingsError, resolveMockOptions, type AuthMode, type DirectoryMode } from '../mock/settings.js';
+import { MockSettingsError, resolveSharedOptions } from '../mock/option-checks.js';
+import type { AuthMode, DirectoryMode } from '../mock/settings.js';
 import type { Fixture } from '../mock/objects.js';
 import { readBaseUrl, type BaseUrl } from './base-url.js';
 
@@ -56,24 +57,14 @@ export function resolveHandlersOptions(options: GraphHandlersOptions = {}, page:
   // A server-only option (port, host, watch…) or a typo would otherwise be ignored without a word.
   const unknown = Object.keys(options).find((key) => !KNOWN.has(key));
   if (unknown) throw new MockSettingsError(`options.${unknown}`, (options as Record<string, unknown>)[unknown], `use one of ${[...KNOWN].join(', ')}`);
-  const { baseUrl, cloud, fixture, idSeed, directory, auth, latencyMs, chaos, maxBodyBytes } = options;
-  const shared = resolveMockOptions({ directory, auth, latencyMs, chaos, maxBodyBytes });
+  const { baseUrl, cloud, fixture, ...rest } = options;
+  const shared = resolveSharedOptions(rest);
   if (cloud !== undefined && !Object.hasOwn(clouds, cloud)) throw new MockSettingsError('options.cloud', cloud, `use one of ${Object.keys(clouds).join(', ')}`);
   if (cloud !== undefined && baseUrl !== undefined) throw new MockSettingsError('options.cloud', cloud, 'use cloud or baseUrl, not both');
-  if (idSeed !== undefined && (typeof idSeed !== 'string' || idSeed === '')) throw new MockSettingsError('options.idSeed', idSeed, 'use a non-empty string');
   if (fixture !== undefined && (fixture === null || typeof fixture !== 'object' || Array.isArray(fixture))) {
     throw new MockSettingsError('options.fixture', fixture, 'use a fixture object (collections of directory objects) or leave it out');
   }
-  return {
-    bases: readBases(baseUrl ?? clouds[cloud ?? 'global'], page),
-    maxBodyBytes: shared.limits.maxBodyBytes,
-    directory: shared.directory,
-    auth: shared.auth,
-    latencyMs: shared.latencyMs,
-    chaos: shared.chaos,
-    fixture,
-    idSeed,
-  };
+  return { ...shared, bases: readBases(baseUrl ?? clouds[cloud ?? 'global'], page), fixture };
 }
 
 function readBases(value: unknown, page: string | undefined): BaseUrl[] {
