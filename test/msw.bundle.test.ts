@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unhandledIsError } from './support/msw.js';
 import type * as Source from '../src/msw/index.js';
 import { checkExample, freshId, pathOf, refBody } from './support/e2e.js';
 import { repoRoot } from './support/spec.js';
@@ -78,7 +79,7 @@ describe('the bundle, imported as an app imports it', () => {
     const bundle = (await import(pathToFileURL(join(tmp, 'index.js')).href)) as typeof Source;
     const graphMock = bundle.createGraphHandlers({ baseUrl: 'http://127.0.0.1:4' });
     const server = setupServer(...graphMock.handlers);
-    server.listen({ onUnhandledRequest: 'error' });
+    server.listen(unhandledIsError);
     try {
       const [user, sponsor] = [freshId(), freshId()];
       const add = () =>

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unhandledIsError } from './support/msw.js';
 import { createGraphClient, GraphError } from '../src/index.js';
 import { createGraphHandlers, MockSettingsError, type GraphHandlers } from '../src/msw/index.js';
 import { MockSettingsError as ServerSettingsError } from '../src/mock/server.js';
@@ -47,7 +48,7 @@ const chaos = CHAOS.map((baseUrl) => createGraphHandlers({ baseUrl, chaos: { rat
 const all: GraphHandlers[] = [graph, strict, small, ...seeded, ...chaos];
 
 const server = setupServer(...all.flatMap((h) => h.handlers));
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen(unhandledIsError));
 afterAll(() => server.close());
 
 const USERS = 'addUserSponsor';
@@ -145,6 +146,14 @@ describe('plain fetch: what the server\u2019s host answers', () => {
     const large = await call(SMALL, USERS, { id: freshId(), body: { '@odata.id': `${GRAPH}/v1.0/users/${'a'.repeat(100)}` } });
     expect(large.status).toBe(413);
     expect(json(large).error.code).toBe('RequestEntityTooLarge');
+  });
+
+  it('a URL under no base URL is left to msw (here refused), even beside one that is: /smaller is not under /small', async () => {
+    const refusal = await fetch('http://127.0.0.1:4/smaller/v1.0/$batch').then(
+      () => 'answered',
+      (error: Error & { cause?: Error }) => `${error.message} ${error.cause?.message ?? ''}`,
+    );
+    expect(refusal).toContain('[MSW]');
   });
 
   it('a malformed percent-encoding is Graph\u2019s 400, not an msw failure', async () => {
