@@ -59,7 +59,10 @@ export function trimSpec(spec) {
       if (!named && PROSE.has(key) && typeof value === 'string') continue;
       if (!named && (key === 'externalDocs' || DOC_EXTENSIONS.has(key))) continue;
       if (!named && key === 'tags' && Array.isArray(value)) continue;
-      out[key] = !named && (DATA_KEYS.has(key) || key.startsWith('x-')) ? value : trim(value, named ? undefined : key);
+      // An OpenAPI `examples` map (name → Example object) is walked so its prose goes too; a schema's `examples`
+      // list is data.
+      const data = DATA_KEYS.has(key) && !(key === 'examples' && !Array.isArray(value));
+      out[key] = !named && (data || key.startsWith('x-')) ? value : trim(value, named ? undefined : key === 'examples' ? 'properties' : key);
     }
     return out;
   };

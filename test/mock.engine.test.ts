@@ -13,7 +13,26 @@ import { createPrismAdapter, type PrismAdapter } from '../src/mock/prism.js';
 import { createStaticEngine } from '../src/mock/static-engine.js';
 import { staticValidators } from '../src/mock/static/validators.js';
 import { compileValidators, type OperationValidators } from '../src/mock/validators.js';
-import { operationsOf, responsesOf, deref, type Spec } from '../src/spec/walk.js';
+import {
+  adminRolesOf,
+  batchLimitOf,
+  cloudsOf,
+  deref,
+  documentedErrors,
+  errorScenarios,
+  exampleStatus,
+  operationMetadata,
+  operationsOf,
+  requestExamples,
+  responsesOf,
+  type Spec,
+} from '../src/spec/walk.js';
+import { compileRules } from '../src/mock/rules.js';
+import { compilePermissions } from '../src/mock/permissions.js';
+import { deprecationHeaders, headersOnEveryAnswer } from '../src/mock/graph-headers.js';
+import { compileRoutes } from '../src/mock/routes.js';
+import { specSeeds } from '../src/mock/fixture.js';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { bodyArb, idArb, otherTokens, specOperations, validToken, type SpecOperation } from './support/arbitraries.js';
 import { documentedRequests } from './support/documented.js';
 import { loadSpec } from './support/spec.js';
@@ -22,6 +41,8 @@ import { fixtureSchema } from '../src/mock/objects.js';
 import { defaultFixture } from '../generated/mock-contract.js';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parseContentType, parseMimeHeader, preferredMediaType, wildcardMediaTypeMatch } from '../src/mock/static/media-type.js';
 
 const spec = loadSpec() as Spec;
 let prism: PrismAdapter;
@@ -336,5 +357,105 @@ describe('the generated fixture validator and default fixture', () => {
     );
     expect(fixtureValidator(defaultFixture)).toBe(true);
     expect(invalid).toBeGreaterThan(0);
+  });
+});
+
+// ---------- media types, against the very packages Prism reads them with ----------
+
+/** Prism's own copies of the packages (resolved from @stoplight/prism-http, as it resolves them). */
+const prismRequire = createRequire(createRequire(import.meta.url).resolve('@stoplight/prism-http'));
+const MIMEType = prismRequire('whatwg-mimetype') as new (text: string) => { essence: string; parameters: Map<string, string> };
+const contentType = prismRequire('content-type') as { parse(text: string): { type: string; parameters: Record<string, string> } };
+const accepts = prismRequire('accepts') as (req: { headers: Record<string, string> }) => { type(types: string[]): string | false | string[] };
+const prismWildcard = (
+  prismRequire('@stoplight/prism-http/dist/validator/utils/wildcardMediaTypeMatch.js') as { wildcardMediaTypeMatch: (a: string, b: string) => boolean }
+).wildcardMediaTypeMatch;
+
+const outcome = <T>(run: () => T): { value: T } | { threw: string } => {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { threw: (error as Error).message };
+  }
+};
+
+describe('media types are read as Prism reads them', () => {
+  const piece = fc.constantFrom('application', 'json', 'text', 'plain', '*', 'x-www-form-urlencoded', 'problem+json', 'JSON', ' ', '', 'a b', '"', 'é');
+  const param = fc
+    .tuple(
+      fc.constantFrom('charset', 'q', 'boundary', 'Boundary', 'level', '', ' x'),
+      fc.constantFrom('utf-8', '0.5', '"quoted"', '"a\\"b"', '', '1', 'x;y', ' 2'),
+    )
+    .map(([k, v]) => `${k}=${v}`);
+  const mediaType = fc
+    .tuple(piece, fc.constantFrom('/', '/', '', '//'), piece, fc.array(param, { maxLength: 2 }), fc.constantFrom(';', '; ', ' ;', ';;'))
+    .map(([type, slash, subtype, params, sep]) => [`${type}${slash}${subtype}`, ...params].join(sep));
+  const anyText = fc.oneof({ weight: 4, arbitrary: mediaType }, fc.string({ maxLength: 20 }));
+
+  it('whatwg-mimetype (essence and boundary), content-type parse and wildcardMediaTypeMatch', () => {
+    fc.assert(
+      fc.property(anyText, anyText, (a, b) => {
+        expect(outcome(() => parseMimeHeader(a))).toEqual(
+          outcome(() => {
+            const parsed = new MIMEType(a);
+            return [parsed.parameters.get('boundary'), parsed.essence];
+          }),
+        );
+        expect(outcome(() => parseContentType(a))).toEqual(outcome(() => ({ ...contentType.parse(a) })));
+        expect(wildcardMediaTypeMatch(a, b)).toBe(prismWildcard(a, b));
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+  });
+
+  it('accepts(…).type(…): the content an Accept list prefers', () => {
+    const accept = fc.array(fc.oneof(mediaType, fc.constantFrom('*/*', 'application/json;q=0.5', 'text/*;q=0', 'application/*')), {
+      minLength: 1,
+      maxLength: 4,
+    });
+    const offered = fc.array(
+      fc.constantFrom('application/json', 'text/plain', '*/*', 'application/json; charset=utf-8', 'application/problem+json', 'TEXT/PLAIN'),
+      { maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(accept, offered, (list, types) => {
+        const header = list.join(',');
+        expect(preferredMediaType(header, types), `${header} / ${types.join()}`).toEqual(accepts({ headers: { accept: header } }).type(types));
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+  });
+});
+
+// ---------- the trimmed spec ----------
+
+describe('the trimmed spec (generated/mock-contract.ts) tells every mock step what the full one does', () => {
+  it('operations, examples, errors, rules, permissions, headers, routes, seeds, clouds and batch limits are equal', () => {
+    const facts = (of: Spec) => ({
+      operations: operationsOf(of).map(({ template, method, operationId, op }) => ({
+        template,
+        method,
+        operationId,
+        batch: op['x-batch'],
+        limit: op['x-batch'] ? batchLimitOf(of, op) : 0,
+      })),
+      exampleStatus: exampleStatus(of),
+      documentedErrors: documentedErrors(of),
+      requestExamples: requestExamples(of),
+      documentedRequests: documentedRequests(of),
+      errorScenarios: errorScenarios(of),
+      metadata: operationMetadata(of),
+      clouds: cloudsOf(of),
+      adminRoles: adminRolesOf(of),
+      rules: JSON.stringify([...compileRules(of)]),
+      permissions: compilePermissions(of, entraRoleTemplates),
+      everyAnswer: headersOnEveryAnswer(of),
+      deprecation: deprecationHeaders(of),
+      routes: compileRoutes(of).all.map((r) => JSON.stringify(r)),
+      seeds: specSeeds(of),
+    });
+    expect(facts(mockSpec)).toEqual(facts(spec));
+    // It is smaller: the prose is gone.
+    expect(JSON.stringify(mockSpec).length).toBeLessThan(JSON.stringify(spec).length / 2);
   });
 });
