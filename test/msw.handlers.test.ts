@@ -229,6 +229,17 @@ describe('the controls are plain calls', () => {
     expect(report.value.find((s) => s.name === a)!.journaled).toBe(1);
     expect(() => graph.reset('not a valid name')).toThrow(/x-mock-session/);
   });
+
+  it('the server\u2019s /_mock/ routes answer under the base URL too, on the same state as the plain calls', async () => {
+    const session = freshSession('msw-http-control');
+    graph.queue([{ code: 503 }], session);
+    const reply = await fetch(`${GRAPH}/_mock/sessions`);
+    expect(reply.status).toBe(200);
+    const report = await reply.json();
+    expect(report.value.find((s: Json) => s.name === session)).toMatchObject({ queued: 1 });
+    expect((await fetch(`${GRAPH}/_mock/reset`, { method: 'POST', headers: { 'x-mock-session': session } })).status).toBe(204);
+    expect(graph.sessions().value.find((s) => s.name === session)).toMatchObject({ queued: 0 });
+  });
 });
 
 describe('strict auth and directory: permissions from the token', () => {
