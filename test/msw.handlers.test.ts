@@ -4,6 +4,7 @@
 // Expected codes, messages and headers come from the spec. Unhandled requests are errors (msw then sends nothing
 // to the network), so no request can leave this process.
 import { createRequire } from 'node:module';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unhandledIsError } from './support/msw.js';
@@ -154,6 +155,17 @@ describe('plain fetch: what the server\u2019s host answers', () => {
       (error: Error & { cause?: Error }) => `${error.message} ${error.cause?.message ?? ''}`,
     );
     expect(refusal).toContain('[MSW]');
+  });
+
+  it('a handler added with server.use() comes first; without it the handlers answer again', async () => {
+    const send = () => call(GRAPH, USERS, { id: freshId(), body: refBody(USERS, 'users', freshId()) });
+    server.use(http.post(/\/sponsors\/\$ref$/, () => new HttpResponse(null, { status: 418 })));
+    try {
+      expect((await send()).status).toBe(418);
+    } finally {
+      server.resetHandlers();
+    }
+    expectNoContent(await send());
   });
 
   it('a malformed percent-encoding is Graph\u2019s 400, not an msw failure', async () => {
