@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clouds } from '../generated/operations.js';
 import { documentedErrors } from '../src/spec/walk.js';
@@ -30,16 +30,6 @@ const duplicateName = addOp?.['x-rules']?.checks.find((check) => check.unique)?.
 const duplicate = duplicateName === undefined ? undefined : documentedErrors(spec).get(addOperation)?.get(duplicateName);
 const graphOrigin = clouds.global;
 
-/** A request the browser made for Graph's origin, as Playwright saw it. */
-interface GraphRequest {
-  method: string;
-  url: string;
-  /** Made by the service worker itself (a real network request), not by the page. */
-  byServiceWorker: boolean;
-  /** Answered by the service worker's fetch handler (FetchEvent.respondWith). */
-  fromServiceWorker?: boolean;
-}
-
 if (!hasChromium && process.env.CI !== 'true') {
   console.warn(installHint);
   describe.skip(`MSW handlers in Chromium (skipped: ${installHint})`, () => {
@@ -54,9 +44,11 @@ if (!hasChromium && process.env.CI !== 'true') {
     let page: Page;
     const user = randomUUID();
     const sponsor = randomUUID();
+    const clientRequestId = randomUUID();
     /** Requests that reached Playwright's routing for anything but the local server: refused, and must stay none. */
     const offsite: string[] = [];
-    const graphRequests: GraphRequest[] = [];
+    /** Every request for Graph's origin the browser made (the page's or the service worker's). */
+    const graphRequests: Request[] = [];
     const consoleErrors: string[] = [];
 
     /** The result the page wrote for `step`: its outcome and its detail (JSON). */
@@ -112,12 +104,7 @@ if (!hasChromium && process.env.CI !== 'true') {
         return route.abort();
       });
       context.on('request', (request) => {
-        if (request.url().startsWith(`${graphOrigin}/`))
-          graphRequests.push({ method: request.method(), url: request.url(), byServiceWorker: request.serviceWorker() !== null });
-      });
-      context.on('requestfinished', async (request) => {
-        const seen = graphRequests.find((r) => r.url === request.url() && r.fromServiceWorker === undefined);
-        if (seen) seen.fromServiceWorker = (await request.response())?.fromServiceWorker() ?? false;
+        if (request.url().startsWith(`${graphOrigin}/`)) graphRequests.push(request);
       });
       page = context.pages()[0] ?? (await context.newPage());
       page.on('console', (message) => {
@@ -127,7 +114,7 @@ if (!hasChromium && process.env.CI !== 'true') {
         if (message.type() === 'error' && !expected) consoleErrors.push(`${message.text()} (${message.location().url})`);
       });
       page.on('pageerror', (error) => consoleErrors.push(String(error)));
-      const query = new URLSearchParams({ user, sponsor, duplicate: duplicateName! });
+      const query = new URLSearchParams({ user, sponsor, duplicate: duplicateName!, clientRequestId });
       await page.goto(`${origin}/?${query}`, { waitUntil: 'load' });
       await page.locator('#status').filter({ hasNotText: 'starting' }).waitFor();
     });
@@ -154,6 +141,9 @@ if (!hasChromium && process.env.CI !== 'true') {
       const { outcome, detail } = await result('duplicate');
       expect(outcome).toBe('rejected');
       expect(detail).toMatchObject({ name: 'GraphError', is: true, status: duplicate!.status, code: duplicate!.code, message: duplicate!.message });
+      // Graph's ids: a request-id of its own, the client-request-id the call sent echoed back.
+      expect(detail.requestId).toMatch(/^[0-9a-f-]{36}$/i);
+      expect(detail.clientRequestId).toBe(clientRequestId);
     });
 
     it('lists the sponsors: the one added is there', async () => {
@@ -162,14 +152,19 @@ if (!hasChromium && process.env.CI !== 'true') {
       expect((detail as Array<{ id: string }>).map((o) => o.id)).toEqual([sponsor]);
     });
 
-    it("sent nothing for Graph to the network: the worker answered the page's three requests", () => {
+    it("sent nothing for Graph to the network: the worker answered the page's three requests", async () => {
       expect(offsite).toEqual([]);
-      expect(graphRequests.map(({ method, url }) => `${method} ${url.slice(graphOrigin.length)}`)).toEqual([
+      expect(graphRequests.map((r) => `${r.method()} ${r.url().slice(graphOrigin.length)}`)).toEqual([
         `POST /v1.0/users/${user}/sponsors/$ref`,
         `POST /v1.0/users/${user}/sponsors/$ref`,
         `GET /v1.0/users/${user}/sponsors`,
       ]);
-      expect(graphRequests.every((r) => !r.byServiceWorker && r.fromServiceWorker === true)).toBe(true);
+      // Each made by the page (none by the service worker, which is what a passthrough to the network would be)
+      // and answered by the worker's fetch handler (FetchEvent.respondWith).
+      for (const request of graphRequests) {
+        expect(request.serviceWorker(), request.url()).toBeNull();
+        expect((await request.response())?.fromServiceWorker(), request.url()).toBe(true);
+      }
       // The local server saw the page, the bundle and the worker script, nothing else.
       expect(new Set(server!.served)).toEqual(new Set(['/', '/app.js', '/mockServiceWorker.js']));
     });

@@ -41,16 +41,24 @@ async function step(name: string, work: () => Promise<unknown>, describe = descr
   }
 }
 
-/** The page's query: the user, the sponsor to add, and the duplicate's example name (the test reads it from the spec). */
-function readQuery(): { user: string; sponsor: string; duplicate: GraphErrorName } {
+/**
+ * The page's query: the user, the sponsor to add, the duplicate's example name (the test reads it from the spec)
+ * and the client-request-id the duplicate add sends.
+ */
+function readQuery(): { user: string; sponsor: string; duplicate: GraphErrorName; clientRequestId: string } {
   const params = new URLSearchParams(location.search);
-  const [user, sponsor, duplicate] = ['user', 'sponsor', 'duplicate'].map((name) => params.get(name) ?? '') as [string, string, string];
+  const [user, sponsor, duplicate, clientRequestId] = ['user', 'sponsor', 'duplicate', 'clientRequestId'].map((name) => params.get(name) ?? '') as [
+    string,
+    string,
+    string,
+    string,
+  ];
   if (!Object.hasOwn(errorExamples, duplicate)) throw new Error(`the spec has no error example named ${JSON.stringify(duplicate)}`);
-  return { user, sponsor, duplicate: duplicate as GraphErrorName };
+  return { user, sponsor, duplicate: duplicate as GraphErrorName, clientRequestId };
 }
 
 async function main(): Promise<void> {
-  const { user, sponsor, duplicate } = readQuery();
+  const { user, sponsor, duplicate, clientRequestId } = readQuery();
   const origin = clouds.global;
   const added = new Set<string>();
   const worker = setupWorker(
@@ -68,7 +76,7 @@ async function main(): Promise<void> {
   const client = createGraphClient({ token: 'browser-test-token' });
   await step('add', () => client.addUserSponsor(user, { kind: 'user', id: sponsor }));
   // ifExists is left at its default ('error'), so the duplicate rejects with the GraphError.
-  await step('duplicate', () => client.addUserSponsor(user, { kind: 'user', id: sponsor }), describeError(duplicate));
+  await step('duplicate', () => client.addUserSponsor(user, { kind: 'user', id: sponsor }, { clientRequestId }), describeError(duplicate));
   await step('list', () => client.listUserSponsors(user));
 }
 
