@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clouds } from '../generated/operations.js';
+import { clouds, routes } from '../generated/operations.js';
 import { documentedErrors } from '../src/spec/walk.js';
 import { serveFiles, type StaticServer } from './browser/serve.js';
 import { loadSpec, repoRoot, type Json } from './support/spec.js';
@@ -29,6 +29,9 @@ const addOp = Object.values<Record<string, { operationId?: string; 'x-rules'?: {
 const duplicateName = addOp?.['x-rules']?.checks.find((check) => check.unique)?.example;
 const duplicate = duplicateName === undefined ? undefined : documentedErrors(spec).get(addOperation)?.get(duplicateName);
 const graphOrigin = clouds.global;
+/** The request line of an operation for the user `id`, from the generated routes (the spec's method and path). */
+const requestLine = (operationId: 'addUserSponsor' | 'listUserSponsors', id: string) =>
+  `${routes[operationId].method.toUpperCase()} ${routes[operationId].path.replace('{id}', id)}`;
 
 if (!hasChromium && process.env.CI !== 'true') {
   console.warn(installHint);
@@ -152,12 +155,25 @@ if (!hasChromium && process.env.CI !== 'true') {
       expect((detail as Array<{ id: string }>).map((o) => o.id)).toEqual([sponsor]);
     });
 
+    it("journals the three requests, read in the page through the handlers' requests() control", async () => {
+      const { outcome, detail } = await result('journal');
+      expect(outcome).toBe('resolved');
+      const { detail: error } = await result('duplicate');
+      expect(detail.map((e: Json) => ({ line: `${e.method} ${e.path}`, status: e.status, errorCode: e.errorCode }))).toEqual([
+        { line: requestLine(addOperation, user), status: routes[addOperation].successStatus },
+        { line: requestLine(addOperation, user), status: duplicate!.status, errorCode: duplicate!.code },
+        { line: requestLine('listUserSponsors', user), status: routes.listUserSponsors.successStatus },
+      ]);
+      // The duplicate's entry is the answer the client read: the same request-id, the client-request-id it sent.
+      expect(detail[1]).toMatchObject({ requestId: error.requestId, clientRequestId });
+    });
+
     it("sent nothing for Graph to the network: the worker answered the page's three requests", async () => {
       expect(offsite).toEqual([]);
       expect(graphRequests.map((r) => `${r.method()} ${r.url().slice(graphOrigin.length)}`)).toEqual([
-        `POST /v1.0/users/${user}/sponsors/$ref`,
-        `POST /v1.0/users/${user}/sponsors/$ref`,
-        `GET /v1.0/users/${user}/sponsors`,
+        requestLine(addOperation, user),
+        requestLine(addOperation, user),
+        requestLine('listUserSponsors', user),
       ]);
       // Each made by the page (none by the service worker, which is what a passthrough to the network would be)
       // and answered by the worker's fetch handler (FetchEvent.respondWith).

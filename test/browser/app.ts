@@ -1,9 +1,9 @@
 // The page test/msw.browser.test.ts opens in Chromium (bundled by esbuild at test time): MSW's service worker
 // answers Graph's real URLs, and the typed client calls them as an app would. Each step's result is written into
-// the page, where the test reads it. PLAIN STAGE: a hand-written handler proves the worker + page + Playwright loop.
-import { http, HttpResponse } from 'msw';
+// the page, where the test reads it. Nothing here knows Graph's answers: createGraphHandlers gives them.
 import { setupWorker } from 'msw/browser';
-import { createGraphClient, GraphError, clouds, errorExamples, type GraphErrorName } from '../../src/index.js';
+import { createGraphClient, GraphError, errorExamples, type GraphErrorName } from '../../src/index.js';
+import { createGraphHandlers } from '../../src/msw/index.js';
 
 const results = document.querySelector('#results')!;
 const status = document.querySelector('#status')!;
@@ -59,16 +59,9 @@ function readQuery(): { user: string; sponsor: string; duplicate: GraphErrorName
 
 async function main(): Promise<void> {
   const { user, sponsor, duplicate, clientRequestId } = readQuery();
-  const origin = clouds.global;
-  const added = new Set<string>();
-  const worker = setupWorker(
-    http.post(`${origin}/v1.0/users/:id/sponsors/*`, () => {
-      if (added.has(sponsor)) return HttpResponse.json({ error: { code: 'Request_BadRequest', message: 'duplicate' } }, { status: 400 });
-      added.add(sponsor);
-      return new HttpResponse(null, { status: 204 });
-    }),
-    http.get(`${origin}/v1.0/users/:id/sponsors`, () => HttpResponse.json({ value: [...added].map((id) => ({ id })) })),
-  );
+  // No baseUrl: the handlers answer under the global cloud's Graph origin, the client's default too.
+  const graph = createGraphHandlers();
+  const worker = setupWorker(...graph.handlers);
   // onUnhandledRequest 'error': a request no handler answers fails in the page instead of going to the network.
   await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'error', quiet: true });
 
@@ -78,6 +71,14 @@ async function main(): Promise<void> {
   // ifExists is left at its default ('error'), so the duplicate rejects with the GraphError.
   await step('duplicate', () => client.addUserSponsor(user, { kind: 'user', id: sponsor }, { clientRequestId }), describeError(duplicate));
   await step('list', () => client.listUserSponsors(user));
+  // The controls are plain calls in the page too: the journal of what the handlers answered.
+  await step('journal', () =>
+    Promise.resolve(
+      graph
+        .requests()
+        .map(({ method, path, status, errorCode, requestId, clientRequestId }) => ({ method, path, status, errorCode, requestId, clientRequestId })),
+    ),
+  );
 }
 
 main().then(
