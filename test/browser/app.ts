@@ -1,5 +1,6 @@
 // The page test/msw.browser.test.ts opens in Chromium (bundled by esbuild at test time): MSW's service worker
-// answers Graph's real URLs, and the typed client calls them as an app would. Each step's result is written into
+// intercepts Graph's real URLs and hands each request to createGraphHandlers' handlers, which run here in the page;
+// the typed client calls those URLs as an app would. Each step's result is written into
 // the page, where the test reads it. Nothing here knows Graph's answers: createGraphHandlers gives them.
 import { setupWorker } from 'msw/browser';
 import { createGraphClient, GraphError, errorExamples, type GraphErrorName } from '../../src/index.js';
