@@ -8,7 +8,6 @@ import type { Ids, MockAnswer } from '../src/mock/graph-error.js';
 import type { Responder } from '../src/mock/host-answers.js';
 import type { MockRequest } from '../src/mock/pipeline.js';
 
-
 /** A core that records what it was handed and answers what the test gives it. */
 function recordingCore(reply: MockAnswer | Error = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"value":[]}' }) {
   const seen: Array<{ request: MockRequest; ids: Ids }> = [];
