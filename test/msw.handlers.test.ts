@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unhandledIsError } from './support/msw.js';
 import { createGraphClient, GraphError } from '../src/index.js';
 import { createGraphHandlers, MockSettingsError, type GraphHandlers } from '../src/msw/index.js';
@@ -317,6 +317,21 @@ describe('options', () => {
       expect(reply.status).toBe(200);
     } finally {
       server.resetHandlers();
+    }
+  });
+});
+
+describe('lifetime', () => {
+  it('leaves no timer running: handlers have no close(), so idle sessions are dropped lazily', () => {
+    vi.useFakeTimers();
+    try {
+      const before = vi.getTimerCount();
+      const graph = createGraphHandlers({ idSeed: 'lifetime' });
+      graph.reset('lifetime');
+      expect(graph.sessions().value.map((s) => s.name)).toContain('lifetime');
+      expect(vi.getTimerCount()).toBe(before);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

@@ -31,13 +31,19 @@ export interface StatePieces {
   fixtureSchema?: FixtureSchemaCheck;
   /** Waits before a delayed answer (latency, Prefer: delay, a queued delay); default setTimeout. */
   wait?: (ms: number) => Promise<void>;
+  /**
+   * How often a background timer drops idle sessions (sessions.ts); 0: no timer, idle sessions are dropped when
+   * the sessions are next used. A host with no close() of its own (the MSW handlers) passes 0, so nothing keeps
+   * running in a page or a test process after its handlers are discarded.
+   */
+  sweepMs?: number;
 }
 
 /** The state of a mock serving `spec`, its sessions starting from `settings.fixture`. */
 export function createMockState(spec: Spec, settings: StateSettings, pieces: StatePieces = {}): MockState {
   const ids = idsPerSession(settings.idSeed, pieces.newId ?? randomUuid);
   const base = Directory.fromFixture(settings.fixture);
-  const sessions = new SessionStore<Directory>({ base: (name) => base.withIds(ids(name)) });
+  const sessions = new SessionStore<Directory>({ base: (name) => base.withIds(ids(name)), sweepMs: pieces.sweepMs });
   const schema = pieces.fixtureSchema;
   const controls = createControls<Directory, Fixture>(sessions, (value, session) => {
     if (!schema) throw new FixtureError(`fixture ${FIXTURE_SOURCE}: this mock was given no fixture schema validator, so it loads no fixture`);

@@ -45,7 +45,8 @@ export function createGraphHandlers(options: GraphHandlersOptions = {}): GraphHa
       chaos: settings.chaos,
       idSeed: settings.idSeed,
     },
-    { fixtureSchema },
+    // No sweep timer: handlers have no close(), so idle sessions are dropped lazily, when the sessions are next used.
+    { fixtureSchema, sweepMs: 0 },
   );
   const pieces = { maxBodyBytes: settings.maxBodyBytes, ids: (sent: string | null) => requestIds(sent) };
   return { handlers: settings.bases.map((base) => graphHandler(core, pieces, base)), ...core.controls };

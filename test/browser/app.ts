@@ -5,6 +5,7 @@
 import { setupWorker } from 'msw/browser';
 import { createGraphClient, GraphError, errorExamples, type GraphErrorName } from '../../src/index.js';
 import { createGraphHandlers } from '../../src/msw/index.js';
+import { unhandledIsError } from '../support/msw.js';
 
 const results = document.querySelector('#results')!;
 const status = document.querySelector('#status')!;
@@ -63,8 +64,8 @@ async function main(): Promise<void> {
   // No baseUrl: the handlers answer under the global cloud's Graph origin, the client's default too.
   const graph = createGraphHandlers();
   const worker = setupWorker(...graph.handlers);
-  // onUnhandledRequest 'error': a request no handler answers fails in the page instead of going to the network.
-  await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'error', quiet: true });
+  // A request no handler answers fails in the page instead of going to the network (both majors' option names).
+  await worker.start({ serviceWorker: { url: '/mockServiceWorker.js' }, ...unhandledIsError, quiet: true });
 
   // The client's default base URL: Graph's global origin, which the worker intercepts unchanged.
   const client = createGraphClient({ token: 'browser-test-token' });
