@@ -206,6 +206,12 @@ afterAll(() => {
   if (count.compared + Object.keys(count.notCompared).length > 0) writeCount(count);
 });
 
+/** What this file's tee has compared so far, and what it could not (by reason). */
+export const parityCount = (): { compared: number; notCompared: Record<string, number> } => ({
+  compared: count.compared,
+  notCompared: { ...count.notCompared },
+});
+
 /** Server options a twin cannot take (a spec of its own, host limits that change answers): such a server is not teed. */
 const UNTEEABLE = ['specPath', 'headersTimeoutMs', 'requestTimeoutMs', 'maxConnections'] as const;
 
@@ -225,16 +231,18 @@ async function startTwin(options: MockServerOptions): Promise<Twin> {
 interface Outgoing {
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
   signal?: AbortSignal;
 }
+
+const textOf = (body: string | Uint8Array<ArrayBuffer> | undefined): string | undefined => (body instanceof Uint8Array ? new TextDecoder().decode(body) : body);
 
 /** The twin's answer to the request, or why it has none to compare. */
 async function twinAnswer(twin: Twin, url: string, init: Outgoing): Promise<Answer | { notCompared: string }> {
   const { pathname } = new URL(url);
   if (twin.controls && (pathname === '/_mock' || pathname.startsWith('/_mock/'))) {
     const session = Object.entries(init.headers).find(([name]) => name.toLowerCase() === 'x-mock-session')?.[1];
-    return viaPlainControls(twin.controls, init.method, pathname, session, init.body) ?? { notCompared: 'control request without a plain call' };
+    return viaPlainControls(twin.controls, init.method, pathname, session, textOf(init.body)) ?? { notCompared: 'control request without a plain call' };
   }
   const { signal: _signal, ...unsignalled } = init;
   const response = await twin.answer(new Request(url, unsignalled));
@@ -252,7 +260,7 @@ async function tee(url: string, init: Outgoing): Promise<Answer & { elapsedMs: n
   if (!twin) return fromServer;
   const fromTwin = twinAnswer(twin, url, init).catch((error: unknown) => new Error(`the ${twin.name} threw: ${String(error)}`));
   const [server, other] = await Promise.all([fromServer, fromTwin]);
-  const request = describeRequest({ ...init, url });
+  const request = describeRequest({ ...init, url, body: textOf(init.body) });
   if (other instanceof Error) mismatches.push(new Error(`parity: ${request}: ${other.message}`));
   else if ('notCompared' in other) skipped(count, other.notCompared);
   else {
@@ -269,15 +277,14 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 /**
  * fetch, teed as send() is: for a typed client (`createGraphClient({ baseUrl, fetch: parityFetch })`) or a test's
- * own request to a server started here. Anything else goes to fetch unchanged. Bodies are read as text (the
- * contract's and the control API's are JSON).
+ * own request to a server started here. Anything else goes to fetch unchanged.
  */
 export async function parityFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const request = new Request(input, init);
   if (!twins.has(new URL(request.url).origin)) return fetch(request);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => void (headers[name] = value));
-  const body = request.body === null ? undefined : await request.text();
+  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
   const answer = await tee(request.url, { method: request.method, headers, signal: request.signal, ...(body === undefined ? {} : { body }) });
   return new Response(NULL_BODY.has(answer.status) ? null : answer.text, { status: answer.status, headers: answer.headers });
 }

@@ -50,8 +50,16 @@ function scrub(value: unknown, own: Map<string, string>): unknown {
   if (typeof value === 'string') return scrubText(value, own);
   if (Array.isArray(value)) return value.map((item) => scrub(item, own));
   if (value !== null && typeof value === 'object') {
+    // A journal entry of a request without client-request-id holds the side's own request-id in both fields.
+    const entry = value as Record<string, unknown>;
+    const echoed = typeof entry.requestId === 'string' && entry.clientRequestId === entry.requestId;
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, Object.hasOwn(OWN_VALUES, key) && item !== undefined ? OWN_VALUES[key] : scrub(item, own)]),
+      Object.entries(entry).map(([key, item]) => [
+        key,
+        (Object.hasOwn(OWN_VALUES, key) || (echoed && key === 'clientRequestId')) && item !== undefined
+          ? (OWN_VALUES[key] ?? '<request-id>')
+          : scrub(item, own),
+      ]),
     );
   }
   return value;
