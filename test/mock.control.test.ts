@@ -1,10 +1,11 @@
-// The control API (/_mock/…) through handleControl, without a socket, on a stand-in directory. Every answer is
+// The control API (/_mock/…) through handleControl and the plain calls under it (controls.ts), without a socket, on a stand-in directory. Every answer is
 // checked against openapi/mock-control.yaml (its documented status and schema), errors against Graph's body.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { jsonShape, MAX_JSON_VALUES } from '../src/mock/body.js';
 import { controlAllowedMethods, handleControl, isControlPath, type ControlContext } from '../src/mock/control.js';
+import { FIXTURE_SOURCE, createControls } from '../src/mock/controls.js';
 import { GraphFailure, type MockAnswer } from '../src/mock/graph-error.js';
 import type { MockRequest } from '../src/mock/pipeline.js';
 import { DEFAULT_SESSION, SessionStore, type Session } from '../src/mock/sessions.js';
@@ -57,11 +58,12 @@ function validateFixture(value: unknown, source: string): FakeFixture {
 }
 
 let store: SessionStore<FakeDirectory>;
-let ctx: ControlContext<FakeDirectory, FakeFixture>;
+let ctx: ControlContext;
 beforeEach(() => {
   const base = new FakeDirectory(usersFixture(2));
   store = new SessionStore({ base: () => base.clone(), sweepMs: 0, maxTotalSize: 1000 });
-  ctx = { sessions: store, ids, validateFixture, fromFixture: (fixture) => new FakeDirectory(structuredClone(fixture)), mediaTypeCode };
+  const controls = createControls(store, (value) => new FakeDirectory(structuredClone(validateFixture(value, FIXTURE_SOURCE))));
+  ctx = { controls, ids, mediaTypeCode };
 });
 afterEach(() => store.close());
 
@@ -246,7 +248,7 @@ describe('errors common to the control API', () => {
 
   it('a session past the budget gets a 503', async () => {
     store = new SessionStore({ base: () => new FakeDirectory(usersFixture(600)), sweepMs: 0, maxTotalSize: 1000 });
-    ctx = { ...ctx, sessions: store };
+    ctx = { ...ctx, controls: createControls(store, () => new FakeDirectory({})) };
     expect((await send('GET', '/_mock/directory', { session: 'a' })).status).toBe(200);
     const answer = await send('GET', '/_mock/directory', { session: 'b' });
     checkDocumented('GET', '/_mock/directory', answer);

@@ -2,24 +2,16 @@
 // Graph error writer, and the pipeline's steps run on a loaded contract.
 import { describe, expect, it } from 'vitest';
 import { checkBody, jsonShape, MAX_JSON_VALUES, mediaTypeOf } from '../src/mock/body.js';
-import { loadContract } from '../src/mock/contract.js';
-import {
-  exampleAnswer,
-  failureAnswer,
-  graphDate,
-  graphErrorBody,
-  GraphFailure,
-  MAX_LISTED_VIOLATIONS,
-  MAX_MESSAGE_CHARS,
-  rawGraphResponse,
-} from '../src/mock/graph-error.js';
+import { loadContract } from '../src/mock/load-contract.js';
+import { exampleAnswer, failureAnswer, graphDate, graphErrorBody, GraphFailure, MAX_LISTED_VIOLATIONS, MAX_MESSAGE_CHARS } from '../src/mock/graph-error.js';
+import { rawGraphResponse } from '../src/mock/raw-response.js';
 import { runPipeline, steps, type Exchange, type MockRequest } from '../src/mock/pipeline.js';
 import { parsePrefer, resolvePreference } from '../src/mock/prefer.js';
 import { compileRoutes, compileTemplate } from '../src/mock/routes.js';
 import { errorScenarios, operationsOf, requestExamples, type Spec } from '../src/spec/walk.js';
 import { defaultSpecPath } from '../src/mock/server.js';
+import { loadFixture } from '../src/mock/fixture.js';
 import { headersOnEveryAnswer } from '../src/mock/graph-headers.js';
-import { resolveMockOptions } from '../src/mock/settings.js';
 import { createMockState } from '../src/mock/state.js';
 import { SessionStore } from '../src/mock/sessions.js';
 import { Directory } from '../src/mock/directory.js';
@@ -195,7 +187,8 @@ describe('the Graph error writer', () => {
 describe('the pipeline, without a socket', async () => {
   const contract = await loadContract(defaultSpecPath());
   // A fresh state per request: the documented requests below each succeed once, as on a fresh start.
-  const fresh = () => createMockState(contract.spec, resolveMockOptions({}));
+  const fixture = loadFixture(undefined, contract.spec);
+  const fresh = () => createMockState(contract.spec, { fixture, directory: 'open', auth: 'open', latencyMs: 0 });
   const run = (request: MockRequest) =>
     runPipeline({ request, ids, contract, state: fresh(), stats: { fastPath: 0, prism: 0 }, method: request.method.toLowerCase() } satisfies Exchange);
   const auth = { authorization: 'Bearer t', 'content-type': 'application/json', host: 'localhost' };
@@ -210,7 +203,7 @@ describe('the pipeline, without a socket', async () => {
       'fastPath',
       'prefer',
       'bodySchema',
-      'prism',
+      'engine',
       'authenticate',
       'token',
       'authorize',

@@ -27,6 +27,7 @@ loopback only; 0.0.0.0 = every interface) set where it listens.
   --latency MS        added to every answer of a Graph route; with Prefer: delay= and queued delays, 60000 at most
   --chaos RATE        this fraction (0-1) of Graph requests gets a documented 429, 503 or 504
   --seed N            the chaos's seed (default 1; same seed, same failures); only with --chaos
+  --id-seed SEED      ids of created objects from SEED (same seed and requests, same ids); default random
 Requests with 'x-mock-session: NAME' get their own directory, journal and queue; the control API is under /_mock/
 (reset, directory, requests, queue, sessions; see the README).`;
 

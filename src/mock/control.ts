@@ -1,26 +1,25 @@
 // The control API under /_mock/ (a prefix Graph never uses), described by openapi/mock-control.yaml: reset a
 // session, read or replace its directory, read its journal, queue answers, list the sessions. Every route is
 // session-aware through `x-mock-session`. Pure of sockets: the host reads the body (under its size limit) and
-// writes the answer; the fixture's validation and the Directory come in through the context.
+// writes the answer. Each route is one of the plain control calls (controls.ts) with its body read and its
+// refusal turned into Graph's error.
 import { jsonShape, mediaTypeOf, MAX_JSON_DEPTH } from './body.js';
+import { MockControlError, type MockControls } from './controls.js';
 import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, failureAnswer, type Ids, type MockAnswer } from './graph-error.js';
 import type { MockRequest } from './pipeline.js';
-import { SESSION_HEADER, sessionName, type SessionDirectory, type SessionStore } from './sessions.js';
+import { SESSION_HEADER, sessionName } from './sessions.js';
 
 export const CONTROL_PREFIX = '/_mock/';
 
-export interface ControlContext<D extends SessionDirectory = SessionDirectory, F = unknown> {
-  sessions: SessionStore<D>;
+export interface ControlContext {
+  controls: MockControls;
   /** The request's ids, for an error's innerError. */
   ids: Ids;
-  /** Checks a parsed fixture; throws an Error whose message names the bad entry (fixture.ts). */
-  validateFixture(value: unknown, source: string): F;
-  fromFixture(fixture: F): D;
   /** The code of the spec's 415 example (unsupportedMediaType), for a body that is not JSON. */
   mediaTypeCode: string;
 }
 
-type Handler<D extends SessionDirectory, F> = (request: MockRequest, session: string, ctx: ControlContext<D, F>) => MockAnswer | GraphFailure;
+type Handler = (request: MockRequest, session: string, ctx: ControlContext) => MockAnswer | GraphFailure;
 
 const json = (status: number, value: unknown): MockAnswer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
 const noContent: MockAnswer = { status: 204, headers: {} };
@@ -58,52 +57,41 @@ function readJson(request: MockRequest, mediaTypeCode: string): { parsed: unknow
   }
 }
 
-const reset: Handler<SessionDirectory, unknown> = (_request, name, ctx) => {
-  const session = ctx.sessions.reset(name);
-  return session instanceof GraphFailure ? session : noContent;
-};
+const reset: Handler = (_request, name, { controls }) => (controls.reset(name), noContent);
 
-const readDirectory: Handler<SessionDirectory, unknown> = (_request, name, ctx) => {
-  const session = ctx.sessions.session(name);
-  return session instanceof GraphFailure ? session : json(200, session.directory.toFixture());
-};
+const readDirectory: Handler = (_request, name, { controls }) => json(200, controls.directory(name));
 
-const replaceDirectory: Handler<SessionDirectory, unknown> = (request, name, ctx) => {
+const replaceDirectory: Handler = (request, name, ctx) => {
   const body = readJson(request, ctx.mediaTypeCode);
   if (body instanceof GraphFailure) return body;
-  let directory: SessionDirectory;
   try {
-    directory = ctx.fromFixture(ctx.validateFixture(body.parsed, 'PUT /_mock/directory'));
+    ctx.controls.load(body.parsed, name);
   } catch (error) {
+    if (error instanceof MockControlError) throw error;
     // The validator's message names the entry (`fixture PUT /_mock/directory: groups[2].isAssignableToRole must be boolean`).
     return new GraphFailure(400, 'BadRequest', error instanceof Error ? error.message : String(error));
   }
-  const session = ctx.sessions.replace(name, directory);
-  return session instanceof GraphFailure ? session : noContent;
+  return noContent;
 };
 
-const readJournal: Handler<SessionDirectory, unknown> = (_request, name, ctx) => {
-  const session = ctx.sessions.session(name);
-  return session instanceof GraphFailure ? session : json(200, { value: session.journal.list() });
-};
+const readJournal: Handler = (_request, name, { controls }) => json(200, { value: controls.requests(name) });
 
-const queue: Handler<SessionDirectory, unknown> = (request, name, ctx) => {
+const queue: Handler = (request, name, ctx) => {
   const body = readJson(request, ctx.mediaTypeCode);
   if (body instanceof GraphFailure) return body;
   const parsed = body.parsed;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('answers' in parsed)) {
     return new GraphFailure(400, 'BadRequest', 'Invalid queue: the body must be an object {"answers": [...]}.');
   }
-  const session = ctx.sessions.session(name);
-  if (session instanceof GraphFailure) return session;
-  return session.queue.enqueue(parsed.answers) ?? noContent;
+  ctx.controls.queue(parsed.answers, name);
+  return noContent;
 };
 
 // Listing the sessions neither creates nor touches the caller's one.
-const listSessions: Handler<SessionDirectory, unknown> = (_request, _name, ctx) => json(200, ctx.sessions.report());
+const listSessions: Handler = (_request, _name, { controls }) => json(200, controls.sessions());
 
 /** The control routes: path → method → handler. The 404's message and every Allow are read from here. */
-const ROUTES: Record<string, Record<string, Handler<SessionDirectory, unknown>>> = {
+const ROUTES: Record<string, Record<string, Handler>> = {
   '/_mock/reset': { POST: reset },
   '/_mock/directory': { GET: readDirectory, PUT: replaceDirectory },
   '/_mock/requests': { GET: readJournal },
@@ -122,7 +110,7 @@ export function controlAllowedMethods(pathname: string): string[] {
  * front end gives a path nothing serves (Request_ResourceNotFound would tell an SDK that a directory object is
  * missing, which is not the case); a known path with another method is the 405 the contract routes give.
  */
-export function controlAnswer<D extends SessionDirectory, F>(request: MockRequest, pathname: string, ctx: ControlContext<D, F>): MockAnswer {
+export function controlAnswer(request: MockRequest, pathname: string, ctx: ControlContext): MockAnswer {
   const answer = (result: MockAnswer | GraphFailure) => (result instanceof GraphFailure ? failureAnswer(result, ctx.ids) : result);
   const methods = Object.hasOwn(ROUTES, pathname) ? ROUTES[pathname]! : undefined;
   if (!methods) {
@@ -140,11 +128,15 @@ export function controlAnswer<D extends SessionDirectory, F>(request: MockReques
   }
   const name = sessionName(request.headers[SESSION_HEADER]);
   if (name instanceof GraphFailure) return answer(name);
-  // The handlers use only what SessionDirectory declares, so the context with its own directory type fits them.
-  return answer(handler(request, name, ctx));
+  try {
+    return answer(handler(request, name, ctx));
+  } catch (error) {
+    if (error instanceof MockControlError) return answer(error.failure);
+    throw error;
+  }
 }
 
 /** controlAnswer as the pipeline's other steps are called (a promise); nothing in it waits. */
-export function handleControl<D extends SessionDirectory, F>(request: MockRequest, pathname: string, ctx: ControlContext<D, F>): Promise<MockAnswer> {
+export function handleControl(request: MockRequest, pathname: string, ctx: ControlContext): Promise<MockAnswer> {
   return Promise.resolve(controlAnswer(request, pathname, ctx));
 }

@@ -1,7 +1,7 @@
 // The mock's directory (issue 10): the objects the rules read and the relations the `$ref` operations add to.
 // One per session: sessions start from a clone() of the loaded fixture's directory, so clone() copies maps only
 // (objects are frozen and shared; each relation's Set is copied). Nothing here knows an operation or a rule.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUuid, stableId } from './ids.js';
 import {
   BLUEPRINT_FLAG,
   COLLECTIONS,
@@ -35,13 +35,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+export { stableId };
 /** A fresh random id, as Graph assigns (a GUID). */
-export const randomId = (): string => randomUUID();
-/** A stable GUID-shaped id for a key (spec seeds keyed by a userPrincipalName stay the same across runs). */
-export function stableId(key: string): string {
-  const hex = createHash('sha256').update(key).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+export const randomId = (): string => randomUuid();
+
+/**
+ * Where a directory's new ids come from: called once per directory and per copy (clone, withIds), it gives that
+ * copy its minter (key → id; the key is a userPrincipalName or ''). A seeded source thus starts its sequence again
+ * with each copy, so a session's ids after a reset are those of a fresh start.
+ */
+export type IdSource = () => (key: string) => string;
+const randomIds: IdSource = () => randomId;
 
 /** The object an open directory creates on first use, before it is inserted (rules check it first). */
 export function firstUse(entitySet: EntitySet, key: string, cast?: ObjectType): { type: ObjectType; properties: Record<string, unknown> } {
@@ -62,6 +66,8 @@ export class Directory {
   /** keyOf(object id) → property → related ids (as their objects have them) in the order added. */
   private readonly relations: Map<string, Map<string, Set<string>>>;
   private relationEntries: number;
+  /** Where this copy's new ids come from; every copy asks `ids` for a fresh sequence (see IdSource). */
+  private readonly ids: IdSource;
   private readonly mintId: (key: string) => string;
 
   private constructor(
@@ -69,23 +75,24 @@ export class Directory {
     upns = new Map<string, string>(),
     relations = new Map<string, Map<string, Set<string>>>(),
     relationEntries = 0,
-    mintId: (key: string) => string = randomId,
+    ids: IdSource = randomIds,
   ) {
     this.objects = objects;
     this.upns = upns;
     this.relations = relations;
     this.relationEntries = relationEntries;
-    this.mintId = mintId;
+    this.ids = ids;
+    this.mintId = ids();
   }
 
-  /** An empty directory; `mintId` makes the ids of users created by UPN (spec seeds pass stableId). */
-  static empty(mintId?: (key: string) => string): Directory {
-    return new Directory(undefined, undefined, undefined, 0, mintId);
+  /** An empty directory; `ids` makes the ids of created objects (spec seeds pass `() => stableId`). */
+  static empty(ids?: IdSource): Directory {
+    return new Directory(undefined, undefined, undefined, 0, ids);
   }
 
   /** The directory of a fixture that validateFixture() accepted (ids unique, relations name its objects). */
-  static fromFixture(fixture: Fixture): Directory {
-    const directory = new Directory();
+  static fromFixture(fixture: Fixture, ids?: IdSource): Directory {
+    const directory = new Directory(undefined, undefined, undefined, 0, ids);
     const pending: Array<[id: string, property: string, ids: unknown]> = [];
     for (const collection of COLLECTIONS) {
       const relations = RELATIONS[collection];
@@ -181,13 +188,18 @@ export class Directory {
   }
 
   clone(): Directory {
+    return this.withIds(this.ids);
+  }
+
+  /** A copy whose created objects take their ids from `ids` (a session's own seeded sequence). */
+  withIds(ids: IdSource): Directory {
     const relations = new Map<string, Map<string, Set<string>>>();
     for (const [id, byProperty] of this.relations) {
       const copy = new Map<string, Set<string>>();
       for (const [property, set] of byProperty) copy.set(property, new Set(set));
       relations.set(id, copy);
     }
-    return new Directory(new Map(this.objects), new Map(this.upns), relations, this.relationEntries, this.mintId);
+    return new Directory(new Map(this.objects), new Map(this.upns), relations, this.relationEntries, ids);
   }
 
   /** The directory as a fixture: fromFixture(toFixture()) gives an equal directory. */

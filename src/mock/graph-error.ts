@@ -1,6 +1,6 @@
 // The one place that knows Microsoft Graph's error body. Every answer of the mock that is not a documented
-// success goes through here: the pipeline's failures, the host's own (413, 408, 431, 503) and socket-level ones.
-import { STATUS_CODES } from 'node:http';
+// success goes through here: the pipeline's failures, the host's own (413, 408, 431, 503) and socket-level ones
+// (written by raw-response.ts). Browser-safe: the MSW handlers answer with the same bodies.
 
 /** The ids every answer carries, as headers and in an error's innerError. */
 export interface Ids {
@@ -105,23 +105,4 @@ export function exampleAnswer(output: ExampleOutput, ids: Ids): MockAnswer {
     body: JSON.stringify(body),
     ...(errorCode && { errorCode }),
   };
-}
-
-/**
- * A whole HTTP/1.1 response as text, for answers written straight to a socket (a request Node could not parse,
- * a refused connection): Graph's body, the standard reason phrase, the headers of every answer, and `connection: close`.
- */
-export function rawGraphResponse(failure: GraphFailure, requestId: string, everyAnswer: Record<string, string> = {}): string {
-  const body = JSON.stringify(graphErrorBody(failure, { requestId, clientRequestId: requestId }));
-  const headers = {
-    ...everyAnswer,
-    'content-type': 'application/json',
-    'request-id': requestId,
-    'client-request-id': requestId,
-    ...failure.headers,
-    'content-length': String(Buffer.byteLength(body)),
-    connection: 'close',
-  };
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  return `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? 'Unknown'}\r\n${lines.join('')}\r\n${body}`;
 }

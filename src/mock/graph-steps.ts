@@ -4,7 +4,7 @@
 // takes precedence over permissions and rules, as a tester asking for it expects.
 import { MAX_DELAY_MS, parseDelay, transientStatuses } from './chaos.js';
 import { GraphFailure, exampleAnswer, type ExampleOutput } from './graph-error.js';
-import { unauthenticated } from './prism.js';
+import { unauthenticated } from './verdicts.js';
 import type { Exchange, Step } from './pipeline.js';
 import { authorize as checkPermissions } from './permissions.js';
 import { applyRules } from './rules.js';

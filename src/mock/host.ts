@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, failureAnswer, rawGraphResponse, type Ids, type MockAnswer } from './graph-error.js';
+import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, failureAnswer, type Ids, type MockAnswer } from './graph-error.js';
+import { rawGraphResponse } from './raw-response.js';
 import type { MockRequest } from './pipeline.js';
 import type { HostLimits } from './settings.js';
 

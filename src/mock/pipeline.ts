@@ -1,18 +1,20 @@
 // One request through the mock, as an ordered list of steps (after Prism's own factory: route → security →
-// validation → answer). Each step reads the exchange, may add to it, and either answers (a GraphFailure or a
+// validation → answer; the engine, engine.ts, does those four for the contract). Each step reads the exchange, may add to it, and either answers (a GraphFailure or a
 // MockAnswer) or hands on (undefined). Transport-free: the host reads the bytes and writes the answer, so the
-// same pipeline can serve other hosts.
+// same pipeline can serve other hosts. Browser-safe: the MSW handlers run it as the server does.
 import { checkBody, type BodyCheck } from './body.js';
 import type { Contract } from './contract.js';
 import { findFastRoute, eligible } from './fast-path.js';
 import { GraphFailure, exampleAnswer, failureAnswer, type ExampleOutput, type Ids, type MockAnswer, type Violation } from './graph-error.js';
 import { parsePrefer, resolvePreference, type Preference } from './prefer.js';
-import { isRefusal, refusalFailure, violationFailure, type PrismRefusal, type PrismVerdict } from './prism.js';
+import { isRefusal, type EngineRefusal, type EngineVerdict } from './engine.js';
+import { refusalFailure, violationFailure } from './verdicts.js';
 import { authenticate, authorize, rules, script, session, token, withOwnHeaders } from './graph-steps.js';
 import type { ChaosPicker } from './chaos.js';
 import { isControlPath } from './control.js';
+import type { MockControls } from './controls.js';
 import type { Session, SessionStore } from './sessions.js';
-import type { Directory } from './directory.js';
+import type { Directory, Fixture } from './directory.js';
 import type { AuthMode, DirectoryMode } from './settings.js';
 import type { BearerToken } from './token.js';
 import type { Route } from './routes.js';
@@ -38,8 +40,12 @@ export interface MockState {
   latencyMs: number;
   /** The chaos of a session (each has its own sequence), when `--chaos` is on. */
   chaosFor?: (session: Session<Directory>) => ChaosPicker;
+  /** The control calls over the sessions (controls.ts). */
+  controls: MockControls<Fixture>;
   /** Answers the control API under /_mock/ (control.ts). */
   control(request: MockRequest, pathname: string, ids: Ids): Promise<MockAnswer>;
+  /** Waits before a delayed answer; default setTimeout (a host may bring its own, e.g. a fake clock). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 /** What the steps share about one request. Later steps read what earlier ones found. */
@@ -56,15 +62,15 @@ export interface Exchange {
   body?: BodyCheck;
   route?: Route;
   prefer?: Preference;
-  /** The body's first schema violation, found before Prism so that an invalid body costs a bounded amount. */
+  /** The body's first schema violation, found before the engine so that an invalid body costs a bounded amount. */
   bodyViolation?: Violation;
-  verdict?: PrismVerdict;
+  verdict?: EngineVerdict;
   session?: Session<Directory>;
   /** The answer the session's queue or chaos chose, applied as a Prefer would be (the request's own Prefer wins). */
   scripted?: Preference;
   /** How long to wait before answering (latency, `Prefer: delay=`, a queued delay), at most MAX_DELAY_MS. */
   delayMs?: number;
-  /** The fast path's documented success, when the request passed its checks: Prism is then skipped. */
+  /** The fast path's documented success, when the request passed its checks: the engine is then skipped. */
   fast?: ExampleOutput;
   token?: BearerToken;
 }
@@ -101,7 +107,7 @@ export const body: Step = (x) => {
 };
 
 /**
- * The common valid request, checked from precompiled validators (fast-path.ts): Prism and the schema steps are
+ * The common valid request, checked from precompiled validators (fast-path.ts): the engine and the schema steps are
  * then skipped, and its documented answer is kept for `answer`. The token, permission and rule steps still run.
  */
 export const fastPath: Step = (x) => {
@@ -132,8 +138,8 @@ export const bodySchema: Step = (x) => {
   return undefined;
 };
 
-/** Prism: route, security, validation (unless the body is already known to be invalid) and negotiation. */
-export const prism: Step = async (x) => {
+/** The engine (Prism on the server): route, security, validation (unless the body is already known to be invalid) and negotiation. */
+export const engine: Step = async (x) => {
   if (x.fast) return undefined;
   x.stats.prism++;
   const headers: Record<string, string> = {};
@@ -148,11 +154,9 @@ export const prism: Step = async (x) => {
   if (!x.request.body || x.request.body.length === 0) delete headers['content-type'];
   const pathname = x.target!.pathname;
   const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
-  const verdict = await x.contract.prism.ask(
-    { method: x.method as never, url: { path: pathname, query: x.target!.query }, headers, body: parsed },
-    x.prefer ?? {},
-    { validateRequest: x.bodyViolation === undefined },
-  );
+  const verdict = await x.contract.engine.ask({ method: x.method, url: { path: pathname, query: x.target!.query }, headers, body: parsed }, x.prefer ?? {}, {
+    validateRequest: x.bodyViolation === undefined,
+  });
   if (isRefusal(verdict))
     return (await invalidWithoutBadRequest(x, verdict, headers, parsed)) ? undefined : refusalFailure(verdict, x.contract.routes, pathname);
   x.verdict = verdict;
@@ -165,14 +169,14 @@ export const prism: Step = async (x) => {
  * without validation (security is still checked) and the violation waits for the validation step, where it is
  * the 400 every operation's invalid request gets.
  */
-async function invalidWithoutBadRequest(x: Exchange, refusal: PrismRefusal, headers: Record<string, string>, body: unknown): Promise<boolean> {
+async function invalidWithoutBadRequest(x: Exchange, refusal: EngineRefusal, headers: Record<string, string>, body: unknown): Promise<boolean> {
   if (refusal.refused !== 'UNPROCESSABLE_ENTITY' || x.prefer?.code !== undefined || x.prefer?.example !== undefined || !x.route) return false;
   const values: Record<string, string> = {};
   const match = x.route.pattern.exec(x.target!.pathname);
   x.route.pathParams.forEach((name, i) => (values[name.toLowerCase()] = match?.[i + 1] ?? ''));
   const violation = x.contract.validators.get(x.route.operationId)?.pathViolation(values) ?? { location: ['path'], message: refusal.detail };
-  const again = await x.contract.prism.ask(
-    { method: x.method as never, url: { path: x.target!.pathname, query: x.target!.query }, headers, body },
+  const again = await x.contract.engine.ask(
+    { method: x.method, url: { path: x.target!.pathname, query: x.target!.query }, headers, body },
     {},
     { validateRequest: false },
   );
@@ -184,7 +188,7 @@ async function invalidWithoutBadRequest(x: Exchange, refusal: PrismRefusal, head
 /** The body's HTTP-level failure, now that routing and auth have passed. */
 export const bodyFailure: Step = (x) => (x.body && 'failure' in x.body ? x.body.failure : undefined);
 
-/** Schema violations: the body's first one, or what Prism found in path, query and headers. */
+/** Schema violations: the body's first one, or what the engine found in path, query and headers. */
 export const validation: Step = (x) => {
   const found = x.bodyViolation ? [x.bodyViolation] : (x.verdict?.violations ?? []).filter((v) => v.code !== 401);
   const parsed = x.body && 'parsed' in x.body ? x.body.parsed : undefined;
@@ -194,12 +198,12 @@ export const validation: Step = (x) => {
 /** A JSON batch (batch.ts): each request in it runs through these same steps. */
 export const batch: Step = (x) => answerBatch(x, (inner) => runPipeline(inner));
 
-/** The documented answer: the fast path's, or the one Prism negotiated. */
+/** The documented answer: the fast path's, or the one the engine negotiated. */
 export const answer: Step = (x) => exampleAnswer(x.fast ?? withOwnHeaders(x, x.verdict!.output), x.ids);
 
 /**
  * The steps in order, as Graph checks a request: the target and body are read; the session, and what its queue
- * or chaos scripts, are found; Prism (or the fast path) routes and validates; then the token (401), its
+ * or chaos scripts, are found; the engine (or the fast path) routes and validates; then the token (401), its
  * permissions (403), the body's and the schema's failures (415, 400), the directory's rules (404, 400) and,
  * last, the documented answer. A request reaches the directory only once it is well-formed, authenticated,
  * authorised and valid, so a rejected one changes nothing.
@@ -213,7 +217,7 @@ export const steps: readonly Step[] = [
   fastPath,
   prefer,
   bodySchema,
-  prism,
+  engine,
   authenticate,
   token,
   authorize,
@@ -225,7 +229,11 @@ export const steps: readonly Step[] = [
 ];
 
 /** Runs a request through the steps; the first that answers decides. The delay (latency, Prefer, queue) comes last. */
-export async function runPipeline(exchange: Exchange, pipeline: readonly Step[] = steps, wait: (ms: number) => Promise<void> = sleep): Promise<MockAnswer> {
+export async function runPipeline(
+  exchange: Exchange,
+  pipeline: readonly Step[] = steps,
+  wait: (ms: number) => Promise<void> = exchange.state.wait ?? sleep,
+): Promise<MockAnswer> {
   const answer = await decide(exchange, pipeline);
   if (exchange.delayMs) await wait(exchange.delayMs);
   return answer;
@@ -248,4 +256,9 @@ function deprecated(exchange: Exchange, answer: MockAnswer): MockAnswer {
   return { ...answer, headers: { ...Object.fromEntries(others), ...headers } };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** setTimeout's wait; in Node unref'd, so a delayed answer never keeps a process alive (a browser's timer is a number). */
+export const sleep = (ms: number): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const timer: unknown = setTimeout(resolve, ms);
+    (timer as { unref?: () => void }).unref?.();
+  });

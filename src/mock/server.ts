@@ -1,22 +1,17 @@
-// Public entry of the mock (`graph-sponsors-contract/mock`): startMockServer() loads the contract, puts the
-// pipeline behind the HTTP host, and keeps the pieces in step across reloads. Each piece has its own module:
-// host.ts (HTTP), pipeline.ts (the steps a request passes through), contract.ts (what the spec says),
-// watch.ts (regenerate and reload on a spec change).
+// Public entry of the mock (`graph-sponsors-contract/mock`): startMockServer() loads the contract (Prism, runtime
+// ajv: load-contract.ts) and the fixture file, makes the mock's core (core.ts: the pipeline, sessions, controls)
+// and puts it behind the node:http host (host.ts), keeping them in step across reloads (watch.ts).
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFastRoutes, loadContract, type Contract } from './contract.js';
+import { buildFastRoutes, loadContract, type ServerContract } from './load-contract.js';
 import { createHost } from './host.js';
-import { GraphFailure, type MockAnswer } from './graph-error.js';
-import { runPipeline, type Exchange } from './pipeline.js';
-import { controlAllowedMethods, isControlPath } from './control.js';
-import { DEFAULT_SESSION, type SessionStore } from './sessions.js';
-import { createMockState } from './state.js';
+import { createMockCore } from './core.js';
+import type { SessionStore } from './sessions.js';
 import type { Directory } from './directory.js';
+import { fixtureSchemaCheck, loadFixture } from './fixture.js';
 import { resolveMockOptions, type MockServerOptions } from './settings.js';
-import { readTarget } from './target.js';
-import { journalEntry } from './journal.js';
 import { watchSources } from './watch.js';
 
 export { DEFAULT_MAX_BODY_BYTES, MockSettingsError, type MockServerOptions } from './settings.js';
@@ -52,10 +47,13 @@ export function defaultSpecPath(): string {
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const settings = resolveMockOptions(options);
   const specPath = settings.specPath ?? defaultSpecPath();
-  let contract: Contract = await loadContract(specPath);
-  const stats = { fastPath: 0, prism: 0 };
-  const state = createMockState(contract.spec, settings);
-  const { sessions } = state;
+  let contract: ServerContract = await loadContract(specPath);
+  const core = createMockCore(
+    contract,
+    { ...settings, fixture: loadFixture(settings.fixture, contract.spec) },
+    // Fixtures PUT through the control API are checked by runtime ajv here, by a precompiled validator in the handlers.
+    { fixtureSchema: fixtureSchemaCheck() },
+  );
 
   // The fast path is built after the first answer (so the first request does not wait for it) or on warmUp();
   // until then every request takes the whole pipeline, which the fast path's test shows answers alike.
@@ -65,27 +63,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     return (fastBuild ??= !settings.fastPath ? Promise.resolve() : buildFastRoutes(current).then((routes) => void (current.fastRoutes = routes)));
   };
 
-  // OPTIONS and CONNECT are answered by the host; the contract's routes say what a path accepts (any path: CONNECT).
-  const allowedMethods = (target: string | undefined): string => {
-    if (target === undefined) return [...new Set([...contract.routes.all.map((route) => route.method.toUpperCase()), 'OPTIONS'])].join(', ');
-    const read = readTarget(target, undefined);
-    if (read instanceof GraphFailure) return 'OPTIONS';
-    // A browser's preflight before a control call (a frontend's test resetting its session) needs these.
-    if (isControlPath(read.pathname)) return controlAllowedMethods(read.pathname).join(', ');
-    return contract.routes.allowedMethods(contract.routes.canonical(read.pathname)).join(', ');
-  };
   const host = createHost(
     async (request, ids) => {
-      const started = performance.now();
-      const exchange: Exchange = { request, ids, contract, state, stats, method: request.method.toLowerCase() };
-      const answer = await runPipeline(exchange);
+      const answer = await core.handle(request, ids);
       if (!fastBuild) setImmediate(() => void warmUp().catch(() => undefined));
-      if (!exchange.target || !isControlPath(exchange.target.pathname)) journal(exchange, answer, performance.now() - started);
       return answer;
     },
     settings.limits,
-    allowedMethods,
-    () => contract.everyAnswer,
+    (target) => core.allowedMethods(target),
+    () => core.everyAnswer(),
   );
 
   await new Promise<void>((resolveListen, reject) => {
@@ -98,18 +84,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const address = host.server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  // Every request but the control API's own goes into its session's journal (the default one when the request
-  // failed before its session was known). Only client-request-id is kept of the headers: never a token.
-  const journal = (x: Exchange, answer: MockAnswer, durationMs: number) => {
-    const session = x.session ?? sessions.session(DEFAULT_SESSION);
-    if (session instanceof GraphFailure) return;
-    session.journal.record(journalEntry(x, answer, durationMs, session.name));
-  };
-
   const reload = async () => {
     const next = await loadContract(specPath);
     if (settings.fastPath) next.fastRoutes = await buildFastRoutes(next);
     contract = next;
+    core.useContract(next);
     fastBuild = Promise.resolve();
   };
   const watcher = settings.watch ? watchSources(join(here, '../..'), reload, settings.log) : undefined;
@@ -118,12 +97,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     url: `http://${hostPart}:${address.port}`,
     reload,
     warmUp,
-    stats,
-    sessions,
+    stats: core.stats,
+    sessions: core.sessions,
     close: async () => {
       await watcher?.close();
       await host.close();
-      sessions.close();
+      core.close();
     },
   };
 }

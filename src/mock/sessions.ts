@@ -39,8 +39,8 @@ export interface Session<D extends SessionDirectory = SessionDirectory> {
 }
 
 export interface SessionStoreOptions<D extends SessionDirectory> {
-  /** A fresh directory holding the loaded fixture (e.g. `() => loaded.clone()`); called for each new or reset session. */
-  base: () => D;
+  /** A fresh directory holding the loaded fixture (e.g. `() => loaded.clone()`); called for each new or reset session, with its name. */
+  base: (session: string) => D;
   maxSessions?: number;
   idleMs?: number;
   maxTotalSize?: number;
@@ -78,7 +78,7 @@ export class SessionStore<D extends SessionDirectory = SessionDirectory> {
   // A Map keeps insertion order: a used session is moved to the end, so the first entries are the least
   // recently used, which makes both eviction and the idle sweep stop after the sessions they drop.
   readonly #sessions = new Map<string, Session<D>>();
-  readonly #base: () => D;
+  readonly #base: (session: string) => D;
   readonly #now: () => number;
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   readonly maxSessions: number;
@@ -94,8 +94,9 @@ export class SessionStore<D extends SessionDirectory = SessionDirectory> {
     this.idleMs = options.idleMs ?? IDLE_MS;
     this.maxTotalSize = options.maxTotalSize ?? MAX_TOTAL_SIZE;
     const sweepMs = options.sweepMs ?? SWEEP_MS;
-    // unref: the sweep never keeps a process alive on its own; close() stops it.
-    this.#timer = sweepMs > 0 ? setInterval(() => this.sweep(), sweepMs).unref() : undefined;
+    // unref (Node): the sweep never keeps a process alive on its own; close() stops it. A browser's timer is a number.
+    this.#timer = sweepMs > 0 ? setInterval(() => this.sweep(), sweepMs) : undefined;
+    (this.#timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   /** Sessions held now. */
@@ -142,7 +143,7 @@ export class SessionStore<D extends SessionDirectory = SessionDirectory> {
       this.#touch(found);
       return found;
     }
-    const directory = this.#base();
+    const directory = this.#base(name);
     if (!this.canGrow(directory.size)) return this.budgetFailure();
     const created: Session<D> = { name, directory, journal: new Journal(), queue: new AnswerQueue(), lastUsed: this.#now() };
     this.#sessions.set(name, created);
@@ -163,7 +164,7 @@ export class SessionStore<D extends SessionDirectory = SessionDirectory> {
   reset(name: string): Session<D> | GraphFailure {
     const session = this.session(name);
     if (session instanceof GraphFailure) return session;
-    session.directory = (session.fixture?.clone() as D | undefined) ?? this.#base();
+    session.directory = (session.fixture?.clone() as D | undefined) ?? this.#base(name);
     session.queue.clear();
     session.journal.clear();
     return session;

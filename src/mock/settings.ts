@@ -41,6 +41,11 @@ export interface MockServerOptions extends Partial<HostLimits> {
   latencyMs?: number;
   /** This fraction (0–1) of contract requests gets one of the operation's documented transient failures; reproducible by seed. */
   chaos?: { rate: number; seed?: number };
+  /**
+   * Ids of the objects the mock creates come from this seed (UUID-shaped, a sequence per session, again from the
+   * start on reset): the same seed and requests give the same ids. Default: random GUIDs.
+   */
+  idSeed?: string;
 }
 
 export type DirectoryMode = 'open' | 'strict';
@@ -60,6 +65,7 @@ export interface ResolvedMockOptions {
   auth: AuthMode;
   latencyMs: number;
   chaos: { rate: number; seed: number } | undefined;
+  idSeed: string | undefined;
 }
 
 export const DEFAULT_PORT = 4010;
@@ -133,7 +139,7 @@ function checkBoolean(value: unknown, setting: string, fallback: boolean): boole
 /** Checks every startMockServer option and applies the defaults; throws MockSettingsError on the first bad one. */
 export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMockOptions {
   if (options === null || typeof options !== 'object') throw new MockSettingsError('options', options, 'pass an object or nothing');
-  const { port, host, specPath, maxBodyBytes, watch, log, fastPath, fixture, directory, auth, latencyMs, chaos } = options;
+  const { port, host, specPath, maxBodyBytes, watch, log, fastPath, fixture, directory, auth, latencyMs, chaos, idSeed } = options;
   if (fixture !== undefined && (typeof fixture !== 'string' || fixture === '')) {
     throw new MockSettingsError('options.fixture', fixture, 'use the path of a fixture file (JSON or YAML) or leave it out');
   }
@@ -176,7 +182,19 @@ export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMoc
     auth: checkMode(auth, 'options.auth'),
     latencyMs: latencyMs ?? 0,
     chaos: checkChaos(chaos),
+    idSeed: checkIdSeed(idSeed, 'options.idSeed'),
   };
+}
+
+export const MAX_ID_SEED_CHARS = 200;
+
+/** An id seed: any text of 1 to MAX_ID_SEED_CHARS characters (it is hashed, never parsed). */
+export function checkIdSeed(value: unknown, setting: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '' || value.length > MAX_ID_SEED_CHARS) {
+    throw new MockSettingsError(setting, value, `use a string of 1 to ${MAX_ID_SEED_CHARS} characters`);
+  }
+  return value;
 }
 
 function checkMode(value: unknown, setting: string): 'open' | 'strict' {
@@ -196,7 +214,7 @@ function checkChaos(value: unknown): { rate: number; seed: number } | undefined 
   return { rate, seed: seed ?? 1 };
 }
 
-/** The CLI's flags for the directory, auth, latency and chaos, as node:util parseArgs reads them (all text, checked below). */
+/** The CLI's flags for the directory, auth, latency, chaos and id seed, as node:util parseArgs reads them (all text, checked below). */
 export const STATE_FLAGS = {
   fixture: { type: 'string' },
   directory: { type: 'string' },
@@ -204,16 +222,17 @@ export const STATE_FLAGS = {
   latency: { type: 'string' },
   chaos: { type: 'string' },
   seed: { type: 'string' },
+  'id-seed': { type: 'string' },
 } as const;
 
 /**
- * The CLI's flags and environment for the directory, auth, latency and chaos, read as startMockServer options
+ * The CLI's flags and environment for the directory, auth, latency, chaos and id seed, read as startMockServer options
  * (checked there). A flag wins over its variable (MOCK_FIXTURE). Numbers must be plain decimals, as for PORT.
  */
 export function stateOptionsFromArgs(
-  values: { fixture?: string; directory?: string; auth?: string; latency?: string; chaos?: string; seed?: string },
+  values: { fixture?: string; directory?: string; auth?: string; latency?: string; chaos?: string; seed?: string; 'id-seed'?: string },
   env: Record<string, string | undefined>,
-): Pick<MockServerOptions, 'fixture' | 'directory' | 'auth' | 'latencyMs' | 'chaos'> {
+): Pick<MockServerOptions, 'fixture' | 'directory' | 'auth' | 'latencyMs' | 'chaos' | 'idSeed'> {
   const decimal = (flag: string, text: string | undefined, pattern: RegExp, accepted: string): number | undefined => {
     if (text === undefined) return undefined;
     if (!pattern.test(text)) throw new MockSettingsError(flag, text, accepted);
@@ -232,6 +251,7 @@ export function stateOptionsFromArgs(
     auth: values.auth === undefined ? undefined : checkMode(values.auth, '--auth'),
     latencyMs: latency,
     chaos: rate === undefined ? undefined : { rate, seed },
+    idSeed: checkIdSeed(values['id-seed'], '--id-seed'),
   };
 }
 

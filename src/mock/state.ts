@@ -1,38 +1,69 @@
 // What the mock keeps across requests, built once per server from its settings: the directory every session
 // starts from (the fixture, plus the objects the spec's examples name when it is the default one), the sessions,
 // the directory and auth modes, latency, chaos, and the control API over them. No socket: the pipeline's unit
-// tests build one too.
+// tests build one too. Browser-safe: the fixture comes in as an object (the server reads its file first).
 import { createChaos, type ChaosPicker } from './chaos.js';
 import { handleControl } from './control.js';
-import { Directory } from './directory.js';
-import { loadFixture, validateFixture } from './fixture.js';
+import { FIXTURE_SOURCE, createControls } from './controls.js';
+import { Directory, type Fixture, type IdSource } from './directory.js';
+import { FixtureError, checkFixture, type FixtureSchemaCheck } from './fixture-check.js';
+import { randomUuid, seededIds } from './ids.js';
 import { namedExample, type Spec } from '../spec/walk.js';
 import type { MockState } from './pipeline.js';
 import { DEFAULT_SESSION, SessionStore, type Session } from './sessions.js';
-import type { ResolvedMockOptions } from './settings.js';
+import type { AuthMode, DirectoryMode } from './settings.js';
 
-export type StateSettings = Pick<ResolvedMockOptions, 'fixture' | 'directory' | 'auth' | 'latencyMs' | 'chaos'>;
+export interface StateSettings {
+  /** The directory every session starts from and `reset` returns to, already checked (fixture.ts loadFixture). */
+  fixture: Fixture;
+  directory: DirectoryMode;
+  auth: AuthMode;
+  latencyMs: number;
+  chaos?: { rate: number; seed: number } | undefined;
+  /** Ids of created objects from this seed (ids.ts seededIds), per session, again from the start on reset. */
+  idSeed?: string | undefined;
+}
 
-/** The state of a mock serving `spec`; throws a FixtureError naming the file and entry when the fixture is bad. */
-export function createMockState(spec: Spec, settings: StateSettings): MockState {
-  const base = Directory.fromFixture(loadFixture(settings.fixture, spec));
-  const sessions = new SessionStore<Directory>({ base: () => base.clone() });
+export interface StatePieces {
+  /** A fresh random GUID (created objects without idSeed); default crypto.randomUUID. */
+  newId?: () => string;
+  /** The fixture schema's validator, for fixtures loaded through the controls; without one they are refused. */
+  fixtureSchema?: FixtureSchemaCheck;
+  /** Waits before a delayed answer (latency, Prefer: delay, a queued delay); default setTimeout. */
+  wait?: (ms: number) => Promise<void>;
+}
+
+/** The state of a mock serving `spec`, its sessions starting from `settings.fixture`. */
+export function createMockState(spec: Spec, settings: StateSettings, pieces: StatePieces = {}): MockState {
+  const ids = idsPerSession(settings.idSeed, pieces.newId ?? randomUuid);
+  const base = Directory.fromFixture(settings.fixture);
+  const sessions = new SessionStore<Directory>({ base: (name) => base.withIds(ids(name)) });
+  const schema = pieces.fixtureSchema;
+  const controls = createControls<Directory, Fixture>(sessions, (value, session) => {
+    if (!schema) throw new FixtureError(`fixture ${FIXTURE_SOURCE}: this mock was given no fixture schema validator, so it loads no fixture`);
+    return Directory.fromFixture(checkFixture(value, FIXTURE_SOURCE, schema), ids(session));
+  });
   const { error } = namedExample(spec, 'unsupportedMediaType') as { error: { code: string } };
   return {
     sessions,
+    controls,
     directoryMode: settings.directory,
     authMode: settings.auth,
     latencyMs: settings.latencyMs,
     chaosFor: settings.chaos && chaosPerSession(settings.chaos),
-    control: (request, pathname, ids) =>
-      handleControl(request, pathname, {
-        sessions,
-        ids,
-        validateFixture,
-        fromFixture: (fixture) => Directory.fromFixture(fixture),
-        mediaTypeCode: error.code,
-      }),
+    ...(pieces.wait && { wait: pieces.wait }),
+    control: (request, pathname, requestIds) => handleControl(request, pathname, { controls, ids: requestIds, mediaTypeCode: error.code }),
   };
+}
+
+/**
+ * The id source of a session's directory: random ids, or with a seed, a sequence of its own for each session
+ * (the default session's seeded with the seed itself, another one's with the seed and its name), so parallel
+ * tests do not shift each other's ids.
+ */
+function idsPerSession(seed: string | undefined, newId: () => string): (session: string) => IdSource {
+  if (seed === undefined) return () => () => newId;
+  return (session) => () => seededIds(session === DEFAULT_SESSION ? seed : `${seed}/${session}`);
 }
 
 /**

@@ -76,13 +76,26 @@ const MALFORMED_EXAMPLE: Record<string, string> = {
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BEARER = /^Bearer[ \t]+(.*)$/is;
 
+const utf8 = new TextDecoder();
+
+/**
+ * The UTF-8 text a base64url segment (alphabet and length already checked) encodes. atob and TextDecoder, not
+ * Buffer, so the handlers run this in a browser; like Buffer, a bad UTF-8 sequence reads as U+FFFD.
+ */
+function base64urlText(segment: string): string {
+  const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return utf8.decode(bytes);
+}
+
 /** The JSON object a base64url segment encodes, or undefined when it is not one. */
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  // Buffer's decoder skips characters it does not know, so the alphabet is checked first; length 4n+1 is no
-  // valid base64 either.
+  // The alphabet is checked first (a base64url segment has no '+', '/' or padding); length 4n+1 is no valid
+  // base64 either.
   if (segment === '' || !BASE64URL.test(segment) || segment.length % 4 === 1) return undefined;
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(base64urlText(segment));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -11,20 +11,9 @@ import { stripReadOnlyProperties } from '@stoplight/prism-http/dist/utils/filter
 import { ValidationContext } from '@stoplight/prism-http/dist/validator/validators/types.js';
 import type { IHttpOperation } from '@stoplight/types';
 import type { Violation } from './graph-error.js';
+import type { OperationValidators } from './operation-validators.js';
 
-export interface OperationValidators {
-  operationId: string;
-  /** Whether the body schema is JSON Schema draft-07 without `$ref`/`allOf`, so these checks equal Prism's. */
-  exact: boolean;
-  /** The body's first violation (Prism's location and wording), or undefined when valid or not validated. */
-  bodyViolation(body: unknown): Violation | undefined;
-  /** Whether path parameters (lower-cased names → raw values) and headers pass Prism's coercing checks. */
-  pathOk(values: Record<string, string>): boolean;
-  /** The path parameters' first violation (Prism's wording), for an operation that documents no 400 to put it in. */
-  pathViolation(values: Record<string, string>): Violation | undefined;
-  headersOk(values: Record<string, unknown>): boolean;
-  headerNames: string[];
-}
+export type { OperationValidators } from './operation-validators.js';
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
 

@@ -1,0 +1,53 @@
+// The mock's core is browser-safe, proven mechanically: esbuild bundles src/mock/core.ts (with compileContract
+// and a stand-in engine, as a host without Node would) for the browser with nothing external, and the metafile
+// names no Node built-in, no Prism (@stoplight), no ajv (its compiler), no yaml. A Node-only module bundled the
+// same way is caught, so the check can fail. (The MSW handlers' own bundle test checks the final bundle.)
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './support/spec.js';
+
+const FORBIDDEN = [/^node:/, /node_modules\/@stoplight\//, /node_modules\/ajv(-formats)?\//, /node_modules\/yaml\//];
+
+/** The inputs of a browser bundle of `source` (an ES module in the repository root), or the errors esbuild gave. */
+async function browserInputs(source: string): Promise<{ inputs: string[]; errors: string[] }> {
+  try {
+    const result = await build({
+      stdin: { contents: source, resolveDir: repoRoot, loader: 'ts', sourcefile: 'host.ts' },
+      absWorkingDir: repoRoot,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    return { inputs: Object.keys(result.metafile.inputs), errors: [] };
+  } catch (error) {
+    return { inputs: [], errors: ((error as { errors?: Array<{ text: string }> }).errors ?? []).map((e) => e.text) };
+  }
+}
+
+const forbidden = (inputs: string[]) => inputs.filter((input) => FORBIDDEN.some((pattern) => pattern.test(input)));
+
+describe('the core in a browser bundle', () => {
+  it('bundles with a stand-in engine and reaches no Node built-in, Prism, ajv or yaml', async () => {
+    const { inputs, errors } = await browserInputs(`
+      import { compileContract } from './src/mock/contract.ts';
+      import { createMockCore } from './src/mock/core.ts';
+      import { checkFixture } from './src/mock/fixture-check.ts';
+      import spec from './generated/openapi.json';
+      const engine = { ask: async () => ({ refused: 'NO_PATH_MATCHED_ERROR', detail: 'stand-in' }) };
+      const contract = compileContract(spec, { engine, validators: new Map() });
+      export const core = createMockCore(contract, { fixture: checkFixture({}, 'stand-in', undefined) });
+    `);
+    expect(errors).toEqual([]);
+    expect(inputs).toEqual(expect.arrayContaining(['src/mock/core.ts', 'src/mock/pipeline.ts', 'src/mock/contract.ts']));
+    expect(forbidden(inputs)).toEqual([]);
+  });
+
+  it('catches a Node-only module (the server contract loader) bundled the same way', async () => {
+    const { inputs, errors } = await browserInputs(`export { loadContract } from './src/mock/load-contract.ts';`);
+    // esbuild refuses node: built-ins for the browser; were they resolved, the metafile check would name them.
+    expect(errors.length > 0 || forbidden(inputs).length > 0).toBe(true);
+  });
+});
