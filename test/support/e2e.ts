@@ -212,6 +212,9 @@ export const parityCount = (): { compared: number; notCompared: Record<string, n
   notCompared: { ...count.notCompared },
 });
 
+/** The idSeed of a teed server and its twin, unless the test gives one. */
+const PARITY_SEED = 'parity';
+
 /** Server options a twin cannot take (a spec of its own, host limits that change answers): such a server is not teed. */
 const UNTEEABLE = ['specPath', 'headersTimeoutMs', 'requestTimeoutMs', 'maxConnections'] as const;
 
@@ -317,10 +320,16 @@ export function mockServers<Name extends string>(options: Record<Name, MockServe
  * collects what to close when the caller closes in bulk (mockServers).
  */
 export async function startParityServer(options: MockServerOptions, started: Array<{ close(): Promise<void> }> = []): Promise<MockServer> {
-  const server = await startMockServer({ ...options, port: 0, host: '127.0.0.1' });
+  if (!teeable(options)) {
+    const alone = await startMockServer({ ...options, port: 0, host: '127.0.0.1' });
+    started.push(alone);
+    return alone;
+  }
+  // Both make the ids of the objects they create from one seed, so that the same requests create the same ids.
+  const seeded = { ...options, idSeed: options.idSeed ?? PARITY_SEED };
+  const server = await startMockServer({ ...seeded, port: 0, host: '127.0.0.1' });
   started.push(server);
-  if (!teeable(options)) return server;
-  const twin = await startTwin(options);
+  const twin = await startTwin(seeded);
   const origin = new URL(server.url).origin;
   twins.set(origin, twin);
   const close = server.close.bind(server);
