@@ -14,6 +14,7 @@ import { runTokenCommand } from '../src/mock/token-cli.js';
 import { operationsOf } from '../src/spec/walk.js';
 import { spec, specOperations } from '../test/support/arbitraries.js';
 import { clientSection } from './bench-client.js';
+import { mswSection } from './bench-msw.js';
 import { send, closeAgent, type RawRequest } from '../test/support/http.js';
 
 const { values } = parseArgs({
@@ -223,6 +224,8 @@ say();
 try {
   // ---------- client: cost per call and browser bundle (scripts/bench-client.ts) ----------
   await clientSection(say, { calls: Number(values.calls), root });
+  // ---------- the MSW handlers' browser bundle (scripts/bench-msw.ts) ----------
+  await mswSection(say);
 
   // ---------- servers under load ----------
   if (!values['client-only']) {

@@ -6,6 +6,7 @@
 //   dist/generated/openapi.*  the bundled spec (the mock reads openapi.json at run time);
 //   dist/mock                 the mock as one esbuild bundle with Prism inside: server.js (`./mock`), cli.js (the
 //                             bin), THIRD-PARTY-LICENSES.txt (scripts/mock-bundle.mjs);
+//   dist/msw/index.js         the MSW handlers (`./msw`) as one browser bundle, msw external (scripts/msw-bundle.mjs);
 //   dist/docs/index.html      the rendered reference (not packed).
 // `--out-dir DIR` builds into DIR instead of dist/ and `--no-docs` skips the reference (the package test
 // builds a private copy, so a concurrent build or a developer's dist/ doesn't interfere).
@@ -14,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { root, step } from './lib.mjs';
 import { bundleMock } from './mock-bundle.mjs';
+import { bundleMsw } from './msw-bundle.mjs';
 
 const { values } = parseArgs({ options: { 'out-dir': { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
 const dist = values['out-dir'] ? resolve(values['out-dir']) : join(root, 'dist');
@@ -23,7 +25,7 @@ step(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', joi
 // Only what the package's entry points reach ships: the client's modules, and of src/mock and src/spec only the
 // types of the `./mock` export. The compiled mock modules import Prism, which is no dependency of the package:
 // the bundle replaces them.
-const entries = ['src/index.js', 'src/index.d.ts', 'src/mock/server.d.ts'].map((file) => join(dist, file));
+const entries = ['src/index.js', 'src/index.d.ts', 'src/mock/server.d.ts', 'src/msw/index.d.ts'].map((file) => join(dist, file));
 const reached = new Set();
 for (const file of entries) {
   if (reached.has(file)) continue;
@@ -48,8 +50,13 @@ try {
   process.exit(1);
 }
 chmodSync(join(dist, 'mock/cli.js'), 0o755);
+const handlers = await bundleMsw({ outDir: join(dist, 'msw') });
+if (handlers.nodeBuiltins.length > 0) {
+  process.stderr.write(`the MSW handlers' bundle imports Node built-ins (${handlers.nodeBuiltins.join(', ')}); a browser has none\n`);
+  process.exit(1);
+}
 if (!values['no-docs']) step(process.execPath, [join(root, 'scripts/docs.mjs'), '--output', join(dist, 'docs/index.html')]);
 const kb = (bytes) => `${Math.round(bytes / 1024)} kB`;
 console.log(
-  `build: ${dist} (src, generated, mock/server.js ${kb(bundle.serverBytes)} with ${bundle.packages.length} packages inside, mock/cli.js ${kb(bundle.cliBytes)}${values['no-docs'] ? '' : ', docs/index.html'})`,
+  `build: ${dist} (src, generated, mock/server.js ${kb(bundle.serverBytes)} with ${bundle.packages.length} packages inside, mock/cli.js ${kb(bundle.cliBytes)}, msw/index.js ${kb(handlers.minBytes)} (${kb(handlers.gzipBytes)} gzip)${values['no-docs'] ? '' : ', docs/index.html'})`,
 );

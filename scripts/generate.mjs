@@ -58,6 +58,8 @@ if (rolesOutDir) {
   writeFileSync(join(rolesOutDir, 'entra-roles.ts'), rolesModule(roleTable, relative(root, rolesPath)));
   console.log(`generated ${relative(root, join(rolesOutDir, 'entra-roles.ts'))}`);
 }
+// The Prism-free mock's data (generate-mock.mjs), from the bundled spec just written beside it.
+if (rolesOutDir) await (await import('./generate-mock.mjs')).generateMock(join(rolesOutDir, 'openapi.json'), rolesOutDir);
 
 /** Fails the run, before anything of the api is typed, when its spec names a role the table lacks. */
 function checkRoles(named, api) {

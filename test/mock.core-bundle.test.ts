@@ -1,7 +1,8 @@
-// The mock's core is browser-safe, proven mechanically: esbuild bundles src/mock/core.ts (with compileContract
-// and a stand-in engine, as a host without Node would) for the browser with nothing external, and the metafile
-// names no Node built-in, no Prism (@stoplight), no ajv (its compiler), no yaml. A Node-only module bundled the
-// same way is caught, so the check can fail. (The MSW handlers' own bundle test checks the final bundle.)
+// The mock's core is browser-safe, proven mechanically: esbuild bundles src/mock/core.ts for the browser with
+// nothing external, as a host without Node uses it (compileContract with a stand-in engine, the host's answers,
+// the shared option checks), and the metafile names no Node built-in, no Prism (@stoplight), no ajv (its
+// compiler), no yaml. A Node-only module bundled the same way is caught, so the check can fail. (The MSW
+// handlers' own bundle test checks the final bundle.)
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './support/spec.js';
@@ -35,13 +36,18 @@ describe('the core in a browser bundle', () => {
       import { compileContract } from './src/mock/contract.ts';
       import { createMockCore } from './src/mock/core.ts';
       import { checkFixture } from './src/mock/fixture-check.ts';
+      import { respond } from './src/mock/host-answers.ts';
+      import { requestIds } from './src/mock/ids.ts';
+      import { resolveSharedOptions } from './src/mock/option-checks.ts';
       import spec from './generated/openapi.json';
       const engine = { ask: async () => ({ refused: 'NO_PATH_MATCHED_ERROR', detail: 'stand-in' }) };
       const contract = compileContract(spec, { engine, validators: new Map() });
-      export const core = createMockCore(contract, { fixture: checkFixture({}, 'stand-in', undefined) });
+      const options = resolveSharedOptions({ idSeed: 'x' });
+      export const core = createMockCore(contract, { fixture: checkFixture({}, 'stand-in', undefined), ...options });
+      export const answer = (request) => respond(core, request, requestIds(undefined), options);
     `);
     expect(errors).toEqual([]);
-    expect(inputs).toEqual(expect.arrayContaining(['src/mock/core.ts', 'src/mock/pipeline.ts', 'src/mock/contract.ts']));
+    expect(inputs).toEqual(expect.arrayContaining(['src/mock/core.ts', 'src/mock/pipeline.ts', 'src/mock/contract.ts', 'src/mock/option-checks.ts']));
     expect(forbidden(inputs)).toEqual([]);
   });
 

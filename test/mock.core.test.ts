@@ -7,6 +7,7 @@ import { createMockCore, type MockCore, type MockCorePieces, type MockCoreSettin
 import { FIXTURE_SOURCE, MockControlError } from '../src/mock/controls.js';
 import type { EngineVerdict, RequestEngine } from '../src/mock/engine.js';
 import { FixtureError } from '../src/mock/fixture-check.js';
+import { EXPOSED_HEADERS, respond } from '../src/mock/host-answers.js';
 import { fixtureSchemaCheck, loadFixture } from '../src/mock/fixture.js';
 import { loadContract } from '../src/mock/load-contract.js';
 import { defaultSpecPath } from '../src/mock/server.js';
@@ -98,6 +99,52 @@ describe('createMockCore: handle', () => {
     mock.useContract(next);
     expect(mock.contract).toBe(next);
     expect((await mock.handle(addRequest(), ids())).status).toBe(400);
+  });
+});
+
+describe('respond: what the host adds', () => {
+  const origin = { origin: 'http://localhost:5173' };
+
+  it('answers a preflight 204 with Allow and the CORS headers, without running the pipeline', async () => {
+    const mock = core();
+    const answer = await respond(
+      mock,
+      { method: 'OPTIONS', target: add.path, headers: { ...origin, 'access-control-request-headers': 'authorization' } },
+      ids(),
+      {
+        maxBodyBytes: 10,
+      },
+    );
+    expect(answer.status).toBe(204);
+    expect(answer.headers).toMatchObject({
+      allow: mock.allowedMethods(add.path),
+      'access-control-allow-origin': origin.origin,
+      'access-control-allow-methods': mock.allowedMethods(add.path),
+      'access-control-allow-headers': 'authorization',
+      'request-id': `r-${n}`,
+    });
+    expect(mock.controls.requests()).toEqual([]);
+  });
+
+  it('stamps every answer with the ids, the contract’s every-answer headers and CORS', async () => {
+    const answer = await respond(core(), addRequest(origin), ids(), { maxBodyBytes: 1024 * 1024 });
+    expect(answer.status).toBe(204);
+    expect(answer.headers).toMatchObject({
+      ...contract.everyAnswer,
+      'request-id': `r-${n}`,
+      'client-request-id': `c-${n}`,
+      'access-control-expose-headers': EXPOSED_HEADERS,
+    });
+  });
+
+  it('answers 413 for a body over the limit, and 500 naming the failure when the pipeline throws', async () => {
+    const tooLarge = await respond(core(), addRequest(), ids(), { maxBodyBytes: 8 });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body!).error).toMatchObject({ code: 'RequestEntityTooLarge', message: 'The request body is larger than 8 bytes.' });
+    const broken = { handle: () => Promise.reject(new Error('boom')), allowedMethods: () => '', everyAnswer: () => ({}) };
+    const failed = await respond(broken, addRequest(), ids(), { maxBodyBytes: 1024 });
+    expect(failed.status).toBe(500);
+    expect(JSON.parse(failed.body!).error).toMatchObject({ code: 'generalException', message: 'Mock failure: boom' });
   });
 });
 

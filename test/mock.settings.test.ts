@@ -1,7 +1,8 @@
 // The mock's settings without a socket: every startMockServer option and the CLI's PORT/HOST are checked,
 // refused values name the setting, the value and what is accepted, and the bind scope is said plainly. The
 // stateful mock's options (fixture, directory, auth, latencyMs, chaos) and their CLI reading
-// (stateOptionsFromArgs: --fixture or MOCK_FIXTURE, --directory, --auth, --latency, --chaos, --seed) too.
+// (stateOptionsFromArgs: --fixture or MOCK_FIXTURE, --directory, --auth, --latency, --chaos, --seed, --id-seed) too,
+// and the shared checks a host without a server (the MSW handlers) applies to the same options.
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
@@ -17,6 +18,7 @@ import {
   type MockServerOptions,
 } from '../src/mock/settings.js';
 import { MAX_DELAY_MS } from '../src/mock/chaos.js';
+import { MAX_ID_SEED_CHARS, resolveSharedOptions } from '../src/mock/option-checks.js';
 
 function refusal(run: () => unknown): MockSettingsError {
   try {
@@ -270,6 +272,47 @@ describe('stateOptionsFromArgs (--fixture or MOCK_FIXTURE, --directory, --auth, 
     const error = refusal(() => stateOptionsFromArgs({ seed: '3' }, {}));
     expect(error.setting).toBe('--seed');
     expect(error.message).toMatch(/with --chaos/);
+  });
+});
+
+describe('idSeed and --id-seed', () => {
+  it('takes any text of 1 to MAX_ID_SEED_CHARS characters; default none (random ids)', () => {
+    expect(resolveMockOptions({}).idSeed).toBeUndefined();
+    expect(resolveMockOptions({ idSeed: 'snapshot-1' }).idSeed).toBe('snapshot-1');
+    expect(resolveMockOptions({ idSeed: 'x'.repeat(MAX_ID_SEED_CHARS) }).idSeed).toHaveLength(MAX_ID_SEED_CHARS);
+    expect(stateOptionsFromArgs({ 'id-seed': 'from-cli' }, {}).idSeed).toBe('from-cli');
+  });
+
+  it.each([[''], [42], ['x'.repeat(MAX_ID_SEED_CHARS + 1)], [null]])('refuses idSeed %j naming the option, and --id-seed naming the flag', (value) => {
+    const error = refusal(() => resolveMockOptions({ idSeed: value as never }));
+    expect(error.setting).toBe('options.idSeed');
+    expect(error.message).toMatch(new RegExp(`use a string of 1 to ${MAX_ID_SEED_CHARS} characters\\.$`));
+    if (typeof value === 'string') expect(refusal(() => stateOptionsFromArgs({ 'id-seed': value }, {})).setting).toBe('--id-seed');
+  });
+});
+
+describe('resolveSharedOptions (the options the MSW handlers share with the server)', () => {
+  it('applies the defaults startMockServer applies', () => {
+    const server = resolveMockOptions({});
+    expect(resolveSharedOptions({})).toEqual({
+      directory: server.directory,
+      auth: server.auth,
+      latencyMs: server.latencyMs,
+      chaos: server.chaos,
+      idSeed: server.idSeed,
+      maxBodyBytes: server.limits.maxBodyBytes,
+    });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['directory', { directory: 'closed' }],
+    ['auth', { auth: 'jwt' }],
+    ['latencyMs', { latencyMs: MAX_DELAY_MS + 1 }],
+    ['chaos', { chaos: { rate: 2 } }],
+    ['idSeed', { idSeed: '' }],
+    ['maxBodyBytes', { maxBodyBytes: MAX_BODY_BYTES_LIMIT + 1 }],
+  ])('refuses a bad %s with startMockServer’s own message', (_name, options) => {
+    expect(refusal(() => resolveSharedOptions(options)).message).toBe(refusal(() => resolveMockOptions(options)).message);
   });
 });
 

@@ -126,6 +126,9 @@ describe('npm pack (prepack builds) and the packed tarball', () => {
     // The mock is the bundle only: its compiled modules would import Prism, which is no dependency.
     expect(files.filter((f) => f.startsWith('dist/src/mock/') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('dist/mock/'))).toEqual(['dist/mock/THIRD-PARTY-LICENSES.txt', 'dist/mock/cli.js', 'dist/mock/server.js']);
+    // The MSW handlers are their browser bundle only (`./msw`), with their types under dist/src/msw.
+    expect(files.filter((f) => f.startsWith('dist/msw/'))).toEqual(['dist/msw/index.js']);
+    expect(files).toContain('dist/src/msw/index.d.ts');
     expect(files).toEqual(
       expect.arrayContaining([
         'dist/src/mock/server.d.ts',
@@ -142,7 +145,8 @@ describe('npm pack (prepack builds) and the packed tarball', () => {
     );
     expect(
       files.filter(
-        (f) => !/^(dist\/(src|generated|mock)\/|fixtures\/(default\.yaml|fixture\.schema\.json)$|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f),
+        (f) =>
+          !/^(dist\/(src|generated|mock|msw)\/|fixtures\/(default\.yaml|fixture\.schema\.json)$|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(f),
       ),
     ).toEqual([]);
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
@@ -150,10 +154,11 @@ describe('npm pack (prepack builds) and the packed tarball', () => {
     expect(readFileSync(join(staged, 'dist/generated/openapi.json'), 'utf8')).toBe(readFileSync(join(repoRoot, 'generated/openapi.json'), 'utf8'));
   });
 
-  it('depends at run time on openapi-fetch only; no shipped type refers to Prism', () => {
+  it('depends at run time on openapi-fetch only (msw an optional peer, for ./msw); no shipped type refers to Prism', () => {
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules', pkg.name, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies)).toEqual(['openapi-fetch']);
-    expect(manifest.peerDependencies ?? {}).toEqual({});
+    expect(Object.keys(manifest.peerDependencies ?? {})).toEqual(['msw']);
+    expect(manifest.peerDependenciesMeta).toEqual({ msw: { optional: true } });
     const types = packed.files.map((f) => f.path).filter((f) => f.endsWith('.d.ts'));
     expect(types.filter((f) => /@stoplight|prism-/i.test(readFileSync(join(staged, f), 'utf8')))).toEqual([]);
   });

@@ -559,7 +559,7 @@ describe('generated/', () => {
     const out = join(tmp, 'generated');
     execFileSync(process.execPath, [join(repoRoot, 'scripts/generate.mjs'), '--out-dir', out], { cwd: repoRoot, stdio: 'pipe' });
     const fresh = readdirSync(out).sort();
-    expect(fresh).toEqual(['entra-roles.ts', 'openapi.json', 'openapi.yaml', 'operations.ts', 'types.ts']);
+    expect(fresh).toEqual(['entra-roles.ts', 'mock-contract.ts', 'mock-validators.ts', 'openapi.json', 'openapi.yaml', 'operations.ts', 'types.ts']);
     for (const file of fresh) {
       expect(readFileSync(join(repoRoot, 'generated', file), 'utf8'), `generated/${file} is stale: run npm run generate`).toBe(
         readFileSync(join(out, file), 'utf8'),

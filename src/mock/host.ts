@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphFailure, METHOD_NOT_ALLOWED_MESSAGE, failureAnswer, type Ids, type MockAnswer } from './graph-error.js';
+import { corsHeaders, mockFailure, stampHeaders, tooLargeAnswer } from './host-answers.js';
+import { requestIds } from './ids.js';
 import { rawGraphResponse } from './raw-response.js';
 import type { MockRequest } from './pipeline.js';
 import type { HostLimits } from './settings.js';
@@ -14,8 +16,6 @@ export type { HostLimits } from './settings.js';
 
 /** After an early 413, what the client may still send (discarded) before the connection is cut. */
 const LINGER_BYTES = 16 * 1024 * 1024;
-const ALLOWED_HEADERS = 'Authorization, Content-Type, client-request-id, Prefer, return-client-request-id, x-mock-session';
-const EXPOSED_HEADERS = 'request-id, client-request-id, Retry-After, Allow, WWW-Authenticate';
 
 export type Handle = (request: MockRequest, ids: Ids) => Promise<MockAnswer>;
 /** The methods a request target accepts, for `Allow` (the contract's routes decide; OPTIONS always). */
@@ -27,30 +27,12 @@ export interface Host {
   close(): Promise<void>;
 }
 
-/**
- * The request's ids. A caller's `client-request-id` is echoed; without one Graph sends its own request-id in
- * both headers and in innerError (captured answers: msgraph-sdk-design middleware/CompressionHandler.md's 400,
- * microsoftgraph/msgraph-sample-blazor-clientside#94's 400).
- */
-export function idsOf(req: Pick<IncomingMessage, 'headers'>): Ids {
-  const sent = req.headers['client-request-id'];
-  const requestId = randomUUID();
-  return { requestId, clientRequestId: (typeof sent === 'string' && sent) || requestId };
-}
+/** The request's ids (ids.ts requestIds: a caller's `client-request-id` is echoed). */
+export const idsOf = (req: Pick<IncomingMessage, 'headers'>): Ids => requestIds(req.headers['client-request-id'], randomUUID);
 
-/** CORS: the caller's origin is reflected (never `*`), so credentialed browser calls work too. */
+/** CORS (host-answers.ts): the caller's origin is reflected (never `*`), so credentialed browser calls work too. */
 function cors(req: IncomingMessage, res: ServerResponse, allow: string): void {
-  const origin = req.headers.origin;
-  if (!origin) return;
-  res.setHeader('access-control-allow-origin', origin);
-  res.setHeader('access-control-allow-credentials', 'true');
-  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
-  res.setHeader('vary', 'Origin');
-  if (req.method === 'OPTIONS') {
-    res.setHeader('access-control-allow-methods', allow);
-    res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] || ALLOWED_HEADERS);
-    res.setHeader('access-control-max-age', '600');
-  }
+  for (const [name, value] of Object.entries(corsHeaders(req.method ?? 'GET', req.headers, allow))) res.setHeader(name, value);
 }
 
 function write(res: ServerResponse, answer: MockAnswer): void {
@@ -83,9 +65,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-const tooLarge = (maxBodyBytes: number, ids: Ids): MockAnswer =>
-  failureAnswer(new GraphFailure(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBodyBytes} bytes.`), ids);
-
 /**
  * The 413 for a body over the limit, sent before the body is read. The response is held open until the client
  * has finished sending (a bounded amount is discarded), so a client that asked for `Connection: close` reads
@@ -113,9 +92,7 @@ export type EveryAnswer = () => Record<string, string>;
 
 /** The ids and the headers of every answer, set before anything else can answer. */
 function stamp(res: ServerResponse, ids: Ids, everyAnswer: EveryAnswer): void {
-  for (const [name, value] of Object.entries(everyAnswer())) res.setHeader(name, value);
-  res.setHeader('request-id', ids.requestId);
-  res.setHeader('client-request-id', ids.clientRequestId);
+  for (const [name, value] of Object.entries(stampHeaders(ids, everyAnswer()))) res.setHeader(name, value);
 }
 
 export function createHost(handle: Handle, limits: HostLimits, allowedMethods: AllowedMethods, everyAnswer: EveryAnswer = () => ({})): Host {
@@ -154,7 +131,7 @@ export function createHost(handle: Handle, limits: HostLimits, allowedMethods: A
       });
       serve(req, res, ids).catch((error: unknown) => {
         if (res.headersSent) return void res.destroy();
-        write(res, failureAnswer(new GraphFailure(500, 'generalException', `Mock failure: ${(error as Error)?.message ?? error}`), ids));
+        write(res, mockFailure(error, ids));
       });
     },
   );
@@ -164,9 +141,9 @@ export function createHost(handle: Handle, limits: HostLimits, allowedMethods: A
       return write(res, failureAnswer(new GraphFailure(400, 'BadRequest', 'Bad Request - Invalid Hostname: the request has no Host header.'), ids));
     }
     // Bodies over the limit are refused from the headers alone, before a byte of them is read.
-    if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return refuse(req, res, tooLarge(limits.maxBodyBytes, ids));
+    if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return refuse(req, res, tooLargeAnswer(limits.maxBodyBytes, ids));
     const body = await readBody(req, limits.maxBodyBytes);
-    if (body === undefined) return refuse(req, res, tooLarge(limits.maxBodyBytes, ids));
+    if (body === undefined) return refuse(req, res, tooLargeAnswer(limits.maxBodyBytes, ids));
     write(res, await handle({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body }, ids));
   }
 

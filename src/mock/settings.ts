@@ -4,6 +4,9 @@
 // what is accepted; the CLI prints its message as one line.
 import { isIP } from 'node:net';
 import { MAX_DELAY_MS } from './chaos.js';
+import { DEFAULT_MAX_BODY_BYTES, MockSettingsError, checkChaos, checkIdSeed, checkLatency, checkMaxBodyBytes, checkMode } from './option-checks.js';
+
+export { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_LIMIT, MAX_ID_SEED_CHARS, MockSettingsError, checkIdSeed } from './option-checks.js';
 
 export interface HostLimits {
   maxBodyBytes: number;
@@ -70,9 +73,6 @@ export interface ResolvedMockOptions {
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** Bodies are held in memory while read: a limit above this is a typo, not a need (Graph's own is 4 MB). */
-export const MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
 
 /** The host's bounds (host.ts says what each one does); every one is an option of startMockServer. */
 export const DEFAULT_LIMITS: HostLimits = {
@@ -89,26 +89,6 @@ const LIMIT_RANGES: Record<Exclude<keyof HostLimits, 'maxBodyBytes'>, [number, n
   maxConnections: [1, 1_000_000],
   shutdownGraceMs: [0, 600_000],
 };
-
-export class MockSettingsError extends Error {
-  override name = 'MockSettingsError';
-  constructor(
-    readonly setting: string,
-    readonly value: unknown,
-    accepted: string,
-  ) {
-    super(`${setting} ${show(value)} is not valid: ${accepted}.`);
-  }
-}
-
-/** A value as the user wrote it: strings quoted (so '' and ' 80' are visible), the rest as JS prints it. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value !== null && typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
 
 const PORT_RULE = 'use a whole number from 0 to 65535 (0 picks a free port)';
 const HOST_RULE = 'use an IP address (127.0.0.1, ::1, 0.0.0.0) or a host name, without brackets, spaces or a port';
@@ -143,19 +123,11 @@ export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMoc
   if (fixture !== undefined && (typeof fixture !== 'string' || fixture === '')) {
     throw new MockSettingsError('options.fixture', fixture, 'use the path of a fixture file (JSON or YAML) or leave it out');
   }
-  if (latencyMs !== undefined && (typeof latencyMs !== 'number' || !Number.isInteger(latencyMs) || latencyMs < 0 || latencyMs > MAX_DELAY_MS)) {
-    throw new MockSettingsError('options.latencyMs', latencyMs, `use a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
-  }
+  checkLatency(latencyMs, 'options.latencyMs');
   if (specPath !== undefined && (typeof specPath !== 'string' || specPath === '')) {
     throw new MockSettingsError('options.specPath', specPath, 'use the path of a bundled spec (JSON) or leave it out');
   }
-  if (
-    maxBodyBytes !== undefined &&
-    (typeof maxBodyBytes !== 'number' || !Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT)
-  ) {
-    // NaN and Infinity land here: either would switch the body limit off.
-    throw new MockSettingsError('options.maxBodyBytes', maxBodyBytes, `use a whole number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT}`);
-  }
+  checkMaxBodyBytes(maxBodyBytes, 'options.maxBodyBytes');
   if (log !== undefined && typeof log !== 'function') throw new MockSettingsError('options.log', log, 'use a function (line: string) => void');
   const limits: HostLimits = { ...DEFAULT_LIMITS, maxBodyBytes: maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
   for (const [name, [min, max]] of Object.entries(LIMIT_RANGES) as Array<[keyof typeof LIMIT_RANGES, [number, number]]>) {
@@ -184,34 +156,6 @@ export function resolveMockOptions(options: MockServerOptions = {}): ResolvedMoc
     chaos: checkChaos(chaos),
     idSeed: checkIdSeed(idSeed, 'options.idSeed'),
   };
-}
-
-export const MAX_ID_SEED_CHARS = 200;
-
-/** An id seed: any text of 1 to MAX_ID_SEED_CHARS characters (it is hashed, never parsed). */
-export function checkIdSeed(value: unknown, setting: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '' || value.length > MAX_ID_SEED_CHARS) {
-    throw new MockSettingsError(setting, value, `use a string of 1 to ${MAX_ID_SEED_CHARS} characters`);
-  }
-  return value;
-}
-
-function checkMode(value: unknown, setting: string): 'open' | 'strict' {
-  if (value === undefined) return 'open';
-  if (value !== 'open' && value !== 'strict') throw new MockSettingsError(setting, value, "use 'open' or 'strict'");
-  return value;
-}
-
-function checkChaos(value: unknown): { rate: number; seed: number } | undefined {
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') throw new MockSettingsError('options.chaos', value, 'use { rate: 0..1, seed?: integer }');
-  const { rate, seed } = value as { rate?: unknown; seed?: unknown };
-  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new MockSettingsError('options.chaos.rate', rate, 'use a fraction from 0 to 1');
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
-    throw new MockSettingsError('options.chaos.seed', seed, 'use a whole number');
-  }
-  return { rate, seed: seed ?? 1 };
 }
 
 /** The CLI's flags for the directory, auth, latency, chaos and id seed, as node:util parseArgs reads them (all text, checked below). */
