@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { getResponse } from 'msw';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/mock/server.js';
+import { createGraphHandlers, type Fixture } from '../../src/msw/index.js';
 import { documentedErrors, operationsOf, type DocumentedError, type OperationEntry } from '../../src/spec/walk.js';
 import { loadSpec, repoRoot, type Json } from './spec.js';
 import {
@@ -181,13 +183,15 @@ export function expectNoContent(reply: Reply): void {
 
 // ---------- the tee: what a server started here is sent also goes to its twin, and the answers must agree ----------
 
-/** The other host of a server's requests: MSW handlers made with the server's options (or a second server). */
+/** The other host of a server's requests: MSW handlers made with the server's options (startTwin). */
 interface Twin {
   name: string;
-  /** Answers a contract request (and a control request when there are no plain controls). */
+  /** Answers a contract request (and a control request when there are no plain controls); undefined: unhandled. */
   answer: Target;
   controls?: PlainControls;
   close(): Promise<void>;
+  /** Requests in flight together (see overlapTracker); `unordered(undefined)`: any session's. */
+  overlap: { start(session: string): () => void; unordered(session: string | undefined): boolean };
 }
 
 /** The twins, by their server's origin. */
@@ -221,15 +225,29 @@ const UNTEEABLE = ['specPath', 'headersTimeoutMs', 'requestTimeoutMs', 'maxConne
 /** Whether the options let a twin answer like the server (see UNTEEABLE). */
 export const teeable = (options: MockServerOptions): boolean => UNTEEABLE.every((name) => options[name] === undefined);
 
-/** The twin of a server started with these options: for now a second server with the same options. */
-async function startTwin(options: MockServerOptions): Promise<Twin> {
-  const other = await startMockServer({ ...options, port: 0, host: '127.0.0.1' });
+/**
+ * The twin of a server at `url` started with these options: MSW handlers under the server's URL, made with the
+ * same options (a fixture file read into the object the handlers take), asked through msw's getResponse: no
+ * interception, nothing global patched. The control API maps to their plain calls.
+ */
+function startTwin(url: string, options: MockServerOptions): Twin {
+  const { directory, auth, latencyMs, chaos, maxBodyBytes, idSeed, fixture } = options;
+  const graph = createGraphHandlers({
+    baseUrl: url,
+    ...definedOnly({ directory, auth, latencyMs, chaos, maxBodyBytes, idSeed }),
+    ...(fixture === undefined ? {} : { fixture: parseYaml(readFileSync(fixture, 'utf8')) as Fixture }),
+  });
   return {
-    name: 'second server',
-    answer: (request) => fetch(new Request(`${other.url}${new URL(request.url).pathname}${new URL(request.url).search}`, request)),
-    close: () => other.close(),
+    name: 'handlers',
+    answer: (request) => getResponse(graph.handlers, request),
+    controls: graph,
+    close: () => Promise.resolve(),
+    overlap: overlapTracker(),
   };
 }
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 
 interface Outgoing {
   method: string;
@@ -261,18 +279,41 @@ async function tee(url: string, init: Outgoing): Promise<Answer & { elapsedMs: n
   const fromServer = fetch(url, init).then(async (response) => ({ ...(await answerOf(response)), elapsedMs: performance.now() - started }));
   const twin = twins.get(new URL(url).origin);
   if (!twin) return fromServer;
+  const session = Object.entries(init.headers).find(([name]) => name.toLowerCase() === 'x-mock-session')?.[1] ?? 'default';
+  const done = twin.overlap.start(session);
   const fromTwin = twinAnswer(twin, url, init).catch((error: unknown) => new Error(`the ${twin.name} threw: ${String(error)}`));
-  const [server, other] = await Promise.all([fromServer, fromTwin]);
+  const [server, other] = await Promise.all([fromServer, fromTwin]).finally(done);
   const request = describeRequest({ ...init, url, body: textOf(init.body) });
   if (other instanceof Error) mismatches.push(new Error(`parity: ${request}: ${other.message}`));
   else if ('notCompared' in other) skipped(count, other.notCompared);
   else {
-    const isControl = twin.controls !== undefined && new URL(url).pathname.startsWith('/_mock');
-    const mismatch = isControl ? checkControlParity(server, other, request) : checkParity(server, other, request, twin.name);
+    const { pathname } = new URL(url);
+    const options = { otherName: twin.name, anyOrder: twin.overlap.unordered(pathname === '/_mock/sessions' ? undefined : session) };
+    const isControl = twin.controls !== undefined && pathname.startsWith('/_mock');
+    const mismatch = isControl ? checkControlParity(server, other, request, options) : checkParity(server, other, request, options);
     if (mismatch) mismatches.push(mismatch);
     count.compared++;
   }
   return server;
+}
+
+/**
+ * Which sessions had requests in flight at the same time. The server takes concurrent requests in the order they
+ * arrive on its sockets, the handlers in the order their promises settle: neither order is the contract's, so
+ * what such a session answers later (its journal, a relation's list) is compared with arrays in any order.
+ */
+function overlapTracker(): Twin['overlap'] {
+  const inFlight = new Map<string, number>();
+  const overlapped = new Set<string>();
+  return {
+    start(session) {
+      const now = inFlight.get(session) ?? 0;
+      if (now > 0) overlapped.add(session);
+      inFlight.set(session, now + 1);
+      return () => void inFlight.set(session, (inFlight.get(session) ?? 1) - 1);
+    },
+    unordered: (session) => (session === undefined ? overlapped.size > 0 : overlapped.has(session)),
+  };
 }
 
 /** Statuses whose Response has no body (the Response constructor refuses one). */
@@ -329,7 +370,7 @@ export async function startParityServer(options: MockServerOptions, started: Arr
   const seeded = { ...options, idSeed: options.idSeed ?? PARITY_SEED };
   const server = await startMockServer({ ...seeded, port: 0, host: '127.0.0.1' });
   started.push(server);
-  const twin = await startTwin(seeded);
+  const twin = startTwin(server.url, seeded);
   const origin = new URL(server.url).origin;
   twins.set(origin, twin);
   const close = server.close.bind(server);

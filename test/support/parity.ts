@@ -123,21 +123,44 @@ export function differences(expected: unknown, actual: unknown, names: [string, 
   return lines;
 }
 
+/**
+ * The value with every array's items in one canonical order (by their JSON): how answers are compared once the
+ * requests of a session overlapped in time, whose order neither host defines (the journal, a relation's list).
+ */
+export function unordered(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value
+      .map(unordered)
+      .map((item) => [JSON.stringify(item), item] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, item]) => item);
+  }
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unordered(item)]));
+  return value;
+}
+
+/** How two answers are compared: `anyOrder` when the order of concurrent requests may differ between the hosts. */
+export interface CompareOptions {
+  anyOrder?: boolean;
+  otherName?: string;
+}
+
 /** Whether two answers agree (normalised, deep-equal). */
 export function agree(server: Answer, other: Answer): boolean {
   return differences(normalise(server), normalise(other)).length === 0;
 }
 
 /** The mismatch of the other host's answer with the server's, as an Error naming the request and each difference; undefined when they agree. */
-export function checkParity(server: Answer, other: Answer, request: string, otherName = 'handlers'): Error | undefined {
-  const lines = differences(normalise(server), normalise(other), ['server', otherName]);
+export function checkParity(server: Answer, other: Answer, request: string, options: CompareOptions = {}): Error | undefined {
+  const shape = options.anyOrder ? (answer: Answer) => unordered(normalise(answer)) : normalise;
+  const lines = differences(shape(server), shape(other), ['server', options.otherName ?? 'handlers']);
   return lines.length === 0 ? undefined : new Error(`parity: ${request}\n  ${lines.join('\n  ')}`);
 }
 
 /** Fails the running test when the other host's answer differs from the server's (or it gave none). */
-export function expectParity(server: Answer, other: Answer | undefined, request: string, otherName = 'handlers'): void {
-  if (other === undefined) throw new Error(`parity: the ${otherName} did not answer ${request} (the server answered ${server.status})`);
-  const mismatch = checkParity(server, other, request, otherName);
+export function expectParity(server: Answer, other: Answer | undefined, request: string, options: CompareOptions = {}): void {
+  if (other === undefined) throw new Error(`parity: the ${options.otherName ?? 'handlers'} did not answer ${request} (the server answered ${server.status})`);
+  const mismatch = checkParity(server, other, request, options);
   if (mismatch) throw mismatch;
 }
 
@@ -228,8 +251,9 @@ export function controlPart(answer: Answer): { status: number; body: unknown } {
 }
 
 /** The mismatch of a plain control call's result with the control API's answer; undefined when they agree. */
-export function checkControlParity(server: Answer, other: Answer, request: string): Error | undefined {
-  const lines = differences(controlPart(server), controlPart(other), ['control API', 'plain call']);
+export function checkControlParity(server: Answer, other: Answer, request: string, options: CompareOptions = {}): Error | undefined {
+  const shape = options.anyOrder ? (answer: Answer) => unordered(controlPart(answer)) : controlPart;
+  const lines = differences(shape(server), shape(other), ['control API', 'plain call']);
   return lines.length === 0 ? undefined : new Error(`parity (control): ${request}\n  ${lines.join('\n  ')}`);
 }
 
