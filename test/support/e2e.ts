@@ -370,7 +370,14 @@ export async function startParityServer(options: MockServerOptions, started: Arr
   const seeded = { ...options, idSeed: options.idSeed ?? PARITY_SEED };
   const server = await startMockServer({ ...seeded, port: 0, host: '127.0.0.1' });
   started.push(server);
-  const twin = startTwin(server.url, seeded);
+  let twin: Twin;
+  try {
+    twin = startTwin(server.url, seeded);
+  } catch (error) {
+    // Options the server took and the handlers refuse are a finding: reported, with the server closed.
+    await server.close();
+    throw error;
+  }
   const origin = new URL(server.url).origin;
   twins.set(origin, twin);
   const close = server.close.bind(server);
