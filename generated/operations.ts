@@ -208,25 +208,25 @@ export const operations = {
 
 const sponsorKinds0 = {"user":"users","group":"groups","directoryObject":"directoryObjects"} as const;
 const sponsorKinds1 = {"directoryObject":"directoryObjects","user":"users","group":"groups"} as const;
-/** What the client reads of each operation at run time (`operations` less what only types and tools need). */
+/** What the client reads of each operation at run time (`operations` less what only types and tools need; the version is the path's first segment). */
 export const routes = {
-  addConnectedOrganizationInternalSponsor: { method: "post", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref", version: "v1.0", successStatus: 204, sponsorKinds: sponsorKinds0 },
-  addUserSponsor: { method: "post", path: "/v1.0/users/{id}/sponsors/$ref", version: "v1.0", successStatus: 204, sponsorKinds: sponsorKinds0 },
-  addConnectedOrganization: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref", version: "beta", successStatus: 204 },
-  addAgentIdentityBlueprintSponsor: { method: "post", path: "/beta/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", version: "beta", successStatus: 204, sponsorKinds: sponsorKinds1 },
-  addConnectedOrganizationInternalSponsorBeta: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref", version: "beta", successStatus: 204, sponsorKinds: sponsorKinds0 },
-  addUserSponsorBeta: { method: "post", path: "/beta/users/{id}/sponsors/$ref", version: "beta", successStatus: 204, sponsorKinds: sponsorKinds0 },
-  addAgentIdentityBlueprintSponsorV1: { method: "post", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", version: "v1.0", successStatus: 204, sponsorKinds: sponsorKinds1 },
-  createConnectedOrganization: { method: "post", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations", version: "v1.0", successStatus: 201 },
-  createConnectedOrganizationBeta: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations", version: "beta", successStatus: 201 },
-  listUserSponsors: { method: "get", path: "/v1.0/users/{id}/sponsors", version: "v1.0", successStatus: 200 },
-  listConnectedOrganizationInternalSponsors: { method: "get", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors", version: "v1.0", successStatus: 200 },
-  listAgentIdentityBlueprintSponsors: { method: "get", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors", version: "v1.0", successStatus: 200 },
-  removeUserSponsor: { method: "delete", path: "/v1.0/users/{id}/sponsors/{sponsorId}/$ref", version: "v1.0", successStatus: 204 },
-  removeConnectedOrganizationInternalSponsor: { method: "delete", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{sponsorId}/$ref", version: "v1.0", successStatus: 204 },
-  removeAgentIdentityBlueprintSponsor: { method: "delete", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorId}/$ref", version: "v1.0", successStatus: 204 },
-  batch: { method: "post", path: "/v1.0/$batch", version: "v1.0", successStatus: 200, batchLimit: 20 },
-  batchBeta: { method: "post", path: "/beta/$batch", version: "beta", successStatus: 200, batchLimit: 20 },
+  addConnectedOrganizationInternalSponsor: { method: "post", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
+  addUserSponsor: { method: "post", path: "/v1.0/users/{id}/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
+  addConnectedOrganization: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref", successStatus: 204 },
+  addAgentIdentityBlueprintSponsor: { method: "post", path: "/beta/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds1 },
+  addConnectedOrganizationInternalSponsorBeta: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
+  addUserSponsorBeta: { method: "post", path: "/beta/users/{id}/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
+  addAgentIdentityBlueprintSponsorV1: { method: "post", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds1 },
+  createConnectedOrganization: { method: "post", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations", successStatus: 201 },
+  createConnectedOrganizationBeta: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations", successStatus: 201 },
+  listUserSponsors: { method: "get", path: "/v1.0/users/{id}/sponsors", successStatus: 200 },
+  listConnectedOrganizationInternalSponsors: { method: "get", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors", successStatus: 200 },
+  listAgentIdentityBlueprintSponsors: { method: "get", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors", successStatus: 200 },
+  removeUserSponsor: { method: "delete", path: "/v1.0/users/{id}/sponsors/{sponsorId}/$ref", successStatus: 204 },
+  removeConnectedOrganizationInternalSponsor: { method: "delete", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{sponsorId}/$ref", successStatus: 204 },
+  removeAgentIdentityBlueprintSponsor: { method: "delete", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{sponsorId}/$ref", successStatus: 204 },
+  batch: { method: "post", path: "/v1.0/$batch", successStatus: 200, batchLimit: 20 },
+  batchBeta: { method: "post", path: "/beta/$batch", successStatus: 200, batchLimit: 20 },
 } as const;
 
 

@@ -3,8 +3,8 @@
 // weigh most. The bundle test (test/msw.bundle.test.ts) asserts what may not be in it; this prints the figures.
 import { bundleMsw } from './msw-bundle.mjs';
 
-/** Issue 13's target for the handlers' bundle, min+gzip, msw not included. */
-const TARGET_GZIP_BYTES = 60 * 1024;
+/** Issue 13's target for the handlers' bundle, min+gzip, msw not included (kB = 1,000 B, as the client's 6,000 B). */
+const TARGET_GZIP_BYTES = 60_000;
 
 export async function mswSection(say: (line?: string) => void): Promise<void> {
   const started = performance.now();

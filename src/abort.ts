@@ -4,8 +4,10 @@
 // Deno a composed signal stays reachable as long as a long-lived source signal does (nodejs/node#54614 and
 // #55351, denoland/deno#24842): the common case of one app-wide signal passed to every call. A plain controller
 // whose listener is removed when the call ends has neither problem, and its timer runs on fake timers in tests.
-import { mustBe } from './check.js';
-import { maxTimerMs } from './retry.js';
+import { option } from './check.js';
+
+/** setTimeout fires at once for a delay above 2^31-1 ms (about 24.8 days), in Node and browsers alike. */
+export const maxTimerMs = 2 ** 31 - 1;
 
 /**
  * Default timeout of a whole call (token, every attempt, every retry wait): 100 s, the Microsoft Graph SDKs'
@@ -15,54 +17,35 @@ import { maxTimerMs } from './retry.js';
 export const defaultTimeoutMs = 100_000;
 
 /** `timeoutMs` as given, `fallback` when absent or undefined; a RangeError naming the option otherwise. */
-export function timeoutOption(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs)) return value;
-  throw mustBe(name, `a number of ms above 0 and up to ${maxTimerMs}, or Infinity`, value);
-}
+export const timeoutOption = (value: unknown, fallback: number): number =>
+  option(
+    'timeoutMs',
+    value,
+    fallback,
+    value === Infinity || (typeof value === 'number' && value > 0 && value <= maxTimerMs),
+    `a number of ms above 0 and up to ${maxTimerMs}, or Infinity`,
+  );
 
-export interface CallSignal {
-  readonly signal: AbortSignal;
-  /**
-   * Settles as `work` does, or rejects with the signal's reason as soon as it aborts: the call ends then even
-   * if an injected fetch ignores its signal. Rejected from the abort itself, so no listener per call.
-   */
-  race<T>(this: void, work: Promise<T>): Promise<T>;
-  /** Clears the timer and detaches from the caller's signal (uses no `this`: callers destructure it). */
-  done(this: void): void;
-}
-
-/** Aborts with the caller's reason when `outer` aborts, or with a DOMException 'TimeoutError' after timeoutMs. */
-export function callSignal(outer: AbortSignal | undefined, timeoutMs: number): CallSignal {
+/**
+ * Runs `work` under a signal of its own that aborts with the caller's reason when `outer` aborts, or with a
+ * DOMException 'TimeoutError' after timeoutMs; settles as the work does, or rejects with the signal's reason as soon
+ * as it aborts (the call ends then even if an injected fetch ignores its signal). The timer is cleared and the
+ * caller's signal let go when it settles.
+ */
+export function withSignal<T>(outer: AbortSignal | undefined, timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  let fail: ((reason: unknown) => void) | undefined;
-  const abort = (reason: unknown) => {
-    controller.abort(reason);
-    fail?.(reason);
-  };
-  const onAbort = () => abort(outer!.reason);
+  const { signal } = controller;
+  const onAbort = () => controller.abort(outer!.reason);
   const timer =
     timeoutMs === Infinity
       ? undefined
-      : setTimeout(() => abort(new DOMException(`the call did not complete within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      : setTimeout(() => controller.abort(new DOMException(`the call did not complete within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   if (outer?.aborted) onAbort();
   else outer?.addEventListener('abort', onAbort, { once: true });
-  const { signal } = controller;
-  return {
-    signal,
-    race: (work) =>
-      new Promise((resolve, reject) => {
-        fail = reject;
-        // The reason as it is, as fetch rejects: AbortSignal.reason is whatever abort() was given (DOM standard).
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
-        if (signal.aborted) reject(signal.reason);
-        work.then(resolve, reject);
-      }),
-    done() {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    },
-  };
+  return abortable(work(signal), signal).finally(() => {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onAbort);
+  });
 }
 
 /** Settles as `promise` does, or rejects with the signal's reason as soon as it aborts (what settles later is dropped). */

@@ -6,8 +6,9 @@
 // after the longest `Retry-After` among them.
 import { routes, type operations } from '../generated/operations.js';
 import { GraphError, toGraphError } from './errors.js';
+import { fillPath } from './send.js';
 import { retryableStatuses, withRetries, type RetryableFailure, type RetryPolicy } from './retry.js';
-import { sponsorODataId, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
+import { sponsorODataId, versionOf, type Cloud, type OperationId, type Sponsor, type SponsorMethodName, type SponsorOperationId } from './sponsors.js';
 import type { DefaultVersionOf, OperationOf, VersionOf, VersionOptions } from './methods.js';
 
 type Operations = typeof operations;
@@ -57,7 +58,7 @@ interface BatchAnswerItem {
 
 /** The batch operation of a Graph version, and how many requests it takes. */
 export function batchOperation(version: string): { path: string; limit: number } {
-  const op = Object.values(routes).find((o) => 'batchLimit' in o && o.version === version) as { path: string; batchLimit: number };
+  const op = Object.values(routes).find((o) => 'batchLimit' in o && versionOf(o.path) === version) as { path: string; batchLimit: number };
   return { path: op.path, limit: op.batchLimit };
 }
 
@@ -72,8 +73,8 @@ export function addRequests<Op extends SponsorOperationId>(
   sponsors: ReadonlyArray<Sponsor<Op>>,
   at: number[],
 ): BatchBody {
-  const { path, version } = routes[op];
-  const url = path.slice(version.length + 1).replace(/\{[^}]+\}/, encodeURIComponent(ownerId));
+  const { path } = routes[op];
+  const url = fillPath(path, [ownerId]).slice(versionOf(path).length + 1);
   return {
     requests: at.map((i) => ({
       id: String(i),
@@ -109,8 +110,9 @@ export async function bulk<S>(
   exists: (error: GraphError) => boolean,
   { policy, signal, deadline }: BulkLimits,
 ): Promise<Array<BulkAddResult<S>>> {
-  const results: Array<BulkAddResult<S>> = sponsors.map((sponsor) => ({ sponsor, status: 'failed' }));
-  let pending = sponsors.map((_, i) => i);
+  // Every index gets its result in the first round (or the call rejects), so the array is never read with holes.
+  const results: Array<BulkAddResult<S>> = [];
+  let pending = [...sponsors.keys()];
   const throttled: { -readonly [K in keyof RetryableFailure]: RetryableFailure[K] } = Object.assign(new Error('throttled'), {
     status: 429,
     retryAfter: undefined,
@@ -119,27 +121,28 @@ export async function bulk<S>(
   // adds standing for a retryable answer that waits the longest Retry-After among them (else the policy's backoff).
   const round = async (): Promise<RetryableFailure | undefined> => {
     const again: number[] = [];
-    let waitMs = 0;
+    let wait = 0;
     for (let start = 0; start < pending.length; start += limit) {
       const at = pending.slice(start, start + limit);
-      const answer = (await post(build(at))) as { responses?: BatchAnswerItem[] } | undefined;
-      const byId = new Map((Array.isArray(answer?.responses) ? answer.responses : []).map((item) => [item?.id, item]));
+      const { responses } = ((await post(build(at))) ?? {}) as { responses?: unknown };
       for (const i of at) {
-        const item = byId.get(String(i));
+        const item = Array.isArray(responses) ? (responses as Array<BatchAnswerItem | null>).find((r) => r?.id === String(i)) : undefined;
         const status = Number(item?.status);
+        const sponsor = sponsors[i]!;
         if (status >= 200 && status < 300) {
-          results[i] = { sponsor: sponsors[i]!, status: 'added' };
+          results[i] = { sponsor, status: 'added' };
           continue;
         }
         const error = item ? itemError(item) : new GraphError({ status: 200, code: 'InvalidResponse', message: `the batch has no answer for request ${i}` });
-        results[i] = { sponsor: sponsors[i]!, status: exists(error) ? 'exists' : 'failed', error };
-        if (!retryableStatuses.has(status)) continue;
-        again.push(i);
-        waitMs = Math.max(waitMs, (error.retryAfter ?? 0) * 1000);
+        results[i] = { sponsor, status: exists(error) ? 'exists' : 'failed', error };
+        if (retryableStatuses.has(status)) {
+          again.push(i);
+          wait = Math.max(wait, error.retryAfter ?? 0);
+        }
       }
     }
     pending = again;
-    throttled.retryAfter = waitMs ? waitMs / 1000 : undefined;
+    throttled.retryAfter = wait || undefined;
     return again.length === 0 ? undefined : throttled;
   };
   // Out of attempts, wait budget or time: the last results stand (their errors say why).

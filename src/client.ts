@@ -2,8 +2,8 @@
 // the spec), never hand-copied; every method is built from its row of the table in sponsors.ts, and every
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
 import { routes, sdkVersion } from '../generated/operations.js';
-import { callSignal, defaultTimeoutMs, timeoutOption } from './abort.js';
-import { mustBe } from './check.js';
+import { defaultTimeoutMs, timeoutOption, withSignal } from './abort.js';
+import { isObject, oneOf, option } from './check.js';
 import { checkCallHeaders } from './middleware.js';
 import { GraphError, invalidResponse } from './errors.js';
 import { clientSetup, type GraphClientOptions, type IfExists } from './options.js';
@@ -15,8 +15,8 @@ import {
   defaultVersion,
   sponsorMethods,
   sponsorODataId,
+  versionOf,
   type Cloud,
-  type GraphVersion,
   type OperationId,
   type SponsorMethodName,
   type Sponsor,
@@ -37,67 +37,60 @@ export interface GraphClient extends ClientMethods, BulkMethods {
 type Row = (typeof sponsorMethods)[SponsorMethodName];
 
 /** `ifExists` as given, `fallback` when absent; a RangeError otherwise. */
-function ifExistsOption(value: unknown, fallback: IfExists): IfExists {
-  if (value === undefined) return fallback;
-  if (value === 'ok' || value === 'error') return value;
-  throw mustBe('ifExists', "'ok' or 'error'", value);
-}
+const ifExistsOption = (value: unknown, fallback: IfExists): IfExists =>
+  option('ifExists', value, fallback, value === 'ok' || value === 'error', "'ok' or 'error'");
 
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
   const { cloud, baseUrl, origin, auth, fetch } = clientSetup(options);
-  const core: Core = { own: `${origin}/`, fetch, auth, policy: retryPolicy(options.retry) };
-  const timeoutMs = timeoutOption(options.timeoutMs, 'timeoutMs', defaultTimeoutMs);
+  const policy = retryPolicy(options.retry);
+  const core: Core = { own: `${origin}/`, fetch, auth, policy };
+  const timeoutMs = timeoutOption(options.timeoutMs, defaultTimeoutMs);
   const ifExists = ifExistsOption(options.ifExists, 'error');
   // Telemetry as the Graph JS SDK sends it: TelemetryHandler.SDK_VERSION_HEADER = "SdkVersion", value
   // `${PRODUCT_NAME}/${PACKAGE_VERSION}` (@microsoft/microsoft-graph-client 3.0.7, src/middleware/TelemetryHandler.ts).
   const telemetry: Record<string, string> = options.sdkVersion === true ? { sdkversion: sdkVersion } : {};
 
   /** Runs one call under its signal and timeout (the call's options, else the client's). */
-  async function within<T>(callOptions: CallOptions | undefined, work: (call: Call) => Promise<T>): Promise<T> {
-    const callTimeout = timeoutOption(callOptions?.timeoutMs, 'timeoutMs', timeoutMs);
+  function within<T>(callOptions: CallOptions | undefined, work: (call: Call) => Promise<T>): Promise<T> {
+    const callTimeout = timeoutOption(callOptions?.timeoutMs, timeoutMs);
     const header = { ...telemetry, ...checkCallHeaders(callOptions?.headers) };
     const id = callOptions?.clientRequestId;
     if (id !== undefined) header['client-request-id'] = id;
-    const { signal, race, done } = callSignal(callOptions?.signal, callTimeout);
-    try {
-      return await race(work({ signal, deadline: Date.now() + callTimeout, header }));
-    } finally {
-      done();
-    }
+    return withSignal(callOptions?.signal, callTimeout, (signal) => work({ signal, deadline: Date.now() + callTimeout, header }));
   }
 
-  /** The operation's request: `ids` fill its path parameters in path order, `body` (if any) is sent as JSON. */
-  function request(call: Call, op: OperationId, ids: string[], body?: unknown): Promise<Answer> {
-    const { method, path, successStatus } = routes[op];
-    return exchange(core, call, method, baseUrl + fillPath(path, ids), body === undefined ? body : JSON.stringify(body), successStatus);
-  }
+  /** The operation's request: `ids` fill its path parameters in path order (unless `url` is given), `body` (if any) is sent as JSON. */
+  const request = async (call: Call, op: OperationId, ids: string[], body?: unknown, url = baseUrl + fillPath(routes[op].path, ids)): Promise<Answer> =>
+    exchange(core, call, routes[op].method, url, JSON.stringify(body), routes[op].successStatus);
 
   /** The row's operation for the call's `version` (default v1.0 where the row has one). */
   function operationOf(name: string, row: Row, version: unknown): OperationId {
-    const chosen = (version === undefined ? defaultVersion(row) : version) as GraphVersion;
-    const op = Object.hasOwn(row.ops, chosen) ? (row.ops as Partial<Record<GraphVersion, OperationId>>)[chosen] : undefined;
-    if (op === undefined) throw mustBe(`${name}: version`, `one of ${Object.keys(row.ops).join(', ')}`, version);
-    return op;
+    return oneOf(`${name}: version`, row.ops as Record<string, OperationId>, version === undefined ? defaultVersion(row) : version);
   }
 
-  const owner = (row: Row) => ('owner' in row ? row.owner : 'id');
+  /** The operation of a call with an owner id, the id checked (under the row's label for it). */
+  const owned = (name: string, row: Row, ownerId: string, version: unknown) => {
+    const op = operationOf(name, row, version);
+    assertValidId(ownerId, (row as { owner?: string }).owner ?? 'id');
+    return op;
+  };
 
-  // One factory per kind of method; build() reads the kind from the operation's metadata.
+  const exists = (error: unknown) => error instanceof GraphError && error.is('referenceAlreadyExists');
+
+  // One factory per kind of method; the loop below reads the kind from the operation's metadata.
   const add = (name: string, row: Row) => async (ownerId: string, sponsor: Sponsor<SponsorOperationId>, callOptions?: AddOptions) => {
-    const op = operationOf(name, row, callOptions?.version) as SponsorOperationId;
-    assertValidId(ownerId, owner(row));
+    const op = owned(name, row, ownerId, callOptions?.version) as SponsorOperationId;
     const body = { '@odata.id': sponsorODataId(cloud, op, sponsor) };
     const ok = ifExistsOption(callOptions?.ifExists, ifExists) === 'ok';
     await within(callOptions, (call) =>
       request(call, op, [ownerId], body).catch((error: unknown) => {
-        if (!(ok && error instanceof GraphError && error.is('referenceAlreadyExists'))) throw error;
+        if (!(ok && exists(error))) throw error;
       }),
     );
   };
 
   const remove = (name: string, row: Row) => async (ownerId: string, sponsorId: string, callOptions?: VersionOptions) => {
-    const op = operationOf(name, row, callOptions?.version);
-    assertValidId(ownerId, owner(row));
+    const op = owned(name, row, ownerId, callOptions?.version);
     assertValidId(sponsorId, 'sponsorId');
     await within(callOptions, (call) => request(call, op, [ownerId, sponsorId]));
   };
@@ -107,16 +100,14 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     return within(callOptions, async (call) => {
       const answer = await request(call, op, [], body);
       // 204 is No Content; any other success status answers the created object.
-      const isObject = typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body);
-      if (routes[op].successStatus !== 204 && !isObject) throw invalidResponse(answer.response, `${op}: the answer is not an object`, answer.body);
+      if (routes[op].successStatus !== 204 && !isObject(answer.body)) throw invalidResponse(answer.response, `${op}: the answer is not an object`, answer.body);
       return answer.body;
     });
   };
 
   // Every page goes through exchange(): token, retries, timeout and GraphError as for the first one.
   const list = (name: string, row: Row) => async (ownerId: string, callOptions?: ListOptions) => {
-    const op = operationOf(name, row, callOptions?.version);
-    assertValidId(ownerId, owner(row));
+    const op = owned(name, row, ownerId, callOptions?.version);
     const maxPages = pagesOption(callOptions?.maxPages);
     return within(callOptions, async (call) => {
       const items: unknown[] = [];
@@ -130,7 +121,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
         // The token goes to the client's origin only.
         if (target === undefined) throw invalidResponse(answer.response, `@odata.nextLink ${JSON.stringify(page.nextLink)} is not on ${origin}`, answer.body);
         if (pages >= maxPages) throw new RangeError(`${name}: the collection has more than ${maxPages} pages (maxPages); not all were read`);
-        answer = await exchange(core, call, 'get', origin + target, undefined, routes[op].successStatus);
+        answer = await request(call, op, [], undefined, origin + target);
       }
     });
   };
@@ -138,30 +129,25 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   // The bulk twin of an add (src/batch.ts): its batches go through exchange() like any request (token, retries of
   // the whole batch, timeout, signal); the requests in them that are throttled are sent again alone.
   const bulkAdd = (name: string, row: Row) => async (ownerId: string, sponsors: Array<Sponsor<SponsorOperationId>>, callOptions?: VersionOptions) => {
-    const op = operationOf(name, row, callOptions?.version) as SponsorOperationId;
-    assertValidId(ownerId, owner(row));
+    const op = owned(name, row, ownerId, callOptions?.version) as SponsorOperationId;
     const build = (at: number[]) => addRequests(cloud, op, ownerId, sponsors, at);
     build([...sponsors.keys()]); // every sponsor checked before anything is sent
-    const { path, limit } = batchOperation(routes[op].version);
-    const exists = (error: GraphError) => error.is('referenceAlreadyExists');
+    const { path, limit } = batchOperation(versionOf(routes[op].path));
     return within(callOptions, (call) =>
       bulk(sponsors, limit, build, async (body) => (await exchange(core, call, 'post', baseUrl + path, JSON.stringify(body), 200)).body, exists, {
         ...call,
-        policy: core.policy,
+        policy,
       }),
     );
   };
 
-  const build = (name: string, row: Row) => {
-    const meta: { method: string } = routes[operationOf(name, row, undefined)];
-    if ('sponsorKinds' in meta) return add(name, row);
-    if (meta.method === 'get') return list(name, row);
-    if (meta.method === 'delete') return remove(name, row);
-    return create(name, row);
-  };
-  const methods = Object.fromEntries(Object.entries(sponsorMethods).map(([name, row]) => [name, build(name, row)]));
-  const adds = Object.entries(sponsorMethods).filter(([name, row]) => 'sponsorKinds' in routes[operationOf(name, row, undefined)]);
-  const bulks = Object.fromEntries(adds.map(([name, row]) => [`${name}s`, bulkAdd(`${name}s`, row)]));
-
-  return { ...(methods as unknown as ClientMethods), ...(bulks as unknown as BulkMethods), baseUrl, cloud };
+  const methods: Record<string, unknown> = {};
+  for (const [name, row] of Object.entries(sponsorMethods)) {
+    const meta = routes[operationOf(name, row, undefined)];
+    if ('sponsorKinds' in meta) {
+      methods[name] = add(name, row);
+      methods[`${name}s`] = bulkAdd(`${name}s`, row);
+    } else methods[name] = (meta.method === 'get' ? list : meta.method === 'delete' ? remove : create)(name, row);
+  }
+  return Object.assign(methods as unknown as ClientMethods & BulkMethods, { baseUrl, cloud });
 }

@@ -66,18 +66,9 @@ export class InvalidIdError extends RangeError {
 }
 
 export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
-  if (typeof body !== 'object' || body === null) return false;
-  const error = (body as { error?: unknown }).error;
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return typeof code === 'string' && typeof message === 'string';
+  const error = (body as { error?: unknown } | null)?.error as { code?: unknown; message?: unknown } | null | undefined;
+  return typeof error?.code === 'string' && typeof error.message === 'string';
 }
-
-/** The ids an answer carries in its headers. */
-const idsOf = ({ headers }: Response) => ({
-  requestId: headers.get('request-id') ?? undefined,
-  clientRequestId: headers.get('client-request-id') ?? undefined,
-});
 
 /**
  * An answer that breaks the contract although its status may be fine (a 2xx other than the success status, a
@@ -85,40 +76,33 @@ const idsOf = ({ headers }: Response) => ({
  * than guess, with the answer's ids so it can be traced.
  */
 export function invalidResponse(response: Response, message: string, body: unknown, code = 'InvalidResponse'): GraphError {
-  return new GraphError({ status: response.status, code, message, ...idsOf(response), body: body === '' ? undefined : body });
+  return toGraphError(response, body, { code, message });
 }
 
-/** A 2xx other than the operation's success status. */
-export function unexpectedSuccess(response: Response, successStatus: number, data: unknown): GraphError {
-  return invalidResponse(response, `HTTP ${response.status} where the contract answers ${successStatus}`, data);
-}
-
-/** Builds the GraphError from Graph's error body and headers; a clear one when the body isn't Graph's. */
-export function toGraphError(response: Response, payload: unknown): GraphError {
+/**
+ * Builds the GraphError from Graph's error body and headers (the ids from the headers first, else from
+ * `innerError`); a clear one when the body isn't Graph's, or `own` (code and message) when the client refuses a
+ * body whatever it is (no Retry-After then: the answer is not one to wait for).
+ */
+export function toGraphError(response: Response, payload: unknown, own?: { code: string; message: string }): GraphError {
   const { status, headers } = response;
-  const retryAfter = parseRetryAfter(headers.get('Retry-After'));
-  if (isGraphErrorBody(payload)) {
-    const { code, message, innerError = {} } = payload.error;
-    const { requestId, clientRequestId } = idsOf(response);
-    return new GraphError({
-      status,
-      code,
-      message,
-      requestId: requestId ?? innerError['request-id'],
-      clientRequestId: clientRequestId ?? innerError['client-request-id'],
-      date: innerError.date,
-      retryAfter,
-      body: payload,
-    });
-  }
+  const error = own || !isGraphErrorBody(payload) ? undefined : payload.error;
+  const inner = error?.innerError;
   // Not Graph's error body: empty, text (not JSON), or JSON of another shape.
   const empty = payload === undefined || payload === '';
   const notJson = empty || typeof payload === 'string';
-  const error = invalidResponse(
-    response,
-    `HTTP ${status} with ${empty ? 'an empty body' : notJson ? 'a body that is not JSON' : 'a JSON body that is not a Graph error'}`,
-    payload,
-    notJson ? 'nonJsonErrorBody' : 'InvalidResponse',
-  );
-  return Object.assign(error, { retryAfter });
+  const {
+    code = notJson ? 'nonJsonErrorBody' : 'InvalidResponse',
+    message = `HTTP ${status} with ${empty ? 'an empty body' : notJson ? 'a body that is not JSON' : 'a JSON body that is not a Graph error'}`,
+  } = own ?? error ?? {};
+  return new GraphError({
+    status,
+    code,
+    message,
+    requestId: headers.get('request-id') ?? inner?.['request-id'],
+    clientRequestId: headers.get('client-request-id') ?? inner?.['client-request-id'],
+    date: inner?.date,
+    retryAfter: own ? undefined : parseRetryAfter(headers.get('Retry-After')),
+    body: empty ? undefined : payload,
+  });
 }

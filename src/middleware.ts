@@ -1,4 +1,5 @@
 // The per-call headers a caller may add, checked before anything is sent.
+import { isObject } from './check.js';
 
 // RFC 9110 token (a header name) and field value without control characters other than tab.
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -10,7 +11,7 @@ const ownHeaders = new Set(['authorization', 'content-type']);
 /** A call's extra headers, checked: valid names and values, none of the client's own. */
 export function checkCallHeaders(headers: unknown): Record<string, string> {
   if (headers === undefined) return {};
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw new TypeError('headers must be an object of header names to strings');
+  if (!isObject(headers)) throw new TypeError('headers must be an object of header names to strings');
   const checked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!headerName.test(name)) throw new TypeError(`headers: ${JSON.stringify(name)} is not a header name`);

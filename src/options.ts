@@ -1,7 +1,7 @@
 // The client's options and what both clients (typed and raw) make of them: the cloud, the URL requests go to,
 // its origin, the authorizer and the fetch to call.
 import { clouds } from '../generated/operations.js';
-import { mustBe } from './check.js';
+import { mustBe, oneOf } from './check.js';
 import { callbackAuthorizer, tokenAuthorizer, type Authorizer } from './auth.js';
 import { credentialAuthorizer, graphScope, type TokenCredential } from './credential.js';
 import type { RetryOptions } from './retry.js';
@@ -54,8 +54,11 @@ interface ClientOptions {
   sdkVersion?: boolean;
 }
 
-/** baseUrl without its trailing slashes; a RangeError unless it is an absolute http(s) URL with no query, fragment or userinfo. */
-export function checkBaseUrl(value: unknown): string {
+/**
+ * baseUrl without its trailing slashes, and its origin; a RangeError unless it is an absolute http(s) URL with no
+ * query, fragment or userinfo.
+ */
+function checkUrl(value: unknown): { baseUrl: string; origin: string } {
   let url: URL | undefined;
   try {
     if (typeof value === 'string' && !/[?#]/.test(value)) url = new URL(value); // not URL.canParse: Safari 17+ only
@@ -65,30 +68,31 @@ export function checkBaseUrl(value: unknown): string {
   if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
     throw mustBe('baseUrl', 'an absolute http(s) URL without query, fragment or credentials', value);
   }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  const { origin } = url;
+  return { baseUrl: (origin + url.pathname).replace(/\/+$/, ''), origin };
 }
 
-/** The authorizer the options name, if any. */
-export function authorizerOf({ token, getToken, credential }: GraphClientOptions, cloud: Cloud = 'global'): Authorizer | undefined {
+/** baseUrl without its trailing slashes; a RangeError unless it is an absolute http(s) URL with no query, fragment or userinfo. */
+export const checkBaseUrl = (value: unknown): string => checkUrl(value).baseUrl;
+
+/** The options both clients share, checked: the cloud, the URL and origin requests go to, the authorizer, the fetch. */
+export function clientSetup(options: GraphClientOptions) {
+  const { token, getToken, credential } = options;
+  const cloud: Cloud = options.cloud ?? 'global';
+  const graph = oneOf('cloud', clouds, cloud);
+  let auth: Authorizer | undefined;
   if (credential !== undefined) {
     if (token !== undefined || getToken !== undefined) throw new TypeError('give credential or token/getToken, not both');
-    return credentialAuthorizer(credential, graphScope(cloud));
+    auth = credentialAuthorizer(credential, graphScope(cloud));
+  } else {
+    // Both given: getToken wins (as before 1.0.0); the token is still checked.
+    if (token !== undefined) auth = tokenAuthorizer(token);
+    if (getToken !== undefined) auth = callbackAuthorizer(getToken);
   }
-  // Both given: getToken wins (as before 1.0.0); the token is still checked.
-  const fixed = token === undefined ? undefined : tokenAuthorizer(token);
-  return getToken === undefined ? fixed : callbackAuthorizer(getToken);
-}
-
-/** The options both clients share, checked. */
-export function clientSetup(options: GraphClientOptions) {
-  const cloud: Cloud = options.cloud ?? 'global';
-  if (!Object.hasOwn(clouds, cloud)) throw mustBe('cloud', `one of ${Object.keys(clouds).join(', ')}`, cloud);
-  const baseUrl = checkBaseUrl(options.baseUrl ?? clouds[cloud]);
   return {
     cloud,
-    baseUrl,
-    origin: new URL(baseUrl).origin,
-    auth: authorizerOf(options, cloud),
+    ...checkUrl(options.baseUrl ?? graph),
+    auth,
     // Bound at call time so a fetch stubbed after creation (vi.stubGlobal) is used.
     fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
   };

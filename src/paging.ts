@@ -1,6 +1,6 @@
 // Collections Graph answers a page at a time: what a page must hold, and which `@odata.nextLink` the client
 // follows. Pure: the client turns a refusal into a GraphError carrying the response's ids.
-import { mustBe } from './check.js';
+import { isObject, option } from './check.js';
 
 /**
  * Pages one list call reads at most unless the call says otherwise: a bound, so a server that keeps answering
@@ -18,7 +18,7 @@ export interface Page {
 
 /** The items and next link of a collection page (`{"value": [...], "@odata.nextLink"?}`); undefined when it is not one. */
 export function readPage(body: unknown): Page | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  if (!isObject(body)) return undefined;
   const { value, '@odata.nextLink': nextLink } = body as { value?: unknown; '@odata.nextLink'?: unknown };
   if (!Array.isArray(value) || (nextLink !== undefined && typeof nextLink !== 'string')) return undefined;
   return { value, nextLink };
@@ -36,13 +36,10 @@ export function nextPageTarget(nextLink: string, pageUrl: string, origin: string
   } catch {
     return undefined;
   }
-  if (url.origin !== origin || url.username !== '' || url.password !== '') return undefined;
+  if (url.origin !== origin || url.username || url.password) return undefined;
   return `${url.pathname}${url.search}`.replace(/[{}]/g, encodeURIComponent);
 }
 
 /** `maxPages` as given, the default when absent; a RangeError naming the option otherwise. */
-export function pagesOption(value: unknown): number {
-  if (value === undefined) return defaultMaxPages;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw mustBe('maxPages', 'an integer from 1', value);
-}
+export const pagesOption = (value: unknown): number =>
+  option('maxPages', value, defaultMaxPages, Number.isInteger(value) && (value as number) >= 1, 'an integer from 1');

@@ -1,6 +1,9 @@
 // Retry policy: its options (validated), which statuses are retried, how long to wait, an abortable wait, and
 // the retry loop itself.
-import { mustBe } from './check.js';
+import { abortable, maxTimerMs } from './abort.js';
+import { mustBe, option } from './check.js';
+
+export { maxTimerMs } from './abort.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included: an integer from 1 to 11 (default 4: one call and up to 3 retries). */
@@ -13,10 +16,7 @@ export interface RetryOptions {
 
 export type RetryPolicy = Readonly<Required<{ [K in keyof RetryOptions]: number }>>;
 
-export const defaultRetry: RetryPolicy = { maxAttempts: 4, maxTotalWaitMs: 30_000, baseDelayMs: 500 };
-
-/** setTimeout fires at once for a delay above 2^31-1 ms (about 24.8 days), in Node and browsers alike. */
-export const maxTimerMs = 2 ** 31 - 1;
+export const defaultRetry: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxTotalWaitMs: 30_000 };
 
 /** 1 + 10 retries: the Graph JavaScript SDK refuses more than 10 (RetryHandlerOptions.MAX_MAX_RETRIES). */
 export const maxAttemptsLimit = 11;
@@ -37,51 +37,46 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
     throw mustBe('retry', 'false or an object', options);
   }
   const policy = { ...defaultRetry };
+  // Checked in the order maxAttempts, baseDelayMs, maxTotalWaitMs (defaultRetry's): the first bad one is named.
   for (const key of Object.keys(defaultRetry) as Array<keyof RetryPolicy>) {
     const value = options?.[key];
-    if (value !== undefined) policy[key] = value;
+    const attempts = key === 'maxAttempts';
+    policy[key] = option(
+      `retry.${key}`,
+      value,
+      defaultRetry[key],
+      attempts ? Number.isInteger(value) && value! >= 1 && value! <= maxAttemptsLimit : isMs(value),
+      attempts ? `an integer from 1 to ${maxAttemptsLimit}` : `a number of ms from 0 to ${maxTimerMs}`,
+    );
   }
-  const check = (key: keyof RetryPolicy, ok: boolean, what: string) => {
-    if (!ok) throw mustBe(`retry.${key}`, what, policy[key]);
-  };
-  check(
-    'maxAttempts',
-    Number.isInteger(policy.maxAttempts) && policy.maxAttempts >= 1 && policy.maxAttempts <= maxAttemptsLimit,
-    `an integer from 1 to ${maxAttemptsLimit}`,
-  );
-  check('baseDelayMs', isMs(policy.baseDelayMs), `a number of ms from 0 to ${maxTimerMs}`);
-  check('maxTotalWaitMs', isMs(policy.maxTotalWaitMs), `a number of ms from 0 to ${maxTimerMs}`);
-  return Object.freeze(policy);
+  return policy;
 }
 
 const months = 'JanFebMarAprMayJunJulAugSepOctNovDec';
-const time = '(?<h>\\d{2}):(?<m>\\d{2}):(?<s>\\d{2})';
-/** RFC 9110 §5.6.7 HTTP-date: IMF-fixdate, then the obsolete RFC 850 and asctime forms. Case-sensitive. */
-const httpDateForms = [
-  new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?<d>\\d{2}) (?<mon>[A-Z][a-z]{2}) (?<y>\\d{4}) ${time} GMT$`),
-  new RegExp(`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (?<d>\\d{2})-(?<mon>[A-Z][a-z]{2})-(?<y>\\d{2}) ${time} GMT$`),
-  new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?<mon>[A-Z][a-z]{2}) (?<d>\\d{2}| \\d) ${time} (?<y>\\d{4})$`),
-];
+const weekday = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
+const time = ' ([01]\\d|2[0-3]):([0-5]\\d):([0-5]\\d|60)';
+/**
+ * RFC 9110 §5.6.7 HTTP-date, case-sensitive: IMF-fixdate, then the obsolete RFC 850 and asctime forms. Each
+ * captures day, month, year, hour, minute, second in that order (asctime's day and year by lookahead), so the
+ * groups that matched read the same whatever the form.
+ */
+const httpDate = new RegExp(
+  `^(?:(?:${weekday}), (\\d\\d) (\\w{3}) (\\d{4})${time} GMT` +
+    `|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\\d\\d)-(\\w{3})-(\\d\\d)${time} GMT` +
+    `|(?:${weekday}) (?=\\w{3} ([ \\d]\\d))(\\w{3}) ..(?= .{8} (\\d{4}))${time} \\d{4})$`,
+);
 
 /** Milliseconds since the epoch of an RFC 9110 HTTP-date (always UTC), else undefined. */
 export function parseHttpDate(text: string, now: number = Date.now()): number | undefined {
-  for (const form of httpDateForms) {
-    const g = form.exec(text)?.groups;
-    if (!g) continue;
-    const month = months.indexOf(g.mon!);
-    const [day, h, m, s] = [g.d, g.h, g.m, g.s].map(Number) as [number, number, number, number];
-    let year = Number(g.y);
-    if (g.y!.length === 2) {
-      // RFC 850's two-digit year: the latest year with those digits that is at most 50 years ahead.
-      const thisYear = new Date(now).getUTCFullYear();
-      const past = thisYear - ((((thisYear - year) % 100) + 100) % 100);
-      year = past + 100 <= thisYear + 50 ? past + 100 : past;
-    }
-    const at = Date.UTC(year, month / 3, day, h, m, s);
-    const valid = month % 3 === 0 && month >= 0 && new Date(at).getUTCDate() === day && h < 24 && m < 60 && s <= 60;
-    return valid ? at : undefined;
-  }
-  return undefined;
+  const [d, mon, y, h, m, s] = httpDate.exec(text)?.filter((group, i) => i && group) ?? [];
+  if (!y) return undefined;
+  const month = months.indexOf(mon!);
+  let year = +y;
+  // RFC 850's two-digit year: the latest year with those digits that is at most 50 years ahead.
+  const latest = new Date(now).getUTCFullYear() + 50;
+  if (y.length < 3) year = latest - ((latest - year) % 100);
+  const at = Date.UTC(year, month / 3, +d!, +h!, +m!, +s!);
+  return month % 3 || new Date(at).getUTCDate() !== +d! ? undefined : at;
 }
 
 /**
@@ -102,26 +97,11 @@ export function backoffMs(retry: number, baseDelayMs: number, random: () => numb
   return step / 2 + random() * (step / 2);
 }
 
-/** Waits `ms` (at most maxTimerMs), or rejects with the signal's reason as soon as it aborts. */
+/** Waits `ms` (at most maxTimerMs), or rejects with the signal's reason as soon as it aborts (its timer cleared). */
 export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // The reason as it is, as fetch rejects: AbortSignal.reason is whatever abort() was given (DOM standard).
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
-    const abort = () => reject(signal!.reason);
-    if (signal?.aborted) return abort();
-    const onAbort = () => {
-      clearTimeout(timer);
-      abort();
-    };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      Math.min(ms, maxTimerMs),
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(ms, maxTimerMs))));
+  return signal ? abortable(wait, signal).finally(() => clearTimeout(timer)) : wait;
 }
 
 /** What an attempt hands back when the answer was not the success status: an Error, since the loop throws it. */

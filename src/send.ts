@@ -2,7 +2,7 @@
 // call's signal, retried per policy, its answer read into the success body or a GraphError. No Request is built
 // here: fetch builds its own, and every Request made with a signal follows it (tens of µs each in Node).
 import type { Authorizer } from './auth.js';
-import { invalidResponse, toGraphError, unexpectedSuccess, type GraphError } from './errors.js';
+import { invalidResponse, toGraphError, type GraphError } from './errors.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import { assertValidId } from './sponsors.js';
 import { uuidV4 } from './uuid.js';
@@ -32,30 +32,14 @@ export interface Answer {
   url: string;
 }
 
-/** Path templates split once: literal parts at even indexes, parameter names at odd ones. */
-const templates = new Map<string, string[]>();
-
 /** A path template with its parameters filled in path order by `ids`, each checked and percent-encoded. */
 export function fillPath(path: string, ids: readonly unknown[]): string {
-  let parts = templates.get(path);
-  if (!parts) templates.set(path, (parts = path.split(/\{([^{}]+)\}/)));
-  let url = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) {
-    const id = ids[i >> 1];
-    assertValidId(id, `path parameter ${parts[i]!}`);
-    url += encodeURIComponent(id) + parts[i + 1]!;
-  }
-  return url;
-}
-
-/** The JSON of a body (undefined when empty), or the text itself when it is not JSON. */
-function parseBody(text: string): { json: boolean; value: unknown } {
-  if (text === '') return { json: true, value: undefined };
-  try {
-    return { json: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { json: false, value: text };
-  }
+  let i = 0;
+  return path.replace(/\{([^{}]+)\}/g, (_, name: string) => {
+    const id = ids[i++];
+    assertValidId(id, `path parameter ${name}`);
+    return encodeURIComponent(id);
+  });
 }
 
 /**
@@ -64,30 +48,39 @@ function parseBody(text: string): { json: boolean; value: unknown } {
  */
 export async function exchange(core: Core, call: Call, method: string, url: string, body: string | undefined, successStatus: number): Promise<Answer> {
   let answer: Answer | undefined;
+  const { auth, own, policy } = core;
+  const { signal } = call;
   const attempt = async (): Promise<GraphError | undefined> => {
-    for (;;) {
-      const headers: Record<string, string> = { 'client-request-id': uuidV4(), ...call.header };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const authorization = core.auth && url.startsWith(core.own) ? await core.auth.header(call.signal) : undefined;
-      if (authorization !== undefined) headers.authorization = authorization;
-      // redirect 'error': a redirect to another origin must not carry the token, whatever the runtime does.
-      // Network errors and aborts reject here with the original error.
-      const response = await core.fetch(url, { method, headers, body, redirect: 'error', signal: call.signal });
-      const { status } = response;
-      if (status === 401 && !call.challenged && core.auth?.challenge) {
-        call.challenged = true;
-        if (await core.auth.challenge(response, call.signal)) {
-          await response.body?.cancel();
-          continue;
-        }
+    const headers: Record<string, string> = { 'client-request-id': uuidV4(), ...call.header };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const authorization = auth && url.startsWith(own) ? await auth.header(signal) : undefined;
+    if (authorization !== undefined) headers.authorization = authorization;
+    // redirect 'error': a redirect to another origin must not carry the token, whatever the runtime does.
+    // Network errors and aborts reject here with the original error.
+    const response = await core.fetch(url, { method, headers, body, redirect: 'error', signal });
+    const { status } = response;
+    if (status === 401 && !call.challenged && auth?.challenge) {
+      call.challenged = true;
+      if (await auth.challenge(response, signal)) {
+        await response.body?.cancel();
+        return attempt();
       }
-      const { json, value } = parseBody(await response.text());
-      if (status !== successStatus) return response.ok ? unexpectedSuccess(response, successStatus, value) : toGraphError(response, value);
-      if (!json) return invalidResponse(response, `HTTP ${status} with a body that is not JSON`, value);
-      answer = { body: value, response, url };
-      return undefined;
     }
+    // The JSON of the body (undefined when empty), or the text itself when it is not JSON.
+    const text = await response.text();
+    let value: unknown = text;
+    let json = true;
+    try {
+      value = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = false;
+    }
+    if (status !== successStatus)
+      return response.ok ? invalidResponse(response, `HTTP ${status} where the contract answers ${successStatus}`, value) : toGraphError(response, value);
+    if (!json) return invalidResponse(response, `HTTP ${status} with a body that is not JSON`, value);
+    answer = { body: value, response, url };
+    return undefined;
   };
-  await withRetries(core.policy, call.signal, attempt, call.deadline);
+  await withRetries(policy, signal, attempt, call.deadline);
   return answer!;
 }

@@ -2,7 +2,7 @@
 // `@odata.id` builder, and the one table every client method is built from.
 import type { components, operations as OperationTypes } from '../generated/types.js';
 import { clouds, routes, type operations } from '../generated/operations.js';
-import { mustBe } from './check.js';
+import { oneOf } from './check.js';
 import { InvalidIdError } from './errors.js';
 
 export type Cloud = keyof typeof clouds;
@@ -89,6 +89,9 @@ export const sponsorMethods = {
 
 export type SponsorMethodName = keyof typeof sponsorMethods;
 
+/** An operation's Graph version from its path: the first segment (scripts/generate.mjs checks every path starts with it). */
+export const versionOf = (path: string): string => path.split('/')[1]!;
+
 /** The version a call uses when it names none: v1.0 when the row has it, else the row's only version. */
 export function defaultVersion(row: { readonly ops: object }): GraphVersion {
   return 'v1.0' in row.ops ? 'v1.0' : (Object.keys(row.ops)[0] as GraphVersion);
@@ -104,7 +107,7 @@ const loneSurrogate = /[\uD800-\uDFFF]/u;
  */
 export function assertValidId(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string') throw new InvalidIdError(`${what} must be a string, got ${typeof value}`);
-  if (value === '' || value === '.' || value === '..') {
+  if (/^\.{0,2}$/.test(value)) {
     throw new InvalidIdError(`${what} must not be empty, "." or ".." (got ${JSON.stringify(value)})`);
   }
   if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);
@@ -112,11 +115,8 @@ export function assertValidId(value: unknown, what: string): asserts value is st
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */
 export function sponsorODataId<Op extends SponsorOperationId>(cloud: Cloud, operationId: Op, sponsor: Sponsor<Op>): string {
-  const meta = routes[operationId];
-  const kinds = meta.sponsorKinds as Record<string, string>;
-  if (!Object.hasOwn(kinds, sponsor?.kind)) {
-    throw mustBe(`${operationId}: sponsor kind`, `one of ${Object.keys(kinds).join(', ')}`, sponsor?.kind);
-  }
+  const { sponsorKinds, path } = routes[operationId];
+  const set = oneOf(`${operationId}: sponsor kind`, sponsorKinds, sponsor?.kind);
   assertValidId(sponsor.id, 'sponsor id');
-  return `${clouds[cloud]}/${meta.version}/${kinds[sponsor.kind]}/${encodeURIComponent(sponsor.id)}`;
+  return `${clouds[cloud]}/${versionOf(path)}/${set}/${encodeURIComponent(sponsor.id)}`;
 }

@@ -75,6 +75,15 @@ describe('parseRetryAfter', () => {
     ['Mon, 31 Feb 2026 12:00:03 GMT', undefined],
     ['Mon, 23 Nov 2026 24:00:03 GMT', undefined],
     ['Mon, 23 Foo 2026 12:00:03 GMT', undefined],
+    // Each form with its own day-name, separators and zone (one pattern reads all three: none may borrow another's):
+    ['Mon, 23-Nov-26 12:00:03 GMT', undefined], // RFC 850's dashes need its full day-name
+    ['Monday, 23 Nov 2026 12:00:03 GMT', undefined], // IMF-fixdate takes the short one
+    ['Mon Nov 23 12:00:03 2026 GMT', undefined], // asctime has no zone
+    ['Mon Nov 23 12:00:03 26', undefined], // nor a two-digit year
+    ['Sun Feb 29 12:00:03 2026', undefined], // a day the month lacks, in asctime too
+    ['Tue, 29 Feb 2028 12:00:03 GMT', 40_003_203], // a leap day is one
+    ['Mon Nov 23 12:60:03 2026', undefined],
+    ['Mon, 23 Nov 2026 12:00:60 GMT', 60], // a leap second, as RFC 9110's second = 2DIGIT allows (0–60 read)
   ])('%j → %j', (value, seconds) => {
     expect(parseRetryAfter(value, now)).toBe(seconds);
   });

@@ -13,7 +13,26 @@ import { createPrismAdapter, type PrismAdapter } from '../src/mock/prism.js';
 import { createStaticEngine } from '../src/mock/static-engine.js';
 import { staticValidators } from '../src/mock/static/validators.js';
 import { compileValidators, type OperationValidators } from '../src/mock/validators.js';
-import { operationsOf, responsesOf, deref, type Spec } from '../src/spec/walk.js';
+import {
+  adminRolesOf,
+  batchLimitOf,
+  cloudsOf,
+  deref,
+  documentedErrors,
+  errorScenarios,
+  exampleStatus,
+  operationMetadata,
+  operationsOf,
+  requestExamples,
+  responsesOf,
+  type Spec,
+} from '../src/spec/walk.js';
+import { compileRules } from '../src/mock/rules.js';
+import { compilePermissions } from '../src/mock/permissions.js';
+import { deprecationHeaders, headersOnEveryAnswer } from '../src/mock/graph-headers.js';
+import { compileRoutes } from '../src/mock/routes.js';
+import { specSeeds } from '../src/mock/fixture.js';
+import { entraRoleTemplates } from '../generated/entra-roles.js';
 import { bodyArb, idArb, otherTokens, specOperations, validToken, type SpecOperation } from './support/arbitraries.js';
 import { documentedRequests } from './support/documented.js';
 import { loadSpec } from './support/spec.js';
@@ -22,6 +41,9 @@ import { fixtureSchema } from '../src/mock/objects.js';
 import { defaultFixture } from '../generated/mock-contract.js';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { parseContentType, parseMimeHeader, preferredMediaType, wildcardMediaTypeMatch } from '../src/mock/static/media-type.js';
+import { multipartFields } from '../src/mock/static/multipart.js';
 
 const spec = loadSpec() as Spec;
 let prism: PrismAdapter;
@@ -107,6 +129,16 @@ describe('the static engine answers as Prism does', () => {
     // The comparison can fail: the documented answers include successes, documented errors and refusals.
     expect([...counts.keys()].some((k) => k.startsWith('refused'))).toBe(true);
     expect([...counts.keys()].some((k) => k.startsWith('2'))).toBe(true);
+  });
+});
+
+describe('createStaticEngine', () => {
+  it('refuses operations whose parameters it cannot read as Prism does, naming them', () => {
+    const [first] = engineOperations;
+    const labelled = { ...first!, request: { ...first!.request, path: [{ name: 'id', style: 'label' }] } };
+    expect(() => createStaticEngine({ spec: mockSpec, operations: [labelled], validators: requestValidators })).toThrow(`${first!.id}: path id (label)`);
+    const exploded = { ...first!, path: '/v1.0/users/{id*}/x' };
+    expect(() => createStaticEngine({ spec: mockSpec, operations: [exploded], validators: requestValidators })).toThrow('{id*}');
   });
 });
 
@@ -259,6 +291,54 @@ describe('the static engine answers as Prism does, for seeded requests good and 
   }, 600_000);
 });
 
+const formBodyArb = fc.oneof(
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('@odata.id', 'displayName', 'state', 'x', '%ZZ', 'a+b'),
+        fc.constantFrom('https%3A%2F%2Fgraph.microsoft.com%2Fv1.0%2Fusers%2Fx', 'v', '', '%E0%A4%A', 'a+b', '1'),
+      ),
+      {
+        maxLength: 3,
+      },
+    )
+    .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&')),
+  fc
+    .array(fc.tuple(fc.constantFrom('@odata.id', 'displayName', 'x'), fc.constantFrom('https://graph.microsoft.com/v1.0/users/x', 'v', 'é'), fc.boolean()), {
+      maxLength: 2,
+    })
+    .map(
+      (parts) =>
+        `--xyz\r\n${parts.map(([name, value, file]) => `Content-Disposition: form-data; name="${name}"${file ? '; filename="a.txt"\r\nContent-Type: text/plain' : ''}\r\n\r\n${value}\r\n--xyz`).join('\r\n')}--\r\n`,
+    ),
+  fc.string({ maxLength: 30 }),
+);
+
+describe('the static engine answers as Prism does, for url-encoded and multipart bodies', () => {
+  it('for 400 seeded string bodies under form media types, with and without a length', async () => {
+    const counts = new Map<string, number>();
+    const bodied = specOperations.filter((op) => op.hasBody);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bodied),
+        formBodyArb,
+        fc.constantFrom('application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'multipart/form-data', 'multipart/form-data; boundary="xyz"'),
+        fc.constantFrom(undefined, '0', '25'),
+        async (op, body, contentType, length) => {
+          const headers: Record<string, string> = { authorization: validToken, 'content-type': contentType, ...(length && { 'content-length': length }) };
+          const path = op.path.replace(/\{[^{}]+\}/g, 'x');
+          const [fromPrism, fromEngine] = await askBoth({ method: op.method.toLowerCase(), url: { path, query: {} }, headers, body }, {}, true);
+          expect(fromEngine).toEqual(fromPrism);
+          tally(counts, kind(fromPrism));
+        },
+      ),
+      { seed: SEED, numRuns: 400, endOnFailure: true },
+    );
+    console.log(`form bodies: 400 requests, equal: ${JSON.stringify(Object.fromEntries(counts))}`);
+    expect(counts.size).toBeGreaterThan(1);
+  });
+});
+
 // ---------- the validators ----------
 
 const jsonArb = fc.jsonValue({ maxDepth: 3 });
@@ -336,5 +416,138 @@ describe('the generated fixture validator and default fixture', () => {
     );
     expect(fixtureValidator(defaultFixture)).toBe(true);
     expect(invalid).toBeGreaterThan(0);
+  });
+});
+
+// ---------- media types, against the very packages Prism reads them with ----------
+
+/** Prism's own copies of the packages (resolved from @stoplight/prism-http, as it resolves them). */
+const prismRequire = createRequire(createRequire(import.meta.url).resolve('@stoplight/prism-http'));
+const MIMEType = prismRequire('whatwg-mimetype') as new (text: string) => { essence: string; parameters: Map<string, string> };
+const contentType = prismRequire('content-type') as { parse(text: string): { type: string; parameters: Record<string, string> } };
+const accepts = prismRequire('accepts') as (req: { headers: Record<string, string> }) => { type(types: string[]): string | false | string[] };
+const prismWildcard = (
+  prismRequire('@stoplight/prism-http/dist/validator/utils/wildcardMediaTypeMatch.js') as { wildcardMediaTypeMatch: (a: string, b: string) => boolean }
+).wildcardMediaTypeMatch;
+
+const outcome = <T>(run: () => T): { value: T } | { threw: string } => {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { threw: (error as Error).message };
+  }
+};
+
+describe('media types are read as Prism reads them', () => {
+  const piece = fc.constantFrom('application', 'json', 'text', 'plain', '*', 'x-www-form-urlencoded', 'problem+json', 'JSON', ' ', '', 'a b', '"', 'é');
+  const param = fc
+    .tuple(
+      fc.constantFrom('charset', 'q', 'boundary', 'Boundary', 'level', '', ' x'),
+      fc.constantFrom('utf-8', '0.5', '"quoted"', '"a\\"b"', '', '1', 'x;y', ' 2'),
+    )
+    .map(([k, v]) => `${k}=${v}`);
+  const mediaType = fc
+    .tuple(piece, fc.constantFrom('/', '/', '', '//'), piece, fc.array(param, { maxLength: 2 }), fc.constantFrom(';', '; ', ' ;', ';;'))
+    .map(([type, slash, subtype, params, sep]) => [`${type}${slash}${subtype}`, ...params].join(sep));
+  const anyText = fc.oneof({ weight: 4, arbitrary: mediaType }, fc.string({ maxLength: 20 }));
+
+  it('whatwg-mimetype (essence and boundary), content-type parse and wildcardMediaTypeMatch', () => {
+    fc.assert(
+      fc.property(anyText, anyText, (a, b) => {
+        expect(outcome(() => parseMimeHeader(a))).toEqual(
+          outcome(() => {
+            const parsed = new MIMEType(a);
+            return [parsed.parameters.get('boundary'), parsed.essence];
+          }),
+        );
+        expect(outcome(() => parseContentType(a))).toEqual(outcome(() => ({ ...contentType.parse(a) })));
+        expect(wildcardMediaTypeMatch(a, b)).toBe(prismWildcard(a, b));
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+  });
+
+  it('multipart/form-data bodies: the fields parse-multipart-data finds (body.js parseMultipartFormDataParams)', () => {
+    const { parseMultipartFormDataParams } = prismRequire('@stoplight/prism-http/dist/validator/validators/body.js') as {
+      parseMultipartFormDataParams: (target: string, boundary: string) => { right?: Record<string, string> };
+    };
+    let parts = 0;
+    let threw = 0;
+    const line = fc.oneof(
+      fc.constantFrom(
+        '--b',
+        '--b--',
+        'Content-Disposition: form-data; name="a"',
+        'Content-Disposition: form-data; name=x; filename="f.txt"',
+        'Content-Type: text/plain',
+        '',
+      ),
+      fc.constantFrom('Content-Disposition: form-data', 'Content-Disposition: form-data; name="é"; filename=bad', 'value', 'é\u00ff', '\r'),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.constantFrom('\r\n', '\n', '\r\n'), (lines, eol) => {
+        const text = lines.join(eol);
+        const mine = outcome(() => multipartFields(text, 'b'));
+        expect(mine).toEqual(outcome(() => ({ ...parseMultipartFormDataParams(text, 'b').right })));
+        if ('value' in mine && Object.keys(mine.value).length > 0) parts++;
+        if ('threw' in mine) threw++;
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+    // Bodies with fields and bodies the package throws on were both among them.
+    expect(parts).toBeGreaterThan(0);
+    expect(threw).toBeGreaterThan(0);
+  });
+
+  it('accepts(…).type(…): the content an Accept list prefers', () => {
+    const accept = fc.array(fc.oneof(mediaType, fc.constantFrom('*/*', 'application/json;q=0.5', 'text/*;q=0', 'application/*')), {
+      minLength: 1,
+      maxLength: 4,
+    });
+    const offered = fc.array(
+      fc.constantFrom('application/json', 'text/plain', '*/*', 'application/json; charset=utf-8', 'application/problem+json', 'TEXT/PLAIN'),
+      { maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(accept, offered, (list, types) => {
+        const header = list.join(',');
+        expect(preferredMediaType(header, types), `${header} / ${types.join()}`).toEqual(accepts({ headers: { accept: header } }).type(types));
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+  });
+});
+
+// ---------- the trimmed spec ----------
+
+describe('the trimmed spec (generated/mock-contract.ts) tells every mock step what the full one does', () => {
+  it('operations, examples, errors, rules, permissions, headers, routes, seeds, clouds and batch limits are equal', () => {
+    const facts = (of: Spec) => ({
+      operations: operationsOf(of).map(({ template, method, operationId, op }) => ({
+        template,
+        method,
+        operationId,
+        batch: op['x-batch'],
+        limit: op['x-batch'] ? batchLimitOf(of, op) : 0,
+      })),
+      exampleStatus: exampleStatus(of),
+      documentedErrors: documentedErrors(of),
+      requestExamples: requestExamples(of),
+      documentedRequests: documentedRequests(of),
+      errorScenarios: errorScenarios(of),
+      metadata: operationMetadata(of),
+      clouds: cloudsOf(of),
+      adminRoles: adminRolesOf(of),
+      rules: JSON.stringify([...compileRules(of)]),
+      permissions: compilePermissions(of, entraRoleTemplates),
+      everyAnswer: headersOnEveryAnswer(of),
+      deprecation: deprecationHeaders(of),
+      routes: compileRoutes(of).all.map((r) => JSON.stringify(r)),
+      seeds: specSeeds(of),
+    });
+    expect(facts(mockSpec)).toEqual(facts(spec));
+    // It is smaller: the prose is gone.
+    expect(JSON.stringify(mockSpec).length).toBeLessThan(JSON.stringify(spec).length / 2);
   });
 });

@@ -389,6 +389,25 @@ describe('fixtures', () => {
     await expect(startMockServer({ port: 0, host: '127.0.0.1', fixture: dangling })).rejects.toThrow(/dangling\.json: users\[0\]\.sponsors\[0\]/);
   });
 
+  it('startMockServer({ idSeed }): two mocks given the same seed and requests create the same ids', async () => {
+    const create = 'createConnectedOrganization';
+    const { body } = requestExamples(spec).find((r) => r.operationId === create)!;
+    const mocks = await Promise.all(['same', 'same', 'other'].map((idSeed) => startMockServer({ port: 0, host: '127.0.0.1', idSeed })));
+    try {
+      const createdId = async (url: string) => {
+        const reply = await call(url, create, { body });
+        expect(reply.status).toBe(successStatus(create));
+        return String(JSON.parse(reply.text).id);
+      };
+      const [first, again, other] = [await createdId(mocks[0]!.url), await createdId(mocks[1]!.url), await createdId(mocks[2]!.url)];
+      expect(again).toBe(first);
+      expect(other).not.toBe(first);
+      expect(await createdId(mocks[0]!.url)).not.toBe(first);
+    } finally {
+      await Promise.all(mocks.map((mock) => mock.close()));
+    }
+  });
+
   // The CLI starts through tsx: slow on a loaded machine, hence the longer timeouts.
   it('the CLI with --fixture naming a bad file prints one line naming file and entry, and exits 1', { timeout: 60_000 }, async () => {
     const run = cli({}, ['--fixture', badPath]);

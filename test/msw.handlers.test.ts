@@ -4,8 +4,10 @@
 // Expected codes, messages and headers come from the spec. Unhandled requests are errors (msw then sends nothing
 // to the network), so no request can leave this process.
 import { createRequire } from 'node:module';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unhandledIsError } from './support/msw.js';
 import { createGraphClient, GraphError } from '../src/index.js';
 import { createGraphHandlers, MockSettingsError, type GraphHandlers } from '../src/msw/index.js';
 import { MockSettingsError as ServerSettingsError } from '../src/mock/server.js';
@@ -47,7 +49,7 @@ const chaos = CHAOS.map((baseUrl) => createGraphHandlers({ baseUrl, chaos: { rat
 const all: GraphHandlers[] = [graph, strict, small, ...seeded, ...chaos];
 
 const server = setupServer(...all.flatMap((h) => h.handlers));
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen(unhandledIsError));
 afterAll(() => server.close());
 
 const USERS = 'addUserSponsor';
@@ -147,6 +149,25 @@ describe('plain fetch: what the server\u2019s host answers', () => {
     expect(json(large).error.code).toBe('RequestEntityTooLarge');
   });
 
+  it('a URL under no base URL is left to msw (here refused), even beside one that is: /smaller is not under /small', async () => {
+    const refusal = await fetch('http://127.0.0.1:4/smaller/v1.0/$batch').then(
+      () => 'answered',
+      (error: Error & { cause?: Error }) => `${error.message} ${error.cause?.message ?? ''}`,
+    );
+    expect(refusal).toContain('[MSW]');
+  });
+
+  it('a handler added with server.use() comes first; without it the handlers answer again', async () => {
+    const send = () => call(GRAPH, USERS, { id: freshId(), body: refBody(USERS, 'users', freshId()) });
+    server.use(http.post(/\/sponsors\/\$ref$/, () => new HttpResponse(null, { status: 418 })));
+    try {
+      expect((await send()).status).toBe(418);
+    } finally {
+      server.resetHandlers();
+    }
+    expectNoContent(await send());
+  });
+
   it('a malformed percent-encoding is Graph\u2019s 400, not an msw failure', async () => {
     const reply = await fetch(`${GRAPH}/v1.0/users/%E0/sponsors`, { headers: { authorization: 'Bearer x' } });
     expect(reply.status).toBe(400);
@@ -219,6 +240,17 @@ describe('the controls are plain calls', () => {
     expect(report.value.map((s) => s.name)).toEqual(expect.arrayContaining([a, b]));
     expect(report.value.find((s) => s.name === a)!.journaled).toBe(1);
     expect(() => graph.reset('not a valid name')).toThrow(/x-mock-session/);
+  });
+
+  it('the server\u2019s /_mock/ routes answer under the base URL too, on the same state as the plain calls', async () => {
+    const session = freshSession('msw-http-control');
+    graph.queue([{ code: 503 }], session);
+    const reply = await fetch(`${GRAPH}/_mock/sessions`);
+    expect(reply.status).toBe(200);
+    const report = await reply.json();
+    expect(report.value.find((s: Json) => s.name === session)).toMatchObject({ queued: 1 });
+    expect((await fetch(`${GRAPH}/_mock/reset`, { method: 'POST', headers: { 'x-mock-session': session } })).status).toBe(204);
+    expect(graph.sessions().value.find((s) => s.name === session)).toMatchObject({ queued: 0 });
   });
 });
 

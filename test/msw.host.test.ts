@@ -2,7 +2,9 @@
 // createMockCore, and msw's getResponse runs the handler as setupServer/setupWorker would, with no interception.
 import { getResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { clouds } from '../generated/operations.js';
 import { readBaseUrl, targetUnder, type BaseUrl } from '../src/msw/base-url.js';
+import { resolveHandlersOptions } from '../src/msw/options.js';
 import { answer, graphHandler, headersRecord, readBounded, toResponse, type HostPieces } from '../src/msw/handlers.js';
 import type { Ids, MockAnswer } from '../src/mock/graph-error.js';
 import type { Responder } from '../src/mock/host-answers.js';
@@ -63,6 +65,41 @@ describe('targetUnder', () => {
     expect(targetUnder(new URL('http://127.0.0.1:9/graph/v1.0/$batch'), proxied)).toBe('/v1.0/$batch');
     expect(targetUnder(new URL('http://127.0.0.1:9/graph'), proxied)).toBe('/');
     expect(targetUnder(new URL('http://127.0.0.1:9/graphs/v1.0/$batch'), proxied)).toBeUndefined();
+  });
+});
+
+describe('resolveHandlersOptions', () => {
+  it('defaults to the global cloud\u2019s Graph origin, or the cloud named, and the server\u2019s defaults', () => {
+    expect(resolveHandlersOptions({}, undefined)).toMatchObject({
+      bases: [{ origin: clouds.global, prefix: '' }],
+      directory: 'open',
+      auth: 'open',
+      latencyMs: 0,
+      maxBodyBytes: 1024 * 1024,
+    });
+    expect(resolveHandlersOptions({ cloud: 'china' }, undefined).bases).toEqual([{ origin: clouds.china, prefix: '' }]);
+  });
+
+  it('takes several base URLs, once each, a longer prefix first (msw asks handlers in order)', () => {
+    const bases = resolveHandlersOptions(
+      { baseUrl: ['http://localhost:3000', 'http://localhost:3000/graph/', 'http://localhost:3000/graph', '/api'] },
+      'http://localhost:3000',
+    ).bases;
+    expect(bases).toEqual([
+      { origin: 'http://localhost:3000', prefix: '/graph' },
+      { origin: 'http://localhost:3000', prefix: '/api' },
+      { origin: 'http://localhost:3000', prefix: '' },
+    ]);
+  });
+
+  it('refuses what it cannot use, naming the option', () => {
+    const refused = (options: unknown) => () => resolveHandlersOptions(options as never, undefined);
+    expect(refused({ baseUrl: [] })).toThrow(/options\.baseUrl/);
+    expect(refused({ baseUrl: ['https://graph.microsoft.com', 42] })).toThrow(/options\.baseUrl\[1\] 42/);
+    expect(refused({ cloud: 'global', baseUrl: 'https://graph.microsoft.com' })).toThrow(/cloud or baseUrl, not both/);
+    expect(refused({ fixture: [] })).toThrow(/options\.fixture/);
+    expect(refused({ watch: true })).toThrow(/options\.watch/);
+    expect(refused(null)).toThrow(/pass an object/);
   });
 });
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unhandledIsError } from './support/msw.js';
 import { createGraphClient, GraphError, type GraphErrorName } from '../src/index.js';
 import { createGraphHandlers } from '../src/msw/index.js';
 
@@ -63,7 +64,7 @@ describe('README "Frontend: MSW"', () => {
     const statuses = /toEqual\(\[([\d, ]+)\]\)/.exec(example)?.[1]?.split(', ').map(Number);
     const graphMock = createGraphHandlers();
     const server = setupServer(...graphMock.handlers);
-    beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+    beforeAll(() => server.listen(unhandledIsError));
     afterAll(() => server.close());
 
     it('adds the sponsor, then reads the duplicate it names, and the journal holds the statuses it asserts', async () => {

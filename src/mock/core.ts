@@ -17,6 +17,9 @@ import { readTarget } from './target.js';
 
 export type { MockRequest } from './pipeline.js';
 export type { Ids, MockAnswer } from './graph-error.js';
+export type { Fixture } from './directory.js';
+export type { MockControls } from './controls.js';
+export type { StatePieces } from './state.js';
 
 /** What the mock serves, checked by the host beforehand (settings.ts for the server). */
 export interface MockCoreSettings {

@@ -8,7 +8,7 @@ import { resolvePointer } from '../spec/walk.js';
 import type { EngineRefusal, EngineVerdict, RequestEngine } from './engine.js';
 import { negotiate, type MockConfig } from './static/negotiate.js';
 import { Problem, ERROR, type Diagnostic, type StaticExample, type StaticOperation } from './static/operation.js';
-import { validateInput, type ValidatorTable } from './static/request.js';
+import { unreadParameters, validateInput, type ValidatorTable } from './static/request.js';
 import { route } from './static/router.js';
 import { validateSecurity } from './static/security.js';
 
@@ -35,6 +35,8 @@ const headerValue = (headers: Record<string, unknown>, name: string): unknown =>
 
 /** A RequestEngine that answers as createPrismAdapter(spec) does, without Prism. */
 export function createStaticEngine({ spec, operations, validators }: StaticEngineData): RequestEngine {
+  const unread = operations.flatMap((op) => unreadParameters(op).map((what) => `${op.id}: ${what}`));
+  if (unread.length > 0) throw new Error(`the static engine cannot read these parameters as Prism does: ${unread.join('; ')}`);
   const values = new Map<string, unknown>();
   const valueOf = (example: StaticExample): unknown => {
     if (example.ref === undefined) return example.value;

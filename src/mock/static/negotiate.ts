@@ -195,8 +195,7 @@ export function negotiate(
   const invalid = validations.some((v) => v.severity === ERROR);
   const result = invalid ? forInvalidRequest(op, validations, config) : forValidRequest(op, config);
   if (result instanceof Error) return result;
-  const headers: Record<string, unknown> = {};
-  for (const [name, value] of result.headers) headers[name] = value;
+  const headers: Record<string, unknown> = { ...result.headers };
   if (result.mediaType) headers['Content-type'] = result.mediaType;
   if (op.deprecated) headers.deprecation = 'true';
   // computeBody: the example's value; else the schema's sample; else nothing.

@@ -41,7 +41,7 @@ export interface StaticContent {
 export interface StaticResponse {
   code: string;
   /** Each header's mocked value (mocker/index.js computeMockedHeaders), in the order Prism's output has them. */
-  headers: Array<[name: string, value: unknown]>;
+  headers: Record<string, unknown>;
   contents?: StaticContent[];
 }
 

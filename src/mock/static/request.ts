@@ -6,6 +6,7 @@ import { parseMimeHeader, wildcardMediaTypeMatch } from './media-type.js';
 import { ERROR, type Diagnostic, type StaticOperation, type StaticParam } from './operation.js';
 import type { StandaloneValidate } from './validators.js';
 import { convertAjvErrors } from './wording.js';
+import { multipartFields } from './multipart.js';
 
 export type ValidatorTable = Readonly<Record<string, StandaloneValidate | undefined>>;
 
@@ -69,11 +70,47 @@ function deserializeForm(name: string, parameters: Record<string, unknown>, para
 
 type Style = 'simple' | 'form';
 
+/**
+ * validators/deserializers/index.js: the styles each kind of parameter may take. Those this engine reads are
+ * simple and form (the spec's); a style Prism has no deserializer for reads as absent, as in Prism.
+ */
+const READ: Record<string, Record<string, Style | 'unread'>> = {
+  header: { simple: 'simple' },
+  query: {
+    form: 'form',
+    simple: 'form',
+    unspecified: 'form',
+    spaceDelimited: 'unread',
+    pipeDelimited: 'unread',
+    commaDelimited: 'unread',
+    deepObject: 'unread',
+  },
+  path: { simple: 'simple', label: 'unread', matrix: 'unread' },
+};
+
+/** The parameters whose style Prism reads but this engine does not (createStaticEngine refuses such operations). */
+export function unreadParameters(op: StaticOperation): string[] {
+  const unread: string[] = [];
+  for (const [kind, specs, fallback] of [
+    ['header', op.request?.headers, 'simple'],
+    ['query', op.request?.query, 'form'],
+    ['path', op.request?.path, 'simple'],
+  ] as const) {
+    for (const spec of specs ?? []) if (READ[kind]![spec.style || fallback] === 'unread') unread.push(`${kind} ${spec.name} (${spec.style})`);
+  }
+  try {
+    if (op.request?.path) pathParams('', op.path);
+  } catch (error) {
+    unread.push((error as Error).message);
+  }
+  return unread;
+}
+
 function validateParams(
   target: Record<string, unknown> | null,
   specs: readonly StaticParam[],
   validate: StandaloneValidate | undefined,
-  prefix: string,
+  prefix: 'header' | 'query' | 'path',
   defaultStyle: Style,
 ): Diagnostic[] {
   if (specs.length === 0) return [];
@@ -83,8 +120,8 @@ function validateParams(
   const values: Record<string, unknown> = {};
   for (const spec of specs) {
     const name = spec.name.toLowerCase();
-    const style = spec.style || defaultStyle;
-    const value = style === 'form' ? deserializeForm(name, lowered, spec) : deserializeSimple(lowered[name], spec);
+    const style = READ[prefix]![spec.style || defaultStyle];
+    const value = style === 'form' ? deserializeForm(name, lowered, spec) : style === 'simple' ? deserializeSimple(lowered[name], spec) : undefined;
     // lodash pickBy: only truthy values are validated (an empty header is a missing one).
     if (value) values[name] = value;
     else delete values[name];
@@ -151,7 +188,12 @@ function validateBody(op: StaticOperation, request: EngineRequest, validators: V
   if (!specs[index]?.schema || !validate) return [];
   if (read !== 'application/x-www-form-urlencoded' && read !== 'multipart/form-data') return validateAgainst(validate, body, 'body');
   if (typeof body !== 'string') return [{ message: 'Target is not a string', code: '422', severity: ERROR }];
-  if (read === 'multipart/form-data' && !boundary) {
+  const content = specs[index]!;
+  // deserializeAndValidate reads the body by the content's media type, not the request's.
+  let encoded: Record<string, string>;
+  if (content.mediaType !== 'multipart/form-data') encoded = urlEncodedFields(body);
+  else if (boundary) encoded = multipartFields(body, boundary);
+  else {
     return [
       {
         message:
@@ -161,23 +203,31 @@ function validateBody(op: StaticOperation, request: EngineRequest, validators: V
       },
     ];
   }
-  if (read === 'multipart/form-data') throw new Error(`the static engine does not read multipart bodies (${op.id})`);
-  return validateAgainst(validators[`${op.id} form ${index}`] ?? validate, formFields(body, specs[index]!.formProperties), 'body');
+  return validateAgainst(validators[`${op.id} form ${index}`] ?? validate, formFields(encoded, content.mediaType, content.formProperties), 'body');
 }
 
-/**
- * body.js deserializeAndValidate for an url-encoded body without encodings: split on & and =, decoded (with
- * the content's media type, so `+` stays), then only the schema's properties kept (all of them without any).
- */
-function formFields(target: string, properties: readonly string[] | undefined): Record<string, unknown> {
+/** body.js splitUriParams: an url-encoded body split on & and =, not yet decoded. */
+function urlEncodedFields(target: string): Record<string, string> {
   const encoded: Record<string, string> = {};
   for (const pair of target.split('&')) {
     const [key, ...rest] = pair.split('=');
     encoded[key!] = rest.join('=');
   }
+  return encoded;
+}
+
+/**
+ * body.js deserializeAndValidate without encodings: the fields decoded (with the content's media type, so `+`
+ * stays), then only the schema's properties kept (all of the fields when it has none).
+ */
+function formFields(encoded: Record<string, string>, mediaType: string, properties: readonly string[] | undefined): Record<string, unknown> {
   const decoded: Record<string, string> = {};
-  for (const [k, v] of Object.entries(encoded)) {
+  // type-is: the content's own media type, when url-encoded, reads `+` as a space.
+  const plus = /^application\/x-www-form-urlencoded$/i.test(mediaType.split(';')[0]!.trim());
+  for (const [k, value] of Object.entries(encoded)) {
+    let v = value;
     try {
+      if (plus) v = v.replaceAll('+', '%20');
       decoded[decodeURIComponent(k)] = decodeURIComponent(v);
     } catch {
       // As Prism's: a key that does not decode throws from here too.
