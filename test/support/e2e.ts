@@ -259,15 +259,18 @@ interface Outgoing {
 const textOf = (body: string | Uint8Array<ArrayBuffer> | undefined): string | undefined => (body instanceof Uint8Array ? new TextDecoder().decode(body) : body);
 
 /** The twin's answer to the request, or why it has none to compare. */
-async function twinAnswer(twin: Twin, url: string, init: Outgoing): Promise<Answer | { notCompared: string }> {
+async function twinAnswer(twin: Twin, url: string, init: Outgoing): Promise<{ answer: Answer; plainCall: boolean } | { notCompared: string }> {
   const { pathname } = new URL(url);
   if (twin.controls && (pathname === '/_mock' || pathname.startsWith('/_mock/'))) {
     const session = Object.entries(init.headers).find(([name]) => name.toLowerCase() === 'x-mock-session')?.[1];
-    return viaPlainControls(twin.controls, init.method, pathname, session, textOf(init.body)) ?? { notCompared: 'control request without a plain call' };
+    const answer = viaPlainControls(twin.controls, init.method, pathname, session, textOf(init.body));
+    // What no plain call expresses (the control API's own 404, 405, 415, a bad session header) goes to the
+    // handlers' HTTP control routes, which answer it as the server's do.
+    if (answer) return { answer, plainCall: true };
   }
   const { signal: _signal, ...unsignalled } = init;
   const response = await twin.answer(new Request(url, unsignalled));
-  return response === undefined ? { notCompared: 'unhandled by the twin' } : answerOf(response);
+  return response === undefined ? { notCompared: 'unhandled by the twin' } : { answer: await answerOf(response), plainCall: false };
 }
 
 /**
@@ -289,8 +292,7 @@ async function tee(url: string, init: Outgoing): Promise<Answer & { elapsedMs: n
   else {
     const { pathname } = new URL(url);
     const options = { otherName: twin.name, anyOrder: twin.overlap.unordered(pathname === '/_mock/sessions' ? undefined : session) };
-    const isControl = twin.controls !== undefined && pathname.startsWith('/_mock');
-    const mismatch = isControl ? checkControlParity(server, other, request, options) : checkParity(server, other, request, options);
+    const mismatch = other.plainCall ? checkControlParity(server, other.answer, request, options) : checkParity(server, other.answer, request, options);
     if (mismatch) mismatches.push(mismatch);
     count.compared++;
   }
