@@ -2,7 +2,7 @@
 // and the mock's $batch (src/mock/batch.ts) together, with the limits and scenarios the spec declares.
 import { describe, expect, it } from 'vitest';
 import { createGraphClient, GraphError, type GraphClient, type GraphClientOptions } from '../src/index.js';
-import { checkExample, control, defaultFixture, freshId, freshSession, json, mockServers, type Json } from './support/e2e.js';
+import { checkExample, control, defaultFixture, freshId, freshSession, json, mockServers, parityFetch, type Json } from './support/e2e.js';
 
 const BLUEPRINT = 'addAgentIdentityBlueprintSponsor';
 const sponsorLimit = checkExample(BLUEPRINT, (c) => c.maxCount !== undefined && c.when === undefined);
@@ -11,7 +11,7 @@ const mocks = mockServers({ mock: {} });
 
 /** A client of the mock whose every call goes in one session. */
 const clientIn = (session: string, options: Omit<GraphClientOptions, 'credential'> = {}): { graph: GraphClient; headers: Record<string, string> } => ({
-  graph: createGraphClient({ baseUrl: mocks.mock, token: 'mock-token', ...options }),
+  graph: createGraphClient({ baseUrl: mocks.mock, fetch: parityFetch, token: 'mock-token', ...options }),
   headers: { 'x-mock-session': session },
 });
 const users = (n: number) => Array.from({ length: n }, () => ({ kind: 'user' as const, id: freshId() }));
@@ -63,7 +63,7 @@ describe('bulk adds against the mock', () => {
   });
 
   it('a whole batch refused (no token: 401) rejects with its GraphError', async () => {
-    const graph = createGraphClient({ baseUrl: mocks.mock, retry: false });
+    const graph = createGraphClient({ baseUrl: mocks.mock, fetch: parityFetch, retry: false });
     await expect(graph.addUserSponsors(freshId(), users(2), { headers: { 'x-mock-session': freshSession('bulk-401') } })).rejects.toMatchObject({
       name: 'GraphError',
       status: 401,

@@ -13,7 +13,7 @@ import { claimsFromChallenge, type GetTokenOptions } from '../src/credential.js'
 import { sponsorMethods } from '../src/sponsors.js';
 import { deref, operationsOf, type Spec } from '../src/spec/walk.js';
 import { documentedRequests, removedRelation, withRelation } from './support/documented.js';
-import { control, json, mockServers, spec } from './support/e2e.js';
+import { control, json, mockServers, parityFetch, spec } from './support/e2e.js';
 import { startIdentityEndpoint, type IdentityEndpoint } from './support/identity.js';
 import { freshSessionName } from './support/session.js';
 
@@ -105,7 +105,7 @@ describe('createGraphClient({ credential: new DefaultAzureCredential() }), the t
     // First in the file: MSAL's managed-identity cache (process-wide) is still empty, so every getToken the client
     // made would reach the endpoint.
     const { wrapper, calls } = recorded(new DefaultAzureCredential());
-    const graph = createGraphClient({ baseUrl: mocks.strict, credential: wrapper });
+    const graph = createGraphClient({ baseUrl: mocks.strict, fetch: parityFetch, credential: wrapper });
     const session = freshSessionName();
     await Promise.all(
       Array.from({ length: 8 }, () =>
@@ -134,7 +134,7 @@ describe('createGraphClient({ credential: new DefaultAzureCredential() }), the t
   const adds = every.filter(([, operationId]) => 'sponsorKinds' in operations[operationId]);
 
   it.each(adds)('%ss (%s, through $batch) adds with no token handling of the app', async (name, operationId) => {
-    const graph = createGraphClient({ baseUrl: mocks.strict, credential: new DefaultAzureCredential() });
+    const graph = createGraphClient({ baseUrl: mocks.strict, fetch: parityFetch, credential: new DefaultAzureCredential() });
     const session = freshSessionName();
     const example = requests.find((r) => r.operationId === operationId)!;
     const meta = operations[operationId] as { version: string; sponsorKinds: Record<string, string> };
@@ -150,7 +150,7 @@ describe('createGraphClient({ credential: new DefaultAzureCredential() }), the t
   });
 
   it.each(every)('%s (%s) resolves with no token handling of the app', async (name, operationId) => {
-    const graph = createGraphClient({ baseUrl: mocks.strict, credential: new DefaultAzureCredential() });
+    const graph = createGraphClient({ baseUrl: mocks.strict, fetch: parityFetch, credential: new DefaultAzureCredential() });
     const session = freshSessionName();
     await callDocumented(graph, name, operationId, session);
     expect((await journal(session)).at(-1)!.status).toBe(operations[operationId].successStatus);
@@ -158,7 +158,7 @@ describe('createGraphClient({ credential: new DefaultAzureCredential() }), the t
 
   it('a queued insufficientClaims 401: one token request for its claims, one retry, 204', async () => {
     const { wrapper, calls } = recorded(new DefaultAzureCredential());
-    const graph = createGraphClient({ baseUrl: mocks.strict, credential: wrapper });
+    const graph = createGraphClient({ baseUrl: mocks.strict, fetch: parityFetch, credential: wrapper });
     const session = freshSessionName();
     await queue(session, [{ code: 401, example: 'insufficientClaims' }]);
     await callDocumented(graph, 'addUserSponsor', 'addUserSponsor', session);
@@ -170,7 +170,7 @@ describe('createGraphClient({ credential: new DefaultAzureCredential() }), the t
 
   it('two claims challenges in a row: the call rejects with the second 401 as a GraphError, after one retry', async () => {
     const { wrapper, calls } = recorded(new DefaultAzureCredential());
-    const graph = createGraphClient({ baseUrl: mocks.strict, credential: wrapper, retry: false });
+    const graph = createGraphClient({ baseUrl: mocks.strict, fetch: parityFetch, credential: wrapper, retry: false });
     const session = freshSessionName();
     await queue(session, [
       { code: 401, example: 'insufficientClaims' },
@@ -190,7 +190,7 @@ describe('createGraphClient({ credential: new DefaultAzureCredential() }), the t
 describe("the mock's claims challenge", () => {
   const add = requests.find((r) => r.operationId === 'addUserSponsor')!;
   const send = (session: string, prefer?: string) =>
-    fetch(`${mocks.strict}${add.path}`, {
+    parityFetch(`${mocks.strict}${add.path}`, {
       method: 'POST',
       headers: { authorization: 'Bearer x', 'content-type': 'application/json', [SESSION]: session, ...(prefer ? { prefer } : {}) },
       body: JSON.stringify(add.body),
@@ -222,7 +222,7 @@ describe("the mock's claims challenge", () => {
     expect(response.headers.get('www-authenticate')).toBe(plainChallenge);
     expect(claimsFromChallenge(plainChallenge)).toBeUndefined();
     // A token the mock refuses (strict: not a JWT) carries the plain challenge too.
-    const refused = await fetch(`${mocks.strict}${add.path}`, {
+    const refused = await parityFetch(`${mocks.strict}${add.path}`, {
       method: 'POST',
       headers: { authorization: 'Bearer opaque', 'content-type': 'application/json' },
       body: JSON.stringify(add.body),

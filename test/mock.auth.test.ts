@@ -3,9 +3,9 @@
 // Authorization_RequestDenied), against the accepted permissions and admin roles the spec states per operation.
 // Tokens come from the token CLI's own builder (test/support/jwt.ts).
 import { describe, expect, it } from 'vitest';
-import { startMockServer } from '../src/mock/server.js';
 import {
   mockServers,
+  startParityServer,
   call,
   defaultFixture,
   directoryOf,
@@ -205,7 +205,7 @@ describe('403: the token lacks the permission or the role', () => {
   });
 
   it('the token is checked before the directory: in a strict directory an unknown target gets the 401 or 403, not the 404', async () => {
-    const strictDirectory = await startMockServer({ port: 0, host: '127.0.0.1', directory: 'strict' });
+    const strictDirectory = await startParityServer({ directory: 'strict' });
     try {
       expect401(await fresh(strictDirectory.url, USERS, null), 'invalidAuthenticationToken');
       expect403(await fresh(strictDirectory.url, USERS, token(['--scp', 'User.Read'])), USERS);

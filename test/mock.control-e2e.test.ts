@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { startCli } from './support/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../src/mock/server.js';
+import type { MockServer } from '../src/mock/server.js';
 import {
   call,
   control,
@@ -22,6 +22,7 @@ import {
   relation,
   rulesOf,
   spec,
+  startParityServer,
   type Json,
   type Reply,
 } from './support/e2e.js';
@@ -59,13 +60,13 @@ let crowded: MockServer;
 beforeAll(async () => {
   const at = { port: 0, host: '127.0.0.1' };
   [mock, slow, chaosA, chaosB, chaosOtherSeed, chaosZero, crowded] = await Promise.all([
-    startMockServer(at),
-    startMockServer({ ...at, latencyMs: LATENCY_MS }),
-    startMockServer({ ...at, chaos: CHAOS }),
-    startMockServer({ ...at, chaos: CHAOS }),
-    startMockServer({ ...at, chaos: { ...CHAOS, seed: CHAOS.seed + 1 } }),
-    startMockServer({ ...at, chaos: { ...CHAOS, rate: 0 } }),
-    startMockServer(at),
+    startParityServer(at),
+    startParityServer({ ...at, latencyMs: LATENCY_MS }),
+    startParityServer({ ...at, chaos: CHAOS }),
+    startParityServer({ ...at, chaos: CHAOS }),
+    startParityServer({ ...at, chaos: { ...CHAOS, seed: CHAOS.seed + 1 } }),
+    startParityServer({ ...at, chaos: { ...CHAOS, rate: 0 } }),
+    startParityServer(at),
   ]);
 });
 afterAll(async () => {

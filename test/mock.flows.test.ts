@@ -8,6 +8,7 @@ import { runTokenCommand } from '../src/mock/token-cli.js';
 import { responsesOf } from '../src/spec/walk.js';
 import {
   mockServers,
+  parityFetch,
   call,
   defaultFixture,
   documented,
@@ -172,13 +173,16 @@ describe('type cast segments', () => {
       const session = freshSession('cast');
       const [blueprint, sponsor] = [freshId(), freshId()];
       const cast = /[^/]*agentIdentityBlueprint/i;
-      const add = await fetch(`${mocks.open}${operation('addAgentIdentityBlueprintSponsorV1').template.replace('{id}', blueprint).replace(cast, spelling)}`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer x', 'content-type': 'application/json', 'x-mock-session': session },
-        body: JSON.stringify(refBody('addAgentIdentityBlueprintSponsorV1', 'users', sponsor)),
-      });
+      const add = await parityFetch(
+        `${mocks.open}${operation('addAgentIdentityBlueprintSponsorV1').template.replace('{id}', blueprint).replace(cast, spelling)}`,
+        {
+          method: 'POST',
+          headers: { authorization: 'Bearer x', 'content-type': 'application/json', 'x-mock-session': session },
+          body: JSON.stringify(refBody('addAgentIdentityBlueprintSponsorV1', 'users', sponsor)),
+        },
+      );
       expect(add.status, await add.text()).toBe(204);
-      const list = await fetch(`${mocks.open}${blueprintList.replace('{id}', blueprint).replace(cast, spelling)}`, {
+      const list = await parityFetch(`${mocks.open}${blueprintList.replace('{id}', blueprint).replace(cast, spelling)}`, {
         headers: { authorization: 'Bearer x', 'x-mock-session': session },
       });
       expect((await list.json()).value.map((o: Json) => o.id)).toEqual([sponsor]);

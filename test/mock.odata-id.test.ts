@@ -3,10 +3,10 @@
 // beta twins), gets the answer the table states: the operation's success for an accepted form, the named error
 // example (status and code) for a refused one. The cases are read from the spec, never copied here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../src/mock/server.js';
+import type { MockServer } from '../src/mock/server.js';
 import { namedExample, operationsOf } from '../src/spec/walk.js';
 import { successStatus } from './support/documented.js';
-import { freshId, freshSession, pathOf } from './support/e2e.js';
+import { freshId, freshSession, parityFetch, pathOf, startParityServer } from './support/e2e.js';
 import { loadSpec, type Json } from './support/spec.js';
 
 const spec: Json = loadSpec();
@@ -23,7 +23,7 @@ const operations = operationsOf(spec)
 
 let mock: MockServer;
 beforeAll(async () => {
-  mock = await startMockServer({ port: 0, host: '127.0.0.1' });
+  mock = await startParityServer({});
 });
 afterAll(async () => {
   await mock?.close();
@@ -41,7 +41,7 @@ describe('the @odata.id forms of userOrGroupReference', () => {
   const cases = operations.flatMap((operationId) => forms.map((form) => [`${operationId}: ${form.form}`, operationId, form] as const));
   it.each(cases)('%s', async (_label, operationId, form) => {
     // A target nobody has used (created on first use), in a session nobody has used: only the form decides.
-    const response = await fetch(`${mock.url}${pathOf(operationId, freshId())}`, {
+    const response = await parityFetch(`${mock.url}${pathOf(operationId, freshId())}`, {
       method: 'POST',
       headers: { authorization: 'Bearer x', 'content-type': 'application/json', 'x-mock-session': freshSession('odata-id') },
       body: JSON.stringify({ '@odata.id': form.example }),

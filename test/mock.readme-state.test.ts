@@ -32,6 +32,7 @@ import { describeStartupError } from '../src/mock/lifecycle.js';
 import { startMockServer, type MockServerOptions } from '../src/mock/server.js';
 import { STATE_FLAGS, stateOptionsFromArgs } from '../src/mock/settings.js';
 import { runTokenCommand } from '../src/mock/token-cli.js';
+import { parityFetch, startParityServer } from './support/e2e.js';
 import { repoRoot } from './support/spec.js';
 
 const DEFAULT_ORIGIN = 'http://127.0.0.1:4010';
@@ -262,7 +263,7 @@ for (const block of blocks) if (block.file) writeFileSync(join(folder, block.fil
 
 /** Sends one request to the block's mock and checks it against the README's answer. */
 async function check(where: string, request: CurlRequest, expected: Expected, mockUrl: string, tokens: Set<string>) {
-  const response = await fetch(mockUrl + request.url.slice(DEFAULT_ORIGIN.length), {
+  const response = await parityFetch(mockUrl + request.url.slice(DEFAULT_ORIGIN.length), {
     method: request.method,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body }),
@@ -282,7 +283,7 @@ async function check(where: string, request: CurlRequest, expected: Expected, mo
 
 /** Runs the block's lines in order against a mock started for it. */
 async function runBlock(block: Block): Promise<number> {
-  const mock = await startMockServer({ port: 0, host: '127.0.0.1', ...mockOptions(block.mock ?? '', folder) });
+  const mock = await startParityServer(mockOptions(block.mock ?? '', folder));
   const vars = new Map<string, string>();
   const tokens = new Set<string>();
   let requests = 0;

@@ -15,6 +15,7 @@ import { startMockServer } from '../src/mock/server.js';
 import { operationsOf, requestExamples } from '../src/spec/walk.js';
 import {
   mockServers,
+  parityFetch,
   call,
   checkExample,
   defaultFixture,
@@ -239,7 +240,7 @@ describe('unknown ids: created on first use (open) or 404 (strict)', () => {
     for (const example of requestExamples(spec)) {
       // A session each: twins in two versions name the same objects.
       const session = freshSession('strict-doc');
-      const res = await fetch(`${mocks.strict}${example.path}`, {
+      const res = await parityFetch(`${mocks.strict}${example.path}`, {
         method: example.method.toUpperCase(),
         headers: { authorization: 'Bearer x', 'content-type': 'application/json', 'x-mock-session': session },
         body: JSON.stringify(example.body),

@@ -3,11 +3,27 @@
 // check of Graph's error shape with the ids it must carry.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { relative } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { getResponse } from 'msw';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../src/mock/server.js';
+import { createGraphHandlers, type Fixture } from '../../src/msw/index.js';
 import { documentedErrors, operationsOf, type DocumentedError, type OperationEntry } from '../../src/spec/walk.js';
 import { loadSpec, repoRoot, type Json } from './spec.js';
+import {
+  answerOf,
+  checkControlParity,
+  checkParity,
+  describeRequest,
+  newCount,
+  skipped,
+  viaPlainControls,
+  writeCount,
+  type Answer,
+  type PlainControls,
+  type Target,
+} from './parity.js';
 
 export type { Json } from './spec.js';
 
@@ -89,13 +105,12 @@ export interface CallOptions {
 async function send(url: string, method: string, headers: Record<string, string>, body: unknown): Promise<Reply> {
   const clientRequestId = headers['client-request-id'] ?? randomUUID();
   const started = performance.now();
-  const res = await fetch(url, {
+  const server = await tee(url, {
     method,
     headers: { ...headers, 'client-request-id': clientRequestId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, clientRequestId, elapsedMs: performance.now() - started };
+  return { ...server, clientRequestId, elapsedMs: server.elapsedMs ?? performance.now() - started };
 }
 
 /** One request to a contract operation. */
@@ -166,25 +181,213 @@ export function expectNoContent(reply: Reply): void {
   expect(reply.headers.get('client-request-id')).toBe(reply.clientRequestId);
 }
 
+// ---------- the tee: what a server started here is sent also goes to its twin, and the answers must agree ----------
+
+/** The other host of a server's requests: MSW handlers made with the server's options (startTwin). */
+interface Twin {
+  name: string;
+  /** Answers a contract request (and a control request when there are no plain controls); undefined: unhandled. */
+  answer: Target;
+  controls?: PlainControls;
+  close(): Promise<void>;
+  /** Requests in flight together (see overlapTracker); `unordered(undefined)`: any session's. */
+  overlap: { start(session: string): () => void; unordered(session: string | undefined): boolean };
+}
+
+/** The twins, by their server's origin. */
+const twins = new Map<string, Twin>();
+const count = newCount('');
+/** The mismatches found during the running test (each an Error with its diff); afterEach fails the test on them. */
+const mismatches: Error[] = [];
+
+afterEach(() => {
+  count.file ||= relative(repoRoot, expect.getState().testPath ?? '');
+  const found = mismatches.splice(0);
+  if (found.length === 0) return;
+  throw new Error([`${found.length} request(s) answered differently by the server and its twin:`, ...found.map((error) => error.message)].join('\n\n'));
+});
+afterAll(() => {
+  if (count.compared + Object.keys(count.notCompared).length > 0) writeCount(count);
+});
+
+/** What this file's tee has compared so far, and what it could not (by reason). */
+export const parityCount = (): { compared: number; notCompared: Record<string, number> } => ({
+  compared: count.compared,
+  notCompared: { ...count.notCompared },
+});
+
+/** The idSeed of a teed server and its twin, unless the test gives one. */
+const PARITY_SEED = 'parity';
+
+/** Server options a twin cannot take (a spec of its own, host limits that change answers): such a server is not teed. */
+const UNTEEABLE = ['specPath', 'headersTimeoutMs', 'requestTimeoutMs', 'maxConnections'] as const;
+
+/** Whether the options let a twin answer like the server (see UNTEEABLE). */
+export const teeable = (options: MockServerOptions): boolean => UNTEEABLE.every((name) => options[name] === undefined);
+
+/**
+ * The twin of a server at `url` started with these options: MSW handlers under the server's URL, made with the
+ * same options (a fixture file read into the object the handlers take), asked through msw's getResponse: no
+ * interception, nothing global patched. The control API maps to their plain calls.
+ */
+function startTwin(url: string, options: MockServerOptions): Twin {
+  const { directory, auth, latencyMs, chaos, maxBodyBytes, idSeed, fixture } = options;
+  const graph = createGraphHandlers({
+    baseUrl: url,
+    ...definedOnly({ directory, auth, latencyMs, chaos, maxBodyBytes, idSeed }),
+    ...(fixture === undefined ? {} : { fixture: parseYaml(readFileSync(fixture, 'utf8')) as Fixture }),
+  });
+  return {
+    name: 'handlers',
+    answer: (request) => getResponse(graph.handlers, request),
+    controls: graph,
+    close: () => Promise.resolve(),
+    overlap: overlapTracker(),
+  };
+}
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+
+interface Outgoing {
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array<ArrayBuffer>;
+  signal?: AbortSignal;
+}
+
+const textOf = (body: string | Uint8Array<ArrayBuffer> | undefined): string | undefined => (body instanceof Uint8Array ? new TextDecoder().decode(body) : body);
+
+/** The twin's answer to the request, or why it has none to compare. */
+async function twinAnswer(twin: Twin, url: string, init: Outgoing): Promise<{ answer: Answer; plainCall: boolean } | { notCompared: string }> {
+  const { pathname } = new URL(url);
+  if (twin.controls && (pathname === '/_mock' || pathname.startsWith('/_mock/'))) {
+    const session = Object.entries(init.headers).find(([name]) => name.toLowerCase() === 'x-mock-session')?.[1];
+    const answer = viaPlainControls(twin.controls, init.method, pathname, session, textOf(init.body));
+    // What no plain call expresses (the control API's own 404, 405, 415, a bad session header) goes to the
+    // handlers' HTTP control routes, which answer it as the server's do.
+    if (answer) return { answer, plainCall: true };
+  }
+  const { signal: _signal, ...unsignalled } = init;
+  const response = await twin.answer(new Request(url, unsignalled));
+  return response === undefined ? { notCompared: 'unhandled by the twin' } : { answer: await answerOf(response), plainCall: false };
+}
+
+/**
+ * Sends the request to the server and, when it has a twin, to the twin at the same time; compares the answers
+ * (a mismatch fails the running test in afterEach, with its diff) and returns the server's.
+ */
+async function tee(url: string, init: Outgoing): Promise<Answer & { elapsedMs: number }> {
+  const started = performance.now();
+  const fromServer = fetch(url, init).then(async (response) => ({ ...(await answerOf(response)), elapsedMs: performance.now() - started }));
+  const twin = twins.get(new URL(url).origin);
+  if (!twin) return fromServer;
+  const session = Object.entries(init.headers).find(([name]) => name.toLowerCase() === 'x-mock-session')?.[1] ?? 'default';
+  const done = twin.overlap.start(session);
+  const fromTwin = twinAnswer(twin, url, init).catch((error: unknown) => new Error(`the ${twin.name} threw: ${String(error)}`));
+  const [server, other] = await Promise.all([fromServer, fromTwin]).finally(done);
+  const request = describeRequest({ ...init, url, body: textOf(init.body) });
+  if (other instanceof Error) mismatches.push(new Error(`parity: ${request}: ${other.message}`));
+  else if ('notCompared' in other) skipped(count, other.notCompared);
+  else {
+    const { pathname } = new URL(url);
+    const options = { otherName: twin.name, anyOrder: twin.overlap.unordered(pathname === '/_mock/sessions' ? undefined : session) };
+    const mismatch = other.plainCall ? checkControlParity(server, other.answer, request, options) : checkParity(server, other.answer, request, options);
+    if (mismatch) mismatches.push(mismatch);
+    count.compared++;
+  }
+  return server;
+}
+
+/**
+ * Which sessions had requests in flight at the same time. The server takes concurrent requests in the order they
+ * arrive on its sockets, the handlers in the order their promises settle: neither order is the contract's, so
+ * what such a session answers later (its journal, a relation's list) is compared with arrays in any order.
+ */
+function overlapTracker(): Twin['overlap'] {
+  const inFlight = new Map<string, number>();
+  const overlapped = new Set<string>();
+  return {
+    start(session) {
+      const now = inFlight.get(session) ?? 0;
+      if (now > 0) overlapped.add(session);
+      inFlight.set(session, now + 1);
+      return () => void inFlight.set(session, (inFlight.get(session) ?? 1) - 1);
+    },
+    unordered: (session) => (session === undefined ? overlapped.size > 0 : overlapped.has(session)),
+  };
+}
+
+/** Statuses whose Response has no body (the Response constructor refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * fetch, teed as send() is: for a typed client (`createGraphClient({ baseUrl, fetch: parityFetch })`) or a test's
+ * own request to a server started here. Anything else goes to fetch unchanged.
+ */
+export async function parityFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
+  if (!twins.has(new URL(request.url).origin)) return fetch(request);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => void (headers[name] = value));
+  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+  const answer = await tee(request.url, { method: request.method, headers, signal: request.signal, ...(body === undefined ? {} : { body }) });
+  return new Response(NULL_BODY.has(answer.status) ? null : answer.text, { status: answer.status, headers: answer.headers });
+}
+
 /**
  * Mock servers for one test file, by name: each started on 127.0.0.1 with a free port before the file's tests
  * (with its options: a strict directory, strict auth) and closed after them, whatever happened. Returns their
- * base URLs, filled in once started.
+ * base URLs, filled in once started. Each server whose options a twin can take gets one (see `tee`): every
+ * request send/call/control make to it is answered by both and compared.
  */
 export function mockServers<Name extends string>(options: Record<Name, MockServerOptions>): Record<Name, string> {
   const urls = {} as Record<Name, string>;
-  const servers: MockServer[] = [];
+  const started: Array<{ close(): Promise<void> }> = [];
   beforeAll(async () => {
     await Promise.all(
       (Object.entries(options) as [Name, MockServerOptions][]).map(async ([name, settings]) => {
-        const server = await startMockServer({ ...settings, port: 0, host: '127.0.0.1' });
-        servers.push(server);
+        const server = await startParityServer(settings, started);
         urls[name] = server.url;
       }),
     );
   });
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.close()));
+    await Promise.all(started.map((each) => each.close()));
   });
   return urls;
+}
+
+/**
+ * startMockServer on 127.0.0.1, port 0, with a twin when the options allow one; close() stops both. `started`
+ * collects what to close when the caller closes in bulk (mockServers).
+ */
+export async function startParityServer(options: MockServerOptions, started: Array<{ close(): Promise<void> }> = []): Promise<MockServer> {
+  if (!teeable(options)) {
+    const alone = await startMockServer({ ...options, port: 0, host: '127.0.0.1' });
+    started.push(alone);
+    return alone;
+  }
+  // Both make the ids of the objects they create from one seed, so that the same requests create the same ids.
+  const seeded = { ...options, idSeed: options.idSeed ?? PARITY_SEED };
+  const server = await startMockServer({ ...seeded, port: 0, host: '127.0.0.1' });
+  started.push(server);
+  let twin: Twin;
+  try {
+    twin = startTwin(server.url, seeded);
+  } catch (error) {
+    // Options the server took and the handlers refuse are a finding: reported, with the server closed.
+    await server.close();
+    throw error;
+  }
+  const origin = new URL(server.url).origin;
+  twins.set(origin, twin);
+  const close = server.close.bind(server);
+  let closing: Promise<void> | undefined;
+  const closeBoth = () => {
+    twins.delete(origin);
+    return (closing ??= Promise.all([close(), twin.close()]).then(() => undefined));
+  };
+  started.splice(started.indexOf(server), 1, { close: closeBoth });
+  return Object.assign(server, { close: closeBoth });
 }
