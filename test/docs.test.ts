@@ -2,16 +2,16 @@
 // request blocked: the page must be self-contained and show the operations, their permissions, the
 // national clouds, every named example and the departures table.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, installHint as chromiumHint, launchChromium, type Chromium } from './support/chromium.js';
 import { loadSpec, namedExamples, operations, repoRoot, type Json } from './support/spec.js';
 
-const chromiumPath = '/usr/bin/chromium';
 const spec = loadSpec();
 const tmp = mkdtempSync(join(tmpdir(), 'docs-test-'));
 const html = join(tmp, 'index.html');
@@ -49,8 +49,7 @@ describe('npm run docs', () => {
   });
 });
 
-const hasChromium = existsSync(chromiumPath);
-const installHint = `Chromium is missing at ${chromiumPath}: install it with \`apt-get install chromium\` to run the browser test of the reference`;
+const installHint = chromiumHint('the browser test of the reference');
 
 if (!hasChromium && process.env.CI !== 'true') {
   console.warn(installHint);
@@ -62,7 +61,7 @@ if (!hasChromium && process.env.CI !== 'true') {
     let server: Server;
     let context: BrowserContext;
     let page: Page;
-    let userDataDir: string;
+    let browser: Chromium | undefined;
     const blocked: string[] = [];
     let base: string;
 
@@ -76,22 +75,8 @@ if (!hasChromium && process.env.CI !== 'true') {
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      userDataDir = mkdtempSync(join(tmpdir(), 'docs-chromium-'));
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: chromiumPath,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-        viewport: { width: 1400, height: 1000 },
-      });
+      browser = await launchChromium('docs', { width: 1400, height: 1000 });
+      context = browser.context;
       // The page must work offline: anything not served by the local server is recorded and refused.
       await context.route('**/*', (route) => {
         const url = route.request().url();
@@ -106,9 +91,11 @@ if (!hasChromium && process.env.CI !== 'true') {
     });
 
     afterAll(async () => {
-      await context?.close();
-      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-      if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+      try {
+        await browser?.close();
+      } finally {
+        await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+      }
     });
 
     // At least one rendered, visible element of `scope` shows `text`.

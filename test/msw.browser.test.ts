@@ -5,21 +5,20 @@
 // reads each step's result from the page and checks it against the spec, proves no request for Graph left the
 // browser, and saves a screenshot.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clouds, routes } from '../generated/operations.js';
 import { documentedErrors } from '../src/spec/walk.js';
+import { hasChromium, installHint as chromiumHint, launchChromium, type Chromium } from './support/chromium.js';
 import { serveFiles, type StaticServer } from './browser/serve.js';
 import { loadSpec, repoRoot, type Json } from './support/spec.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const installHint = `Chromium is missing at ${chromiumPath}: install it with \`apt-get install chromium\` to run the MSW browser test`;
+const installHint = chromiumHint('the MSW browser test');
 
 const spec = loadSpec();
 const addOperation = 'addUserSponsor';
@@ -42,7 +41,7 @@ if (!hasChromium && process.env.CI !== 'true') {
 } else {
   describe('MSW handlers in Chromium: setupWorker + the typed client against https://graph.microsoft.com', () => {
     let tmp: string | undefined;
-    let userDataDir: string | undefined;
+    let browser: Chromium | undefined;
     let server: StaticServer | undefined;
     let context: BrowserContext | undefined;
     let page: Page;
@@ -86,22 +85,8 @@ if (!hasChromium && process.env.CI !== 'true') {
         '/mockServiceWorker.js': { file: workerScript, type: js },
       });
       const origin = `http://localhost:${server.port}`;
-      userDataDir = mkdtempSync(join(tmpdir(), 'msw-chromium-'));
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: chromiumPath,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-        viewport: { width: 1000, height: 900 },
-      });
+      browser = await launchChromium('msw', { width: 1000, height: 900 });
+      context = browser.context;
       // Anything for elsewhere than the local server that reaches the network stack is recorded and refused.
       await context.route('**/*', (route) => {
         const url = route.request().url();
@@ -127,10 +112,10 @@ if (!hasChromium && process.env.CI !== 'true') {
 
     afterAll(async () => {
       try {
-        await context?.close();
+        await browser?.close();
       } finally {
         await server?.close();
-        for (const dir of [tmp, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
       }
     });
 

@@ -3,11 +3,9 @@
 // editor. A block may use the names the surrounding prose gives it (userId, graph, credential…): they are declared
 // for it, each only when the block does not declare or import that name itself.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { blockDiagnostics } from './support/compile-blocks.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const section = readme.slice(readme.indexOf('<!-- section:client -->'), readme.indexOf('<!-- /section:client -->'));
 
@@ -38,24 +36,6 @@ export function asModule(block: string): string {
   return `${prelude.join('\n')}\n${block}\nexport {};\n`;
 }
 
-/** tsc's diagnostics for the modules (virtual files under test/), resolved with the repository's tsconfig. */
-function diagnostics(modules: string[]): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(`${root}tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
-  const options: ts.CompilerOptions = { ...config.options, noEmit: true, baseUrl: root, paths: { 'graph-sponsors-contract': ['src/index.ts'] } };
-  const files = new Map(modules.map((text, i) => [`${root}test/readme-block-${i + 1}.ts`, text]));
-  const host = ts.createCompilerHost(options);
-  const disk = ts.createCompilerHost(options);
-  host.fileExists = (name) => files.has(name) || disk.fileExists(name);
-  host.readFile = (name) => files.get(name) ?? disk.readFile(name);
-  host.getSourceFile = (name, version, ...rest) =>
-    files.has(name) ? ts.createSourceFile(name, files.get(name)!, version) : disk.getSourceFile(name, version, ...rest);
-  const program = ts.createProgram([...files.keys()], options, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file && files.has(d.file.fileName))
-    .map((d) => `${d.file!.fileName.slice(root.length)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-}
-
 describe('README client section: every ts block compiles against the package', () => {
   const blocks = tsBlocks(section);
 
@@ -77,7 +57,7 @@ describe('README client section: every ts block compiles against the package', (
 
   it('compiles every block, and a wrong one compiled beside them fails (the check can fail)', () => {
     const wrong = asModule(`await graph.addUserSponsor(userId, { kind: 'servicePrincipal', id: sponsorId });`);
-    const found = diagnostics([...blocks.map(asModule), wrong]);
+    const found = blockDiagnostics([...blocks.map(asModule), wrong], { prefix: 'readme-block', paths: { 'graph-sponsors-contract': ['src/index.ts'] } });
     const wrongFile = `test/readme-block-${blocks.length + 1}.ts: `;
     expect(found.filter((line) => !line.startsWith(wrongFile))).toEqual([]);
     expect(found.filter((line) => line.startsWith(wrongFile))).not.toEqual([]);
