@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { describe, it } from 'vitest';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
@@ -46,5 +47,21 @@ export async function launchChromium(label: string, viewport: { width: number; h
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * A describe block that needs Chromium: where it is missing it is skipped with the install hint, except under
+ * CI=true, where it runs and its beforeAll fails (checking `hasChromium`) rather than pass by skipping.
+ */
+export function describeInChromium(title: string, what: string, body: () => void): void {
+  if (!hasChromium && process.env.CI !== 'true') {
+    const hint = installHint(what);
+    console.warn(hint);
+    describe.skip(`${title} (skipped: ${hint})`, () => {
+      it('needs Chromium', () => {});
+    });
+  } else {
+    describe(title, body);
   }
 }
