@@ -130,18 +130,20 @@ function signaturesOf(examples) {
 
 /**
  * The part of `operations` the client reads at run time, so an app bundle carries no more: method, path, success
- * status, an add's sponsor kinds (each distinct set written once) and a batch's limit. The version is not written:
- * it is the path's first segment (checked here), which the client reads. `operations` stays whole for the types and
- * for callers; a bundler drops it from apps that only use the client.
+ * status, an add's sponsor kinds (each distinct set written once, its kinds sorted by name) and a batch's limit. The
+ * version is not written: it is the path's first segment (checked here), which the client reads. `operations` stays
+ * whole for the types and for callers; a bundler drops it from apps that only use the client.
  */
 function routesOf(operations) {
-  const kindSets = [...new Set(Object.values(operations).flatMap((o) => (o.sponsorKinds ? [JSON.stringify(o.sponsorKinds)] : [])))];
+  // Kinds sorted by name, so two schemas listing the same kinds in another order share one set.
+  const sorted = (kinds) => JSON.stringify(Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))));
+  const kindSets = [...new Set(Object.values(operations).flatMap((o) => (o.sponsorKinds ? [sorted(o.sponsorKinds)] : [])))];
   const sets = kindSets.map((json, i) => `const sponsorKinds${i} = ${json} as const;\n`).join('');
   const rows = Object.entries(operations).map(([id, { method, path, version, successStatus, sponsorKinds, batchLimit }]) => {
     if (!path.startsWith(`/${version}/`)) throw new Error(`operation ${id}: its path ${path} does not start with its version ${version}`);
     const fields = [`method: ${JSON.stringify(method)}`, `path: ${JSON.stringify(path)}`];
     fields.push(`successStatus: ${successStatus}`);
-    if (sponsorKinds) fields.push(`sponsorKinds: sponsorKinds${kindSets.indexOf(JSON.stringify(sponsorKinds))}`);
+    if (sponsorKinds) fields.push(`sponsorKinds: sponsorKinds${kindSets.indexOf(sorted(sponsorKinds))}`);
     if (batchLimit !== undefined) fields.push(`batchLimit: ${batchLimit}`);
     return `  ${id}: { ${fields.join(', ')} },\n`;
   });
