@@ -228,6 +228,9 @@ export const routes = {
   batchBeta: { method: "post", path: "/beta/$batch", successStatus: 200, batchLimit: 20 },
 } as const;
 
+/** The batch operation (`$batch`) of each Graph version: a bulk add goes through the one of its version. */
+export const batchOperations = {"v1.0":"batch","beta":"batchBeta"} as const;
+
 
 /** The spec's named error examples: name → the { status, code, message } of each response that documents it. */
 export const errorExamples = {

@@ -150,7 +150,24 @@ function routesOf(operations) {
   return `${sets}/** What the client reads of each operation at run time (\`operations\` less what only types and tools need; the version is the path's first segment). */
 export const routes = {
 ${rows.join('')}} as const;
+
+/** The batch operation (\`$batch\`) of each Graph version: a bulk add goes through the one of its version. */
+export const batchOperations = ${JSON.stringify(batchOperationsOf(operations))} as const;
 `;
+}
+
+/** Graph version → its one batch operation (the one with a \`batchLimit\`); the run fails when a version has none or two. */
+function batchOperationsOf(operations) {
+  const table = {};
+  for (const [id, { version, batchLimit }] of Object.entries(operations)) {
+    if (batchLimit === undefined) continue;
+    if (table[version]) throw new Error(`Graph version ${version} has two batch operations: ${table[version]} and ${id}`);
+    table[version] = id;
+  }
+  for (const [id, { version }] of Object.entries(operations)) {
+    if (!table[version]) throw new Error(`operation ${id}: its Graph version ${version} has no batch operation`);
+  }
+  return table;
 }
 
 function operationsModule(spec, source) {
