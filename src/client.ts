@@ -12,7 +12,6 @@ import { retryPolicy } from './retry.js';
 import { exchange, fillPath, type Answer, type Call, type Core } from './send.js';
 import {
   assertValidId,
-  defaultVersion,
   sponsorMethods,
   sponsorODataId,
   versionOf,
@@ -64,9 +63,9 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   const request = async (call: Call, op: OperationId, ids: string[], body?: unknown, url = baseUrl + fillPath(routes[op].path, ids)): Promise<Answer> =>
     exchange(core, call, routes[op].method, url, JSON.stringify(body), routes[op].successStatus);
 
-  /** The row's operation for the call's `version` (default v1.0 where the row has one). */
+  /** The row's operation for the call's `version`; when it names none, the row's first (v1.0 where the row has it). */
   function operationOf(name: string, row: Row, version: unknown): OperationId {
-    return oneOf(`${name}: version`, row.ops as Record<string, OperationId>, version === undefined ? defaultVersion(row) : version);
+    return oneOf(`${name}: version`, row.ops as Record<string, OperationId>, version === undefined ? Object.keys(row.ops)[0] : version);
   }
 
   /** The operation of a call with an owner id, the id checked (under the row's label for it). */

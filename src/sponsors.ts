@@ -45,7 +45,7 @@ export type DirectoryObject = components['schemas']['directoryObject'];
 type OperationOfVersion<V extends GraphVersion> = { [K in OperationId]: Operations[K]['version'] extends V ? K : never }[OperationId];
 
 interface MethodRow {
-  /** The operation per Graph version: the `version` call option picks one; else the first, v1.0 where the row has it. */
+  /** The operation per Graph version: the `version` call option picks one; else the first, v1.0 where the row has it (a test checks the order). */
   readonly ops: { readonly [V in GraphVersion]?: OperationOfVersion<V> };
   /** Label of the owner id (the path's first parameter) in error messages; absent for a create. */
   readonly owner?: string;
@@ -91,11 +91,6 @@ export type SponsorMethodName = keyof typeof sponsorMethods;
 
 /** An operation's Graph version from its path: the first segment (scripts/generate.mjs checks every path starts with it). */
 export const versionOf = (path: string): string => path.split('/')[1]!;
-
-/** The version a call uses when it names none: the row's first, which is v1.0 where the row has it (a test checks the order). */
-export function defaultVersion(row: { readonly ops: object }): GraphVersion {
-  return Object.keys(row.ops)[0] as GraphVersion;
-}
 
 // With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only
 // (String.prototype.isWellFormed is ES2024: Safari 16.4+, Firefox 119+).
