@@ -92,10 +92,6 @@ export type SponsorMethodName = keyof typeof sponsorMethods;
 /** An operation's Graph version from its path: the first segment (scripts/generate.mjs checks every path starts with it). */
 export const versionOf = (path: string): string => path.split('/')[1]!;
 
-// With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only
-// (String.prototype.isWellFormed is ES2024: Safari 16.4+, Firefox 119+).
-const loneSurrogate = /[\uD800-\uDFFF]/u;
-
 /**
  * Refuses ids that would send a wrong URL: `.`/`..` collapse the path, empty leaves `{id}` in it, and a lone
  * surrogate cannot be percent-encoded (encodeURIComponent would throw a URIError).
@@ -105,7 +101,8 @@ export function assertValidId(value: unknown, what: string): asserts value is st
   if (/^\.{0,2}$/.test(value)) {
     throw new InvalidIdError(`${what} must not be empty, "." or ".." (got ${JSON.stringify(value)})`);
   }
-  if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);
+  // isWellFormed (ES2024): false exactly when a surrogate is unpaired. Node 20.0+, Chrome 111+, Safari 16.4+, Firefox 119+ (MDN).
+  if (!value.isWellFormed()) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);
 }
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */
