@@ -206,17 +206,16 @@ export const operations = {
   }
 } as const;
 
-const sponsorKinds0 = {"user":"users","group":"groups","directoryObject":"directoryObjects"} as const;
-const sponsorKinds1 = {"directoryObject":"directoryObjects","user":"users","group":"groups"} as const;
+const sponsorKinds0 = {"directoryObject":"directoryObjects","group":"groups","user":"users"} as const;
 /** What the client reads of each operation at run time (`operations` less what only types and tools need; the version is the path's first segment). */
 export const routes = {
   addConnectedOrganizationInternalSponsor: { method: "post", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
   addUserSponsor: { method: "post", path: "/v1.0/users/{id}/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
   addConnectedOrganization: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations/$ref", successStatus: 204 },
-  addAgentIdentityBlueprintSponsor: { method: "post", path: "/beta/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds1 },
+  addAgentIdentityBlueprintSponsor: { method: "post", path: "/beta/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
   addConnectedOrganizationInternalSponsorBeta: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
   addUserSponsorBeta: { method: "post", path: "/beta/users/{id}/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
-  addAgentIdentityBlueprintSponsorV1: { method: "post", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds1 },
+  addAgentIdentityBlueprintSponsorV1: { method: "post", path: "/v1.0/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref", successStatus: 204, sponsorKinds: sponsorKinds0 },
   createConnectedOrganization: { method: "post", path: "/v1.0/identityGovernance/entitlementManagement/connectedOrganizations", successStatus: 201 },
   createConnectedOrganizationBeta: { method: "post", path: "/beta/identityGovernance/entitlementManagement/connectedOrganizations", successStatus: 201 },
   listUserSponsors: { method: "get", path: "/v1.0/users/{id}/sponsors", successStatus: 200 },
@@ -228,6 +227,9 @@ export const routes = {
   batch: { method: "post", path: "/v1.0/$batch", successStatus: 200, batchLimit: 20 },
   batchBeta: { method: "post", path: "/beta/$batch", successStatus: 200, batchLimit: 20 },
 } as const;
+
+/** The batch operation (`$batch`) of each Graph version: a bulk add goes through the one of its version. */
+export const batchOperations = {"v1.0":"batch","beta":"batchBeta"} as const;
 
 
 /** The spec's named error examples: name → the { status, code, message } of each response that documents it. */

@@ -130,25 +130,44 @@ function signaturesOf(examples) {
 
 /**
  * The part of `operations` the client reads at run time, so an app bundle carries no more: method, path, success
- * status, an add's sponsor kinds (each distinct set written once) and a batch's limit. The version is not written:
- * it is the path's first segment (checked here), which the client reads. `operations` stays whole for the types and
- * for callers; a bundler drops it from apps that only use the client.
+ * status, an add's sponsor kinds (each distinct set written once, its kinds sorted by name) and a batch's limit. The
+ * version is not written: it is the path's first segment (checked here), which the client reads. `operations` stays
+ * whole for the types and for callers; a bundler drops it from apps that only use the client.
  */
 function routesOf(operations) {
-  const kindSets = [...new Set(Object.values(operations).flatMap((o) => (o.sponsorKinds ? [JSON.stringify(o.sponsorKinds)] : [])))];
+  // Kinds sorted by name, so two schemas listing the same kinds in another order share one set.
+  const sorted = (kinds) => JSON.stringify(Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))));
+  const kindSets = [...new Set(Object.values(operations).flatMap((o) => (o.sponsorKinds ? [sorted(o.sponsorKinds)] : [])))];
   const sets = kindSets.map((json, i) => `const sponsorKinds${i} = ${json} as const;\n`).join('');
   const rows = Object.entries(operations).map(([id, { method, path, version, successStatus, sponsorKinds, batchLimit }]) => {
     if (!path.startsWith(`/${version}/`)) throw new Error(`operation ${id}: its path ${path} does not start with its version ${version}`);
     const fields = [`method: ${JSON.stringify(method)}`, `path: ${JSON.stringify(path)}`];
     fields.push(`successStatus: ${successStatus}`);
-    if (sponsorKinds) fields.push(`sponsorKinds: sponsorKinds${kindSets.indexOf(JSON.stringify(sponsorKinds))}`);
+    if (sponsorKinds) fields.push(`sponsorKinds: sponsorKinds${kindSets.indexOf(sorted(sponsorKinds))}`);
     if (batchLimit !== undefined) fields.push(`batchLimit: ${batchLimit}`);
     return `  ${id}: { ${fields.join(', ')} },\n`;
   });
   return `${sets}/** What the client reads of each operation at run time (\`operations\` less what only types and tools need; the version is the path's first segment). */
 export const routes = {
 ${rows.join('')}} as const;
+
+/** The batch operation (\`$batch\`) of each Graph version: a bulk add goes through the one of its version. */
+export const batchOperations = ${JSON.stringify(batchOperationsOf(operations))} as const;
 `;
+}
+
+/** Graph version → its one batch operation (the one with a \`batchLimit\`); the run fails when a version has none or two. */
+function batchOperationsOf(operations) {
+  const table = {};
+  for (const [id, { version, batchLimit }] of Object.entries(operations)) {
+    if (batchLimit === undefined) continue;
+    if (table[version]) throw new Error(`Graph version ${version} has two batch operations: ${table[version]} and ${id}`);
+    table[version] = id;
+  }
+  for (const [id, { version }] of Object.entries(operations)) {
+    if (!table[version]) throw new Error(`operation ${id}: its Graph version ${version} has no batch operation`);
+  }
+  return table;
 }
 
 function operationsModule(spec, source) {

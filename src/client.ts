@@ -1,7 +1,7 @@
 // The typed client. Paths, versions, accepted sponsor kinds and cloud origins come from generated/ (derived from
 // the spec), never hand-copied; every method is built from its row of the table in sponsors.ts, and every
 // request goes through one exchange() (src/send.ts), which calls fetch itself.
-import { routes, sdkVersion } from '../generated/operations.js';
+import { batchOperations, routes, sdkVersion } from '../generated/operations.js';
 import { defaultTimeoutMs, timeoutOption, withSignal } from './abort.js';
 import { isObject, oneOf, option } from './check.js';
 import { checkCallHeaders } from './middleware.js';
@@ -12,18 +12,18 @@ import { retryPolicy } from './retry.js';
 import { exchange, fillPath, type Answer, type Call, type Core } from './send.js';
 import {
   assertValidId,
-  defaultVersion,
   sponsorMethods,
   sponsorODataId,
   versionOf,
   type Cloud,
+  type GraphVersion,
   type OperationId,
   type SponsorMethodName,
   type Sponsor,
   type SponsorOperationId,
 } from './sponsors.js';
 import type { AddOptions, CallOptions, ClientMethods, ListOptions, VersionOptions } from './methods.js';
-import { addRequests, batchOperation, bulk, type BulkMethods } from './batch.js';
+import { addRequests, bulk, type BulkMethods } from './batch.js';
 
 export type { AddOptions, CallOptions, ClientMethods, ListOptions, VersionOptions } from './methods.js';
 export { checkBaseUrl, type GraphClientOptions, type IfExists } from './options.js';
@@ -63,9 +63,9 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
   const request = async (call: Call, op: OperationId, ids: string[], body?: unknown, url = baseUrl + fillPath(routes[op].path, ids)): Promise<Answer> =>
     exchange(core, call, routes[op].method, url, JSON.stringify(body), routes[op].successStatus);
 
-  /** The row's operation for the call's `version` (default v1.0 where the row has one). */
+  /** The row's operation for the call's `version`; when it names none, the row's first (v1.0 where the row has it). */
   function operationOf(name: string, row: Row, version: unknown): OperationId {
-    return oneOf(`${name}: version`, row.ops as Record<string, OperationId>, version === undefined ? defaultVersion(row) : version);
+    return oneOf(`${name}: version`, row.ops as Record<string, OperationId>, version === undefined ? Object.keys(row.ops)[0] : version);
   }
 
   /** The operation of a call with an owner id, the id checked (under the row's label for it). */
@@ -126,15 +126,15 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     });
   };
 
-  // The bulk twin of an add (src/batch.ts): its batches go through exchange() like any request (token, retries of
-  // the whole batch, timeout, signal); the requests in them that are throttled are sent again alone.
+  // The bulk twin of an add (src/batch.ts): its batches are requests of its version's batch operation like any other
+  // (token, retries of the whole batch, timeout, signal); the requests in them that are throttled are sent again alone.
   const bulkAdd = (name: string, row: Row) => async (ownerId: string, sponsors: Array<Sponsor<SponsorOperationId>>, callOptions?: VersionOptions) => {
     const op = owned(name, row, ownerId, callOptions?.version) as SponsorOperationId;
     const build = (at: number[]) => addRequests(cloud, op, ownerId, sponsors, at);
     build([...sponsors.keys()]); // every sponsor checked before anything is sent
-    const { path, limit } = batchOperation(versionOf(routes[op].path));
+    const batch = batchOperations[versionOf(routes[op].path) as GraphVersion];
     return within(callOptions, (call) =>
-      bulk(sponsors, limit, build, async (body) => (await exchange(core, call, 'post', baseUrl + path, JSON.stringify(body), 200)).body, exists, {
+      bulk(sponsors, routes[batch].batchLimit, build, async (body) => (await request(call, batch, [], body)).body, exists, {
         ...call,
         policy,
       }),

@@ -45,7 +45,7 @@ export type DirectoryObject = components['schemas']['directoryObject'];
 type OperationOfVersion<V extends GraphVersion> = { [K in OperationId]: Operations[K]['version'] extends V ? K : never }[OperationId];
 
 interface MethodRow {
-  /** The operation per Graph version: the `version` call option picks one; v1.0 when the row has it. */
+  /** The operation per Graph version: the `version` call option picks one; else the first, v1.0 where the row has it (a test checks the order). */
   readonly ops: { readonly [V in GraphVersion]?: OperationOfVersion<V> };
   /** Label of the owner id (the path's first parameter) in error messages; absent for a create. */
   readonly owner?: string;
@@ -92,15 +92,6 @@ export type SponsorMethodName = keyof typeof sponsorMethods;
 /** An operation's Graph version from its path: the first segment (scripts/generate.mjs checks every path starts with it). */
 export const versionOf = (path: string): string => path.split('/')[1]!;
 
-/** The version a call uses when it names none: v1.0 when the row has it, else the row's only version. */
-export function defaultVersion(row: { readonly ops: object }): GraphVersion {
-  return 'v1.0' in row.ops ? 'v1.0' : (Object.keys(row.ops)[0] as GraphVersion);
-}
-
-// With the `u` flag a surrogate pair is one code point, so this matches lone surrogates only
-// (String.prototype.isWellFormed is ES2024: Safari 16.4+, Firefox 119+).
-const loneSurrogate = /[\uD800-\uDFFF]/u;
-
 /**
  * Refuses ids that would send a wrong URL: `.`/`..` collapse the path, empty leaves `{id}` in it, and a lone
  * surrogate cannot be percent-encoded (encodeURIComponent would throw a URIError).
@@ -110,7 +101,8 @@ export function assertValidId(value: unknown, what: string): asserts value is st
   if (/^\.{0,2}$/.test(value)) {
     throw new InvalidIdError(`${what} must not be empty, "." or ".." (got ${JSON.stringify(value)})`);
   }
-  if (loneSurrogate.test(value)) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);
+  // isWellFormed (ES2024): false exactly when a surrogate is unpaired. Node 20.0+, Chrome 111+, Safari 16.4+, Firefox 119+ (MDN).
+  if (!value.isWellFormed()) throw new InvalidIdError(`${what} contains a lone UTF-16 surrogate`);
 }
 
 /** `@odata.id` read URL of a sponsor: cloud origin / operation version / entity set / encoded id. */

@@ -164,6 +164,8 @@ describe('request examples: the client sends exactly what the spec shows', () =>
     for (const [name, row] of Object.entries(sponsorMethods)) {
       const ops = Object.entries(row.ops as Record<string, OperationId>);
       for (const [version, op] of ops) expect(operations[op].version, `${name} ${version}`).toBe(version);
+      // The client calls a row's first version when a call names none: it must be v1.0 where the row has it.
+      expect(ops[0]![0], `${name}: the default version comes first`).toBe('v1.0' in row.ops ? 'v1.0' : 'beta');
       // Twins: the same method, path and kind once the version segment is set aside.
       const shapes = new Set(ops.map(([, op]) => `${operations[op].method} ${operations[op].path.replace(/^\/[^/]+/, '')} ${kindOf(op)}`));
       expect(shapes.size, name).toBe(1);
