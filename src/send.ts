@@ -66,18 +66,17 @@ export async function exchange(core: Core, call: Call, method: string, url: stri
         return attempt();
       }
     }
-    // The JSON of the body (undefined when empty), or the text itself when it is not JSON.
+    // The JSON of the body (undefined when empty), or the text itself when it is not JSON: a success answer must
+    // be JSON, any other answer becomes a GraphError whatever its body.
     const text = await response.text();
     let value: unknown = text;
-    let json = true;
     try {
       value = text === '' ? undefined : JSON.parse(text);
     } catch {
-      json = false;
+      if (status === successStatus) return invalidResponse(response, `HTTP ${status} with a body that is not JSON`, text);
     }
     if (status !== successStatus)
       return response.ok ? invalidResponse(response, `HTTP ${status} where the contract answers ${successStatus}`, value) : toGraphError(response, value);
-    if (!json) return invalidResponse(response, `HTTP ${status} with a body that is not JSON`, value);
     answer = { body: value, response, url };
     return undefined;
   };
