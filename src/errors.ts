@@ -75,8 +75,8 @@ export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
  * success body that is not what the operation returns, a next link the client will not follow): reject rather
  * than guess, with the answer's ids so it can be traced.
  */
-export function invalidResponse(response: Response, message: string, body: unknown, code = 'InvalidResponse'): GraphError {
-  return toGraphError(response, body, { code, message });
+export function invalidResponse(response: Response, message: string, body: unknown): GraphError {
+  return toGraphError(response, body, { code: 'InvalidResponse', message });
 }
 
 /**
