@@ -48,12 +48,12 @@ export function fillPath(path: string, ids: readonly unknown[]): string {
  */
 export async function exchange(core: Core, call: Call, method: string, url: string, body: string | undefined, successStatus: number): Promise<Answer> {
   let answer: Answer | undefined;
-  const { auth, own, policy } = core;
+  const { auth } = core;
   const { signal } = call;
   const attempt = async (): Promise<GraphError | undefined> => {
     const headers: Record<string, string> = { 'client-request-id': uuidV4(), ...call.header };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const authorization = auth && url.startsWith(own) ? await auth.header(signal) : undefined;
+    const authorization = auth && url.startsWith(core.own) ? await auth.header(signal) : undefined;
     if (authorization !== undefined) headers.authorization = authorization;
     // redirect 'error': a redirect to another origin must not carry the token, whatever the runtime does.
     // Network errors and aborts reject here with the original error.
@@ -80,6 +80,6 @@ export async function exchange(core: Core, call: Call, method: string, url: stri
     answer = { body: value, response, url };
     return undefined;
   };
-  await withRetries(policy, signal, attempt, call.deadline);
+  await withRetries(core.policy, signal, attempt, call.deadline);
   return answer!;
 }
