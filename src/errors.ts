@@ -85,7 +85,7 @@ export function invalidResponse(response: Response, message: string, body: unkno
  * body whatever it is (no Retry-After then: the answer is not one to wait for).
  */
 export function toGraphError(response: Response, payload: unknown, own?: { code: string; message: string }): GraphError {
-  const { status, headers } = response;
+  const { status } = response;
   const error = own || !isGraphErrorBody(payload) ? undefined : payload.error;
   const inner = error?.innerError;
   // Not Graph's error body: empty, text (not JSON), or JSON of another shape.
@@ -99,10 +99,10 @@ export function toGraphError(response: Response, payload: unknown, own?: { code:
     status,
     code,
     message,
-    requestId: headers.get('request-id') ?? inner?.['request-id'],
-    clientRequestId: headers.get('client-request-id') ?? inner?.['client-request-id'],
+    requestId: response.headers.get('request-id') ?? inner?.['request-id'],
+    clientRequestId: response.headers.get('client-request-id') ?? inner?.['client-request-id'],
     date: inner?.date,
-    retryAfter: own ? undefined : parseRetryAfter(headers.get('Retry-After')),
+    retryAfter: own ? undefined : parseRetryAfter(response.headers.get('Retry-After')),
     body: empty ? undefined : payload,
   });
 }
