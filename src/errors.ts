@@ -28,26 +28,27 @@ export interface GraphErrorInit {
 /** A failed call: Graph answered with a status other than the operation's success status. */
 export class GraphError extends Error {
   override readonly name = 'GraphError';
-  // `declare`: the fields are set by Object.assign below, so no field initialisers are emitted for them.
+  // Every field is an own property, present even when undefined: status and code (`declare`: no field emitted)
+  // are always given; the others are plain class fields (ES2022 define semantics, the tsconfig's target), so each
+  // exists as undefined before the constructor assigns the ones given.
   /** HTTP status of the answer. */
   declare readonly status: number;
   /** Graph's `error.code`, or `nonJsonErrorBody` / `InvalidResponse` when the answer isn't a Graph error. */
   declare readonly code: string;
   /** The `request-id` response header, else `innerError['request-id']`. */
-  declare readonly requestId: string | undefined;
+  readonly requestId: string | undefined;
   /** The `client-request-id` response header, else `innerError['client-request-id']`. */
-  declare readonly clientRequestId: string | undefined;
+  readonly clientRequestId: string | undefined;
   /** `innerError.date` as Graph sent it (Graph omits the time zone; it is UTC). */
-  declare readonly date: string | undefined;
+  readonly date: string | undefined;
   /** Seconds to wait from `Retry-After` (decimal seconds or an HTTP date), else undefined. */
-  declare readonly retryAfter: number | undefined;
+  readonly retryAfter: number | undefined;
   /** The parsed JSON body, or the raw text when it wasn't JSON. */
-  declare readonly body: unknown;
+  readonly body: unknown;
 
   constructor({ message, ...fields }: GraphErrorInit) {
     super(message);
-    // Every field is an own property, present even when undefined.
-    Object.assign(this, { requestId: undefined, clientRequestId: undefined, date: undefined, retryAfter: undefined, body: undefined }, fields);
+    Object.assign(this, fields);
   }
 
   /**
