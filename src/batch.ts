@@ -108,7 +108,7 @@ export async function bulk<S>(
   build: (at: number[]) => BatchBody,
   post: (body: BatchBody) => Promise<unknown>,
   exists: (error: GraphError) => boolean,
-  { policy, signal, deadline }: BulkLimits,
+  limits: BulkLimits,
 ): Promise<Array<BulkAddResult<S>>> {
   // Every index gets its result in the first round (or the call rejects), so the array is never read with holes.
   const results: Array<BulkAddResult<S>> = [];
@@ -146,7 +146,7 @@ export async function bulk<S>(
     return again.length === 0 ? undefined : throttled;
   };
   // Out of attempts, wait budget or time: the last results stand (their errors say why).
-  await withRetries(policy, signal, round, deadline).catch((error: unknown) => {
+  await withRetries(limits.policy, limits.signal, round, limits.deadline).catch((error: unknown) => {
     if (error !== throttled) throw error;
   });
   return results;

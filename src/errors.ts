@@ -28,26 +28,27 @@ export interface GraphErrorInit {
 /** A failed call: Graph answered with a status other than the operation's success status. */
 export class GraphError extends Error {
   override readonly name = 'GraphError';
-  // `declare`: the fields are set by Object.assign below, so no field initialisers are emitted for them.
+  // Every field is an own property, present even when undefined: status and code (`declare`: no field emitted)
+  // are always given; the others are plain class fields (ES2022 define semantics, the tsconfig's target), so each
+  // exists as undefined before the constructor assigns the ones given.
   /** HTTP status of the answer. */
   declare readonly status: number;
   /** Graph's `error.code`, or `nonJsonErrorBody` / `InvalidResponse` when the answer isn't a Graph error. */
   declare readonly code: string;
   /** The `request-id` response header, else `innerError['request-id']`. */
-  declare readonly requestId: string | undefined;
+  readonly requestId: string | undefined;
   /** The `client-request-id` response header, else `innerError['client-request-id']`. */
-  declare readonly clientRequestId: string | undefined;
+  readonly clientRequestId: string | undefined;
   /** `innerError.date` as Graph sent it (Graph omits the time zone; it is UTC). */
-  declare readonly date: string | undefined;
+  readonly date: string | undefined;
   /** Seconds to wait from `Retry-After` (decimal seconds or an HTTP date), else undefined. */
-  declare readonly retryAfter: number | undefined;
+  readonly retryAfter: number | undefined;
   /** The parsed JSON body, or the raw text when it wasn't JSON. */
-  declare readonly body: unknown;
+  readonly body: unknown;
 
   constructor({ message, ...fields }: GraphErrorInit) {
     super(message);
-    // Every field is an own property, present even when undefined.
-    Object.assign(this, { requestId: undefined, clientRequestId: undefined, date: undefined, retryAfter: undefined, body: undefined }, fields);
+    Object.assign(this, fields);
   }
 
   /**
@@ -75,8 +76,8 @@ export function isGraphErrorBody(body: unknown): body is GraphErrorBody {
  * success body that is not what the operation returns, a next link the client will not follow): reject rather
  * than guess, with the answer's ids so it can be traced.
  */
-export function invalidResponse(response: Response, message: string, body: unknown, code = 'InvalidResponse'): GraphError {
-  return toGraphError(response, body, { code, message });
+export function invalidResponse(response: Response, message: string, body: unknown): GraphError {
+  return toGraphError(response, body, { code: 'InvalidResponse', message });
 }
 
 /**
@@ -85,7 +86,7 @@ export function invalidResponse(response: Response, message: string, body: unkno
  * body whatever it is (no Retry-After then: the answer is not one to wait for).
  */
 export function toGraphError(response: Response, payload: unknown, own?: { code: string; message: string }): GraphError {
-  const { status, headers } = response;
+  const { status } = response;
   const error = own || !isGraphErrorBody(payload) ? undefined : payload.error;
   const inner = error?.innerError;
   // Not Graph's error body: empty, text (not JSON), or JSON of another shape.
@@ -99,10 +100,10 @@ export function toGraphError(response: Response, payload: unknown, own?: { code:
     status,
     code,
     message,
-    requestId: headers.get('request-id') ?? inner?.['request-id'],
-    clientRequestId: headers.get('client-request-id') ?? inner?.['client-request-id'],
+    requestId: response.headers.get('request-id') ?? inner?.['request-id'],
+    clientRequestId: response.headers.get('client-request-id') ?? inner?.['client-request-id'],
     date: inner?.date,
-    retryAfter: own ? undefined : parseRetryAfter(headers.get('Retry-After')),
+    retryAfter: own ? undefined : parseRetryAfter(response.headers.get('Retry-After')),
     body: empty ? undefined : payload,
   });
 }

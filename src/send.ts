@@ -48,12 +48,12 @@ export function fillPath(path: string, ids: readonly unknown[]): string {
  */
 export async function exchange(core: Core, call: Call, method: string, url: string, body: string | undefined, successStatus: number): Promise<Answer> {
   let answer: Answer | undefined;
-  const { auth, own, policy } = core;
+  const { auth } = core;
   const { signal } = call;
   const attempt = async (): Promise<GraphError | undefined> => {
     const headers: Record<string, string> = { 'client-request-id': uuidV4(), ...call.header };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const authorization = auth && url.startsWith(own) ? await auth.header(signal) : undefined;
+    const authorization = auth && url.startsWith(core.own) ? await auth.header(signal) : undefined;
     if (authorization !== undefined) headers.authorization = authorization;
     // redirect 'error': a redirect to another origin must not carry the token, whatever the runtime does.
     // Network errors and aborts reject here with the original error.
@@ -66,21 +66,20 @@ export async function exchange(core: Core, call: Call, method: string, url: stri
         return attempt();
       }
     }
-    // The JSON of the body (undefined when empty), or the text itself when it is not JSON.
+    // The JSON of the body (undefined when empty), or the text itself when it is not JSON: a success answer must
+    // be JSON, any other answer becomes a GraphError whatever its body.
     const text = await response.text();
     let value: unknown = text;
-    let json = true;
     try {
       value = text === '' ? undefined : JSON.parse(text);
     } catch {
-      json = false;
+      if (status === successStatus) return invalidResponse(response, `HTTP ${status} with a body that is not JSON`, text);
     }
     if (status !== successStatus)
       return response.ok ? invalidResponse(response, `HTTP ${status} where the contract answers ${successStatus}`, value) : toGraphError(response, value);
-    if (!json) return invalidResponse(response, `HTTP ${status} with a body that is not JSON`, value);
     answer = { body: value, response, url };
     return undefined;
   };
-  await withRetries(policy, signal, attempt, call.deadline);
+  await withRetries(core.policy, signal, attempt, call.deadline);
   return answer!;
 }

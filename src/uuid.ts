@@ -7,11 +7,12 @@
  * becomes a random hex digit and the variant's `8` one of 8–b (its two high bits kept), from one getRandomValues call.
  */
 export function uuidV4(): string {
-  const c = globalThis.crypto;
   let b: Uint8Array | undefined;
   let i = 0;
   return (
-    c.randomUUID?.() ??
-    '00000000-0000-4000-8000-000000000000'.replace(/[08]/g, (d) => (+d ^ ((b ??= c.getRandomValues(new Uint8Array(31)))[i++]! & (15 >> (+d / 4)))).toString(16))
+    crypto.randomUUID?.() ??
+    '00000000-0000-4000-8000-000000000000'.replace(/[08]/g, (d) =>
+      (+d ^ ((b ??= crypto.getRandomValues(new Uint8Array(31)))[i++]! & (15 >> (+d / 4)))).toString(16),
+    )
   );
 }

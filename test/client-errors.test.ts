@@ -96,6 +96,16 @@ const noContent = () => new Response(null, { status: 204 });
 const client = (fetch: typeof globalThis.fetch, options: Omit<GraphClientOptions, 'credential'> = {}) => createGraphClient({ token: 't', fetch, ...options });
 const sponsor = { kind: 'user', id: 's1' } as const;
 
+describe('GraphError: its fields', () => {
+  it('has every field as an own property, undefined when not given', () => {
+    const error = new GraphError({ status: 400, code: 'Request_BadRequest', message: 'm', retryAfter: 2 });
+    const own = ['name', 'status', 'code', 'requestId', 'clientRequestId', 'date', 'retryAfter', 'body'].map((key) => [key, Object.hasOwn(error, key)]);
+    expect(own.filter(([, has]) => !has)).toEqual([]);
+    expect(error).toMatchObject({ name: 'GraphError', status: 400, code: 'Request_BadRequest', message: 'm', retryAfter: 2 });
+    expect([error.requestId, error.clientRequestId, error.date, error.body]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
 describe('ifExists: an add whose reference already exists', () => {
   it("rejects by default with the GraphError, is('referenceAlreadyExists') true", async () => {
     const { fetch } = answering(answerDuplicate);
