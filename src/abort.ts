@@ -54,11 +54,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     // The reason as it is, as fetch rejects: AbortSignal.reason is whatever abort() was given (DOM standard).
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
     const onAbort = () => reject(signal.reason);
-    if (signal.aborted) {
-      promise.catch(() => undefined);
-      return onAbort();
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    // Also when already aborted: what `promise` settles to later is dropped, never an unhandled rejection.
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
