@@ -1,7 +1,7 @@
 // Retry policy: its options (validated), which statuses are retried, how long to wait, an abortable wait, and
 // the retry loop itself.
 import { abortable, maxTimerMs } from './abort.js';
-import { mustBe, option } from './check.js';
+import { option } from './check.js';
 
 export { maxTimerMs } from './abort.js';
 
@@ -33,13 +33,11 @@ const isMs = (value: unknown) => typeof value === 'number' && value >= 0 && valu
  */
 export function retryPolicy(options: false | RetryOptions | undefined): RetryPolicy | false {
   if (options === false) return false;
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw mustBe('retry', 'false or an object', options);
-  }
+  const given = option<RetryOptions>('retry', options, {}, typeof options === 'object' && options !== null, 'false or an object');
   const policy = { ...defaultRetry };
   // Checked in the order maxAttempts, baseDelayMs, maxTotalWaitMs (defaultRetry's): the first bad one is named.
   for (const key of Object.keys(defaultRetry) as Array<keyof RetryPolicy>) {
-    const value = options?.[key];
+    const value = given[key];
     const attempts = key === 'maxAttempts';
     policy[key] = option(
       `retry.${key}`,
