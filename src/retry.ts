@@ -82,8 +82,7 @@ export function parseHttpDate(text: string, now: number = Date.now()): number | 
  * measured from `now`. Undefined when absent or anything else (`a 2` is not a date); a past date gives 0.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value == null) return undefined;
-  const text = value.trim();
+  const text = value?.trim() ?? ''; // absent: no number, no date
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
   const at = parseHttpDate(text, now);
   return at === undefined ? undefined : Math.max(0, (at - now) / 1000);
