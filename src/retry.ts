@@ -95,10 +95,10 @@ export function backoffMs(retry: number, baseDelayMs: number, random: () => numb
 }
 
 /** Waits `ms` (at most maxTimerMs), or rejects with the signal's reason as soon as it aborts (its timer cleared). */
-export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(ms, maxTimerMs))));
-  return signal ? abortable(wait, signal).finally(() => clearTimeout(timer)) : wait;
+  return abortable(wait, signal).finally(() => clearTimeout(timer));
 }
 
 /** What an attempt hands back when the answer was not the success status: an Error, since the loop throws it. */

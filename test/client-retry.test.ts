@@ -278,7 +278,7 @@ describe('waits', () => {
   it('sleep clamps a wait above 2^31-1 ms to 2^31-1 (setTimeout would otherwise fire at once)', async () => {
     fakeTimers();
     let done = false;
-    void sleep(2 ** 40).then(() => (done = true));
+    void sleep(2 ** 40, new AbortController().signal).then(() => (done = true));
     await vi.advanceTimersByTimeAsync(1);
     expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(maxTimerMs - 1);
