@@ -88,9 +88,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   return at === undefined ? undefined : Math.max(0, (at - now) / 1000);
 }
 
-/** Exponential backoff with jitter: between half and all of baseDelayMs * 2^(retry-1). */
+/** Exponential backoff with jitter: between half and all of baseDelayMs * 2^(retry-1), for retry 1, 2, … */
 export function backoffMs(retry: number, baseDelayMs: number, random: () => number = Math.random): number {
-  const step = baseDelayMs * 2 ** Math.max(0, retry - 1);
+  const step = baseDelayMs * 2 ** (retry - 1);
   return step / 2 + random() * (step / 2);
 }
 
