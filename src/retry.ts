@@ -89,9 +89,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 /** Exponential backoff with jitter: between half and all of baseDelayMs * 2^(retry-1), for retry 1, 2, … */
-export function backoffMs(retry: number, baseDelayMs: number, random: () => number = Math.random): number {
+export function backoffMs(retry: number, baseDelayMs: number): number {
   const step = baseDelayMs * 2 ** (retry - 1);
-  return step / 2 + random() * (step / 2);
+  return step / 2 + Math.random() * (step / 2);
 }
 
 /** Waits `ms` (at most maxTimerMs), or rejects with the signal's reason as soon as it aborts (its timer cleared). */
