@@ -118,7 +118,7 @@ export async function withRetries(
   policy: RetryPolicy | false,
   signal: AbortSignal,
   attempt: (n: number) => Promise<RetryableFailure | undefined>,
-  deadline = Infinity,
+  deadline: number,
 ): Promise<void> {
   let waited = 0;
   for (let n = 1; ; n++) {
