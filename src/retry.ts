@@ -64,8 +64,8 @@ const httpDate = new RegExp(
     `|(?:${weekday}) (?=\\w{3} ([ \\d]\\d))(\\w{3}) ..(?= .{8} (\\d{4}))${time} \\d{4})$`,
 );
 
-/** Milliseconds since the epoch of an RFC 9110 HTTP-date (always UTC), else undefined. */
-export function parseHttpDate(text: string, now: number = Date.now()): number | undefined {
+/** Milliseconds since the epoch of an RFC 9110 HTTP-date (always UTC), else undefined; `now` places RFC 850 two-digit years. */
+export function parseHttpDate(text: string, now: number): number | undefined {
   const [d, mon, y, h, m, s] = httpDate.exec(text)?.filter((group, i) => i && group) ?? [];
   if (!y) return undefined;
   const month = months.indexOf(mon!);
