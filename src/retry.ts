@@ -52,7 +52,8 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
 
 const months = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const weekday = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
-const time = ' ([01]\\d|2[0-3]):([0-5]\\d):([0-5]\\d|60)';
+// The hour needs no range here: 24 or more rolls Date.UTC into a later day, which parseHttpDate's day check refuses.
+const time = ' (\\d\\d):([0-5]\\d):([0-5]\\d|60)';
 /**
  * RFC 9110 §5.6.7 HTTP-date, case-sensitive: IMF-fixdate, then the obsolete RFC 850 and asctime forms. Each
  * captures day, month, year, hour, minute, second in that order (asctime's day and year by lookahead), so the
@@ -74,6 +75,7 @@ export function parseHttpDate(text: string, now: number): number | undefined {
   const latest = new Date(now).getUTCFullYear() + 50;
   if (y.length < 3) year = latest - ((latest - year) % 100);
   const at = Date.UTC(year, month / 3, +d!, +h!, +m!, +s!);
+  // A day the month lacks, or an hour past 23, makes Date.UTC roll over to a day with another number.
   return month % 3 || new Date(at).getUTCDate() !== +d! ? undefined : at;
 }
 
