@@ -34,7 +34,6 @@ export const timeoutOption = (value: unknown, fallback: number): number =>
  */
 export function withSignal<T>(outer: AbortSignal | undefined, timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const { signal } = controller;
   const onAbort = () => controller.abort(outer!.reason);
   const timer =
     timeoutMs === Infinity
@@ -42,7 +41,7 @@ export function withSignal<T>(outer: AbortSignal | undefined, timeoutMs: number,
       : setTimeout(() => controller.abort(new DOMException(`the call did not complete within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   if (outer?.aborted) onAbort();
   else outer?.addEventListener('abort', onAbort, { once: true });
-  return abortable(work(signal), signal).finally(() => {
+  return abortable(work(controller.signal), controller.signal).finally(() => {
     clearTimeout(timer);
     outer?.removeEventListener('abort', onAbort);
   });
