@@ -24,8 +24,6 @@ export const maxAttemptsLimit = 11;
 /** Graph's transient answers: throttled, unavailable, gateway timeout. */
 export const retryableStatuses: ReadonlySet<number> = new Set([429, 503, 504]);
 
-const isMs = (value: unknown) => typeof value === 'number' && value >= 0 && value <= maxTimerMs; // NaN fails both
-
 /**
  * The policy from the `retry` option: `false` turns retries off; an absent or `undefined` field keeps its
  * default (so spreading `{ maxAttempts: undefined }` cannot erase it). Anything else out of range throws a
@@ -43,7 +41,8 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
       `retry.${key}`,
       value,
       defaultRetry[key],
-      attempts ? Number.isInteger(value) && value! >= 1 && value! <= maxAttemptsLimit : isMs(value),
+      // NaN fails both ranges
+      attempts ? Number.isInteger(value) && value! >= 1 && value! <= maxAttemptsLimit : typeof value === 'number' && value >= 0 && value <= maxTimerMs,
       attempts ? `an integer from 1 to ${maxAttemptsLimit}` : `a number of ms from 0 to ${maxTimerMs}`,
     );
   }
