@@ -34,7 +34,6 @@ export const timeoutOption = (value: unknown, fallback: number): number =>
  */
 export function withSignal<T>(outer: AbortSignal | undefined, timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const { signal } = controller;
   const onAbort = () => controller.abort(outer!.reason);
   const timer =
     timeoutMs === Infinity
@@ -42,7 +41,7 @@ export function withSignal<T>(outer: AbortSignal | undefined, timeoutMs: number,
       : setTimeout(() => controller.abort(new DOMException(`the call did not complete within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   if (outer?.aborted) onAbort();
   else outer?.addEventListener('abort', onAbort, { once: true });
-  return abortable(work(signal), signal).finally(() => {
+  return abortable(work(controller.signal), controller.signal).finally(() => {
     clearTimeout(timer);
     outer?.removeEventListener('abort', onAbort);
   });
@@ -54,11 +53,9 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     // The reason as it is, as fetch rejects: AbortSignal.reason is whatever abort() was given (DOM standard).
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- AbortSignal.reason may be any value by design
     const onAbort = () => reject(signal.reason);
-    if (signal.aborted) {
-      promise.catch(() => undefined);
-      return onAbort();
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    // Also when already aborted: what `promise` settles to later is dropped, never an unhandled rejection.
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

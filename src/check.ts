@@ -1,11 +1,10 @@
 // The one shape of a refused option or argument: `<name> must be <what>; got <value>`, so every check says what it
 // read and what it wanted in the same words (and an app bundle carries the phrase once).
 
-/** A value as a message shows it: a string quoted (so '5000' does not look like 5000), a number as itself, else its type. */
+/** A value as a message shows it: a string quoted (so '5000' does not look like 5000), a number or null as itself, else its type. */
 export function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') return String(value);
-  return value === null ? 'null' : typeof value;
+  return typeof value === 'number' || value === null ? String(value) : typeof value;
 }
 
 /** The RangeError for `name` when `value` is not `what`. */

@@ -81,13 +81,12 @@ export function clientSetup(options: GraphClientOptions) {
   const cloud: Cloud = options.cloud ?? 'global';
   const graph = oneOf('cloud', clouds, cloud);
   let auth: Authorizer | undefined;
+  // Both given: getToken wins (as before 1.0.0); the token is still checked.
+  if (token !== undefined) auth = tokenAuthorizer(token);
+  if (getToken !== undefined) auth = callbackAuthorizer(getToken);
   if (credential !== undefined) {
-    if (token !== undefined || getToken !== undefined) throw new TypeError('give credential or token/getToken, not both');
+    if (auth) throw new TypeError('give credential or token/getToken, not both');
     auth = credentialAuthorizer(credential, graphScope(cloud));
-  } else {
-    // Both given: getToken wins (as before 1.0.0); the token is still checked.
-    if (token !== undefined) auth = tokenAuthorizer(token);
-    if (getToken !== undefined) auth = callbackAuthorizer(getToken);
   }
   return {
     cloud,

@@ -1,7 +1,7 @@
 // Retry policy: its options (validated), which statuses are retried, how long to wait, an abortable wait, and
 // the retry loop itself.
 import { abortable, maxTimerMs } from './abort.js';
-import { mustBe, option } from './check.js';
+import { option } from './check.js';
 
 export { maxTimerMs } from './abort.js';
 
@@ -24,8 +24,6 @@ export const maxAttemptsLimit = 11;
 /** Graph's transient answers: throttled, unavailable, gateway timeout. */
 export const retryableStatuses: ReadonlySet<number> = new Set([429, 503, 504]);
 
-const isMs = (value: unknown) => typeof value === 'number' && value >= 0 && value <= maxTimerMs; // NaN fails both
-
 /**
  * The policy from the `retry` option: `false` turns retries off; an absent or `undefined` field keeps its
  * default (so spreading `{ maxAttempts: undefined }` cannot erase it). Anything else out of range throws a
@@ -33,19 +31,18 @@ const isMs = (value: unknown) => typeof value === 'number' && value >= 0 && valu
  */
 export function retryPolicy(options: false | RetryOptions | undefined): RetryPolicy | false {
   if (options === false) return false;
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw mustBe('retry', 'false or an object', options);
-  }
+  const given = option<RetryOptions>('retry', options, {}, typeof options === 'object' && options !== null, 'false or an object');
   const policy = { ...defaultRetry };
   // Checked in the order maxAttempts, baseDelayMs, maxTotalWaitMs (defaultRetry's): the first bad one is named.
   for (const key of Object.keys(defaultRetry) as Array<keyof RetryPolicy>) {
-    const value = options?.[key];
+    const value = given[key];
     const attempts = key === 'maxAttempts';
     policy[key] = option(
       `retry.${key}`,
       value,
       defaultRetry[key],
-      attempts ? Number.isInteger(value) && value! >= 1 && value! <= maxAttemptsLimit : isMs(value),
+      // NaN fails both ranges
+      attempts ? Number.isInteger(value) && value! >= 1 && value! <= maxAttemptsLimit : typeof value === 'number' && value >= 0 && value <= maxTimerMs,
       attempts ? `an integer from 1 to ${maxAttemptsLimit}` : `a number of ms from 0 to ${maxTimerMs}`,
     );
   }
@@ -54,7 +51,8 @@ export function retryPolicy(options: false | RetryOptions | undefined): RetryPol
 
 const months = 'JanFebMarAprMayJunJulAugSepOctNovDec';
 const weekday = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
-const time = ' ([01]\\d|2[0-3]):([0-5]\\d):([0-5]\\d|60)';
+// The hour needs no range here: 24 or more rolls Date.UTC into a later day, which parseHttpDate's day check refuses.
+const time = ' (\\d\\d):([0-5]\\d):([0-5]\\d|60)';
 /**
  * RFC 9110 §5.6.7 HTTP-date, case-sensitive: IMF-fixdate, then the obsolete RFC 850 and asctime forms. Each
  * captures day, month, year, hour, minute, second in that order (asctime's day and year by lookahead), so the
@@ -66,8 +64,8 @@ const httpDate = new RegExp(
     `|(?:${weekday}) (?=\\w{3} ([ \\d]\\d))(\\w{3}) ..(?= .{8} (\\d{4}))${time} \\d{4})$`,
 );
 
-/** Milliseconds since the epoch of an RFC 9110 HTTP-date (always UTC), else undefined. */
-export function parseHttpDate(text: string, now: number = Date.now()): number | undefined {
+/** Milliseconds since the epoch of an RFC 9110 HTTP-date (always UTC), else undefined; `now` places RFC 850 two-digit years. */
+export function parseHttpDate(text: string, now: number): number | undefined {
   const [d, mon, y, h, m, s] = httpDate.exec(text)?.filter((group, i) => i && group) ?? [];
   if (!y) return undefined;
   const month = months.indexOf(mon!);
@@ -76,6 +74,7 @@ export function parseHttpDate(text: string, now: number = Date.now()): number | 
   const latest = new Date(now).getUTCFullYear() + 50;
   if (y.length < 3) year = latest - ((latest - year) % 100);
   const at = Date.UTC(year, month / 3, +d!, +h!, +m!, +s!);
+  // A day the month lacks, or an hour past 23, makes Date.UTC roll over to a day with another number.
   return month % 3 || new Date(at).getUTCDate() !== +d! ? undefined : at;
 }
 
@@ -84,24 +83,23 @@ export function parseHttpDate(text: string, now: number = Date.now()): number | 
  * measured from `now`. Undefined when absent or anything else (`a 2` is not a date); a past date gives 0.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value == null) return undefined;
-  const text = value.trim();
+  const text = value?.trim() ?? ''; // absent: no number, no date
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
   const at = parseHttpDate(text, now);
   return at === undefined ? undefined : Math.max(0, (at - now) / 1000);
 }
 
-/** Exponential backoff with jitter: between half and all of baseDelayMs * 2^(retry-1). */
-export function backoffMs(retry: number, baseDelayMs: number, random: () => number = Math.random): number {
-  const step = baseDelayMs * 2 ** Math.max(0, retry - 1);
-  return step / 2 + random() * (step / 2);
+/** Exponential backoff with jitter: between half and all of baseDelayMs * 2^(retry-1), for retry 1, 2, … */
+export function backoffMs(retry: number, baseDelayMs: number): number {
+  const step = baseDelayMs * 2 ** (retry - 1);
+  return step / 2 + Math.random() * (step / 2);
 }
 
 /** Waits `ms` (at most maxTimerMs), or rejects with the signal's reason as soon as it aborts (its timer cleared). */
-export function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(ms, maxTimerMs))));
-  return signal ? abortable(wait, signal).finally(() => clearTimeout(timer)) : wait;
+  return abortable(wait, signal).finally(() => clearTimeout(timer));
 }
 
 /** What an attempt hands back when the answer was not the success status: an Error, since the loop throws it. */
@@ -121,7 +119,7 @@ export async function withRetries(
   policy: RetryPolicy | false,
   signal: AbortSignal,
   attempt: (n: number) => Promise<RetryableFailure | undefined>,
-  deadline = Infinity,
+  deadline: number,
 ): Promise<void> {
   let waited = 0;
   for (let n = 1; ; n++) {

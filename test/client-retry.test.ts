@@ -74,6 +74,10 @@ describe('parseRetryAfter', () => {
     ['mon, 23 nov 2026 12:00:03 gmt', undefined],
     ['Mon, 31 Feb 2026 12:00:03 GMT', undefined],
     ['Mon, 23 Nov 2026 24:00:03 GMT', undefined],
+    // An hour past 23 in each form, the day's last and the month's last (no pattern range: the day check refuses it):
+    ['Mon, 30 Nov 2026 99:59:59 GMT', undefined],
+    ['Monday, 23-Nov-26 47:00:03 GMT', undefined],
+    ['Mon Nov 30 24:00:00 2026', undefined],
     ['Mon, 23 Foo 2026 12:00:03 GMT', undefined],
     // Each form with its own day-name, separators and zone (one pattern reads all three: none may borrow another's):
     ['Mon, 23-Nov-26 12:00:03 GMT', undefined], // RFC 850's dashes need its full day-name
@@ -278,7 +282,7 @@ describe('waits', () => {
   it('sleep clamps a wait above 2^31-1 ms to 2^31-1 (setTimeout would otherwise fire at once)', async () => {
     fakeTimers();
     let done = false;
-    void sleep(2 ** 40).then(() => (done = true));
+    void sleep(2 ** 40, new AbortController().signal).then(() => (done = true));
     await vi.advanceTimersByTimeAsync(1);
     expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(maxTimerMs - 1);
