@@ -56,12 +56,6 @@ interface BatchAnswerItem {
   body?: unknown;
 }
 
-/** The batch operation of a Graph version, and how many requests it takes. */
-export function batchOperation(version: string): { path: string; limit: number } {
-  const op = Object.values(routes).find((o) => 'batchLimit' in o && versionOf(o.path) === version) as { path: string; batchLimit: number };
-  return { path: op.path, limit: op.batchLimit };
-}
-
 /**
  * The batch adding `sponsors[i]` for each index of `at` (request id = the index, so an answer maps back): each
  * `url` is the operation's path relative to its version, `@odata.id` the sponsor's read URL on the cloud.

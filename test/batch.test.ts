@@ -1,8 +1,8 @@
 // The client's bulk adds without a socket (src/batch.ts): the batch bodies, reading the answers into per-sponsor
 // results, and which requests are sent again and when, with a scripted `post` standing in for the exchange.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { operations } from '../generated/operations.js';
-import { addRequests, batchOperation, bulk, itemError, type BatchBody } from '../src/batch.js';
+import { batchOperations, operations } from '../generated/operations.js';
+import { addRequests, bulk, itemError, type BatchBody } from '../src/batch.js';
 import type { GraphError } from '../src/errors.js';
 import { retryPolicy } from '../src/retry.js';
 import { sponsorODataId } from '../src/sponsors.js';
@@ -32,9 +32,11 @@ function scripted(answer: (i: number, call: number) => { status: number; headers
 afterEach(() => void vi.useRealTimers());
 
 describe('the batch body', () => {
-  it('takes the version’s batch operation and its limit from the spec', () => {
-    expect(batchOperation('v1.0')).toEqual({ path: operations.batch.path, limit: operations.batch.batchLimit });
-    expect(batchOperation('beta')).toEqual({ path: operations.batchBeta.path, limit: 20 });
+  it('each version’s batch operation (generated from the spec) is POST /{version}/$batch, at most 20 requests (Graph’s limit)', () => {
+    expect(Object.keys(batchOperations).sort()).toEqual(['beta', 'v1.0']);
+    for (const [version, id] of Object.entries(batchOperations)) {
+      expect(operations[id]).toMatchObject({ method: 'post', path: `/${version}/$batch`, version, batchLimit: 20 });
+    }
   });
 
   it('one POST per sponsor, url relative to the version with the owner encoded, @odata.id on the cloud, id = the index', () => {
